@@ -1,0 +1,33 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import type { Db } from './db.js'
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
+
+/**
+ * Applies numbered SQL files (`001-name.sql`) in order, each in its own transaction,
+ * recording them in `schema_migrations`. The same files run on PGlite and PostgreSQL 15.
+ * An advisory lock keeps two instances starting together from racing.
+ */
+export async function migrate(db: Db, dir: string = MIGRATIONS_DIR): Promise<string[]> {
+  const files = (await readdir(dir)).filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f)).sort()
+  const applied: string[] = []
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(4242001)')
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      name text PRIMARY KEY,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`)
+    const done = new Set(
+      (await tx.query<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name),
+    )
+    for (const file of files) {
+      if (done.has(file)) continue
+      const sql = await readFile(`${dir}/${file}`, 'utf8')
+      await tx.exec(sql)
+      await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file])
+      applied.push(file)
+    }
+  })
+  return applied
+}

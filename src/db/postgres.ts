@@ -1,0 +1,49 @@
+import pg from 'pg'
+import type { Db, Queryable, Row } from './db.js'
+
+// Return timestamps as Date and bigint/numeric as strings (pg defaults), but int8 counts
+// are small enough here to parse; keep numeric as string to avoid silent rounding.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10))
+
+export interface PostgresOptions {
+  connectionString: string
+  maxConnections: number
+}
+
+export function openPostgres({ connectionString, maxConnections }: PostgresOptions): Db {
+  const pool = new pg.Pool({ connectionString, max: maxConnections })
+  const run = async <T extends Row>(
+    client: pg.Pool | pg.PoolClient,
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<T[]> => (await client.query<T>(sql, params as unknown[] | undefined)).rows
+
+  return {
+    kind: 'postgres',
+    query: (sql, params) => run(pool, sql, params),
+    exec: async (sql) => {
+      await pool.query(sql)
+    },
+    async transaction(work) {
+      const client = await pool.connect()
+      try {
+        await client.query('BEGIN')
+        const scoped: Queryable = {
+          query: (sql, params) => run(client, sql, params),
+          exec: async (sql) => {
+            await client.query(sql)
+          },
+        }
+        const result = await work(scoped)
+        await client.query('COMMIT')
+        return result
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined)
+        throw error
+      } finally {
+        client.release()
+      }
+    },
+    close: () => pool.end(),
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The report as the rest of the service sees it. Values are the ones in
+ * ../shared/scenarios/README.md so that scenarios, the form and the API agree.
+ */
+export const AUDIENCES = ['young-person', 'parent-carer', 'professional', 'concerned-adult'] as const
+export type Audience = (typeof AUDIENCES)[number]
+
+export const CONCERNS = [
+  'asked-for-images',
+  'image-shared-threats',
+  'pressure-to-meet',
+  'sexual-chat',
+  'pressure-to-do-things',
+  'sent-sexual-content',
+  'something-else',
+  'bullying',
+  'fake-account',
+  'hacking',
+] as const
+export type Concern = (typeof CONCERNS)[number]
+
+/** Concerns that are out of scope when they stand alone. */
+export const OUT_OF_SCOPE_CONCERNS: readonly Concern[] = ['bullying', 'fake-account', 'hacking']
+
+export type YesNoUnsure = 'yes' | 'no' | 'unsure'
+export type OtherPersonAge = 'adult' | 'under-18' | 'unknown'
+
+export type Source = 'form' | 'button' | 'api'
+
+/** What triage reads: structured answers plus the reporter's own words. No I/O, no names. */
+export interface TriageInput {
+  audience: Audience
+  childAge: number | null
+  childLocation: string | null
+  immediateDanger: YesNoUnsure
+  concerns: readonly Concern[]
+  stillHappening: YesNoUnsure
+  otherPersonAge: OtherPersonAge
+  /** The reporter or child knows the other person in real life; null when not known. */
+  otherPersonKnownOffline: boolean | null
+  description: string
+}
+
+export type Priority = 'P1' | 'P2' | 'P3' | 'out-of-scope'
