@@ -8,10 +8,16 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10))
 export interface PostgresOptions {
   connectionString: string
   maxConnections: number
+  /** Server options for every connection, e.g. `-c search_path=...` for isolated test schemas. */
+  options?: string
 }
 
-export function openPostgres({ connectionString, maxConnections }: PostgresOptions): Db {
-  const pool = new pg.Pool({ connectionString, max: maxConnections })
+export function openPostgres({ connectionString, maxConnections, options }: PostgresOptions): Db {
+  const pool = new pg.Pool({
+    connectionString,
+    max: maxConnections,
+    ...(options ? { options } : {}),
+  })
   const run = async <T extends Row>(
     client: pg.Pool | pg.PoolClient,
     sql: string,

@@ -2,7 +2,12 @@
  * The report as the rest of the service sees it. Values are the ones in
  * ../shared/scenarios/README.md so that scenarios, the form and the API agree.
  */
-export const AUDIENCES = ['young-person', 'parent-carer', 'professional', 'concerned-adult'] as const
+export const AUDIENCES = [
+  'young-person',
+  'parent-carer',
+  'professional',
+  'concerned-adult',
+] as const
 export type Audience = (typeof AUDIENCES)[number]
 
 export const CONCERNS = [
