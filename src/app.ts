@@ -1,0 +1,60 @@
+import fastifyStatic from '@fastify/static'
+import rateLimit from '@fastify/rate-limit'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { fileURLToPath } from 'node:url'
+import { contentRoutes } from './content/routes.js'
+import type { Deps } from './deps.js'
+import { reportRoutes } from './reports/routes.js'
+import { registerErrorPages } from './web/errors.js'
+import { genReqId, loggerOptions } from './web/logging.js'
+import { paths } from './web/paths.js'
+import { securityPlugin } from './web/security.js'
+import { viewsPlugin } from './web/views.js'
+
+const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url))
+
+/** The composition root: shared plumbing first, then each capability, in this order. */
+export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  const { config, content } = deps
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel),
+    genReqId,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+  })
+
+  // plumbing
+  await app.register(securityPlugin, {
+    cookieSecret: deps.secrets.cookieSecret,
+    secureCookies: config.secureCookies,
+  })
+  await app.register(rateLimit, { global: false })
+  await app.register(viewsPlugin, {
+    agency: content.agency,
+    exitPageUrl: config.exitPageUrl,
+    globals: { draftTtlHours: Math.round((config.draftTtlMinutes / 60) * 10) / 10 },
+  })
+  await app.register(fastifyStatic, {
+    root: PUBLIC_DIR,
+    prefix: '/assets/',
+    decorateReply: false,
+    maxAge: '1h',
+  })
+  registerErrorPages(app)
+  app.get(paths.health, async () => {
+    await deps.db.query('SELECT 1')
+    return { status: 'ok' }
+  })
+
+  // capabilities
+  contentRoutes(app, content)
+  reportRoutes(app, {
+    journey: deps.journey,
+    service: deps.reports,
+    secureCookies: config.secureCookies,
+    rateLimitPerMinute: config.reportRateLimitPerMinute,
+    councilAreas: () => Promise.resolve([]),
+    partnersFor: (topic) => content.partners.filter((p) => p.topics.includes(topic)),
+  })
+  return app
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod'
+
+/**
+ * The only reader of the environment. Every problem is reported at once, and insecure
+ * defaults are refused in production. Development secrets are not defaulted here: the
+ * server generates them on first start (see secrets.ts) so nothing secret is committed.
+ */
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
+const positiveInt = z.coerce.number().int().positive()
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  ENCRYPTION_KEYS: z.string().optional(),
+  ENCRYPTION_ACTIVE_KEY_ID: z.string().optional(),
+  COOKIE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  DRAFT_TTL_MINUTES: positiveInt.default(120),
+  REPORT_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
+  CONTENT_DIR: z.string().min(1).default('./content'),
+  EXIT_PAGE_URL: z.url({ protocol: /^https?$/ }).default('https://www.bbc.co.uk/weather'),
+  TRUST_PROXY: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export interface KeyRingConfig {
+  activeKeyId: string
+  keys: ReadonlyMap<string, Buffer>
+}
+
+export interface Config {
+  env: 'development' | 'test' | 'production'
+  port: number
+  host: string
+  dataDir: string
+  databaseUrl: string | undefined
+  databasePoolSize: number
+  /** Undefined outside production means "generate and keep in DATA_DIR on first start". */
+  encryptionKeys: KeyRingConfig | undefined
+  cookieSecret: string | undefined
+  draftTtlMinutes: number
+  reportRateLimitPerMinute: number
+  contentDir: string
+  exitPageUrl: string
+  trustProxy: boolean
+  logLevel: string
+  secureCookies: boolean
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env)
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
+  }
+  const e = parsed.data
+  const problems: string[] = []
+  const encryptionKeys = parseKeyRing(e.ENCRYPTION_KEYS, e.ENCRYPTION_ACTIVE_KEY_ID, problems)
+  if (e.NODE_ENV === 'production') {
+    if (!encryptionKeys) problems.push('ENCRYPTION_KEYS: required in production')
+    if (!e.COOKIE_SECRET) problems.push('COOKIE_SECRET: required in production')
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    encryptionKeys,
+    cookieSecret: e.COOKIE_SECRET,
+    draftTtlMinutes: e.DRAFT_TTL_MINUTES,
+    reportRateLimitPerMinute: e.REPORT_RATE_LIMIT_PER_MINUTE,
+    contentDir: e.CONTENT_DIR,
+    exitPageUrl: e.EXIT_PAGE_URL,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    secureCookies: e.NODE_ENV === 'production',
+  }
+}
+
+/** `ENCRYPTION_KEYS` is `id:base64key,id:base64key`; each key is 32 random bytes. */
+export function parseKeyRing(
+  value: string | undefined,
+  activeKeyId: string | undefined,
+  problems: string[],
+): KeyRingConfig | undefined {
+  if (!value) return undefined
+  const keys = new Map<string, Buffer>()
+  for (const entry of value.split(',').map((s) => s.trim())) {
+    const [id, key] = entry.split(':')
+    const bytes = key ? Buffer.from(key, 'base64') : Buffer.alloc(0)
+    if (!id || !/^[\w-]+$/.test(id) || bytes.length !== 32) {
+      problems.push('ENCRYPTION_KEYS: each entry must be id:base64 of 32 bytes')
+      return undefined
+    }
+    keys.set(id, bytes)
+  }
+  const active = activeKeyId ?? [...keys.keys()][0]
+  if (!active || !keys.has(active)) {
+    problems.push('ENCRYPTION_ACTIVE_KEY_ID: must name one of ENCRYPTION_KEYS')
+    return undefined
+  }
+  return { activeKeyId: active, keys }
+}

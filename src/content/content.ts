@@ -1,0 +1,97 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import matter from 'gray-matter'
+import { marked } from 'marked'
+import { z } from 'zod'
+
+/**
+ * Everything an agency edits to make the service its own: its name and numbers, the partner
+ * directory and the advice pages. Read once at start and validated, so a typo fails the boot
+ * with a clear message rather than a broken page in front of a child.
+ */
+const agencySchema = z.object({
+  serviceName: z.string().min(1),
+  operatorName: z.string().min(1),
+  emergencyNumber: z.string().min(1),
+  brandColour: z.string().regex(/^#[0-9a-f]{6}$/i),
+  reportResponseTime: z.string().min(1),
+})
+export type Agency = z.infer<typeof agencySchema>
+
+const partnerSchema = z.object({
+  id: z.string().min(1),
+  kind: z.string().min(1),
+  name: z.string().min(1),
+  description: z.string().min(1),
+  phone: z.string().nullable(),
+  hours: z.string().min(1),
+  website: z.url(),
+  topics: z.array(z.string()),
+})
+export type Partner = z.infer<typeof partnerSchema>
+
+const pageMetaSchema = z.object({
+  title: z.string().min(1),
+  summary: z.string().min(1),
+  partners: z.array(z.string()).default([]),
+})
+
+export interface ContentPage {
+  slug: string
+  title: string
+  summary: string
+  html: string
+  partners: Partner[]
+}
+
+export interface Content {
+  agency: Agency
+  partners: Partner[]
+  pages: ReadonlyMap<string, ContentPage>
+}
+
+export async function loadContent(dir: string): Promise<Content> {
+  const agency = parseFile(
+    agencySchema,
+    join(dir, 'agency.json'),
+    await readJson(dir, 'agency.json'),
+  )
+  const partners = parseFile(
+    z.object({ partners: z.array(partnerSchema) }),
+    join(dir, 'partners.json'),
+    await readJson(dir, 'partners.json'),
+  ).partners
+  const byId = new Map(partners.map((p) => [p.id, p]))
+  const pages = new Map<string, ContentPage>()
+  for (const file of (await readdir(join(dir, 'pages'))).filter((f) => f.endsWith('.md'))) {
+    const path = join(dir, 'pages', file)
+    const { data, content } = matter(await readFile(path, 'utf8'))
+    const meta = parseFile(pageMetaSchema, path, data)
+    const slug = file.replace(/\.md$/, '')
+    pages.set(slug, {
+      slug,
+      title: meta.title,
+      summary: meta.summary,
+      html: await marked.parse(content),
+      partners: meta.partners.map((id) => {
+        const partner = byId.get(id)
+        if (!partner) throw new Error(`${path}: unknown partner "${id}"`)
+        return partner
+      }),
+    })
+  }
+  return { agency, partners, pages }
+}
+
+async function readJson(dir: string, file: string): Promise<unknown> {
+  return JSON.parse(await readFile(join(dir, file), 'utf8')) as unknown
+}
+
+function parseFile<T>(schema: z.ZodType<T>, path: string, value: unknown): T {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+    throw new Error(`${path} is not valid:\n  ${problems.join('\n  ')}`)
+  }
+  return parsed.data
+}

@@ -1,0 +1,41 @@
+import type { Config } from './config.js'
+import { loadContent } from './content/content.js'
+import { createEnvelope } from './crypto/envelope.js'
+import type { Db } from './db/db.js'
+import { draftRepository } from './reports/drafts.js'
+import { buildReportJourney } from './reports/journey.js'
+import { reportService, type Triage } from './reports/service.js'
+import type { Secrets } from './secrets.js'
+
+export interface DepsOptions {
+  config: Config
+  db: Db
+  secrets: Secrets
+  now?: () => Date
+  triage?: Triage
+}
+
+/** Everything the app needs, built once: the composition root's list of parts. */
+export async function buildDeps({
+  config,
+  db,
+  secrets,
+  now = () => new Date(),
+  triage,
+}: DepsOptions) {
+  const envelope = createEnvelope(secrets.encryptionKeys)
+  const content = await loadContent(config.contentDir)
+  const journey = buildReportJourney(now)
+  const reports = reportService({
+    db,
+    envelope,
+    drafts: draftRepository(envelope),
+    journey,
+    now,
+    draftTtlMinutes: config.draftTtlMinutes,
+    triage,
+  })
+  return { config, db, secrets, envelope, content, journey, reports, now }
+}
+
+export type Deps = Awaited<ReturnType<typeof buildDeps>>

@@ -1,0 +1,210 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Partner } from '../content/content.js'
+import { errorList } from '../web/form-fields.js'
+import {
+  furthestPage,
+  isReachable,
+  pageAfter,
+  previousPage,
+  saveAnswer,
+  type FieldErrors,
+  type FormBody,
+  type Journey,
+  type JourneyAnswers,
+} from '../web/journey.js'
+import { paths } from '../web/paths.js'
+import type { OnlineAccount, ReportAnswers } from './answers.js'
+import { hashDraftId, newDraftId, type Draft } from './drafts.js'
+import { CHECK_ANSWERS } from './journey.js'
+import { checkAnswersSections, formValues, withOneRow } from './presenters.js'
+import type { ReportService } from './service.js'
+import { LIMITS, readAccounts } from './validation.js'
+import { wordingFor } from './wording.js'
+
+export interface ReportRoutesOptions {
+  journey: Journey
+  service: ReportService
+  secureCookies: boolean
+  rateLimitPerMinute: number
+  councilAreas: () => Promise<{ code: string; name: string }[]>
+  partnersFor: (topic: string) => Partner[]
+}
+
+const DRAFT_COOKIE = 'sc_report'
+type SlugRequest = FastifyRequest<{ Params: { slug: string }; Querystring: { change?: string } }>
+
+/**
+ * HTTP only: which draft, which page, render or redirect. What a page asks and where it leads
+ * lives in journey.ts; storing and submitting lives in service.ts.
+ */
+export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions): void {
+  const { journey, service } = options
+  const postLimits = {
+    preHandler: app.csrfProtection,
+    config: { rateLimit: { max: options.rateLimitPerMinute, timeWindow: '1 minute' } },
+  }
+  const cookieOptions = {
+    path: paths.report.start,
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: options.secureCookies,
+  }
+
+  /** The reporter's draft: none yet, a live one, or one that has expired. */
+  async function loadDraft(request: FastifyRequest) {
+    const id = request.cookies[DRAFT_COOKIE]
+    if (!id) return { state: 'none' as const }
+    const idHash = hashDraftId(id)
+    const draft = await service.findDraft(idHash)
+    return draft ? { state: 'live' as const, idHash, draft } : { state: 'expired' as const, idHash }
+  }
+
+  const pageUrl = (slug: string, change: boolean) =>
+    `${paths.report.page(slug)}${change && slug !== CHECK_ANSWERS ? '?change=1' : ''}`
+
+  async function render(
+    reply: FastifyReply,
+    slug: string,
+    answers: JourneyAnswers,
+    change: boolean,
+    form: { values: Record<string, unknown>; errors?: FieldErrors },
+    status = 200,
+  ) {
+    const previous = previousPage(journey, answers, slug)
+    const back = change
+      ? paths.report.checkAnswers
+      : previous
+        ? paths.report.page(previous)
+        : paths.report.start
+    const typed = answers as ReportAnswers
+    return reply.header('cache-control', 'no-store').view(
+      `${slug}.njk`,
+      {
+        w: wordingFor(typed['who-are-you']?.audience),
+        audience: typed['who-are-you']?.audience,
+        answers,
+        values: form.values,
+        errors: form.errors ?? {},
+        errorList: errorList(form.errors ?? {}),
+        backLink: back,
+        action: pageUrl(slug, change),
+        councilAreas: slug === 'about-the-child' ? await options.councilAreas() : [],
+        signpostPartners: slug.startsWith('help-with-')
+          ? options.partnersFor(slug.replace('help-with-', ''))
+          : [],
+        limits: LIMITS,
+      },
+      status,
+    )
+  }
+
+  app.get(paths.report.start, (request, reply) =>
+    reply.header('cache-control', 'no-store').view('start.njk'),
+  )
+
+  app.get(paths.report.answersCleared, (request, reply) => {
+    void reply.clearCookie(DRAFT_COOKIE, cookieOptions)
+    return reply.header('cache-control', 'no-store').view('answers-cleared.njk')
+  })
+
+  app.get(paths.report.confirmation, async (request, reply) => {
+    const loaded = await loadDraft(request)
+    if (loaded.state !== 'live' || !loaded.draft.reportId) return reply.redirect(paths.report.start)
+    const reference = await service.referenceOf(loaded.draft.reportId)
+    return reply.header('cache-control', 'no-store').view('confirmation.njk', { reference })
+  })
+
+  app.get(paths.report.checkAnswers, async (request, reply) => {
+    const loaded = await loadDraft(request)
+    if (loaded.state === 'expired') return reply.redirect(paths.report.answersCleared)
+    const answers = loaded.state === 'live' ? loaded.draft.answers : {}
+    if (loaded.state === 'live' && loaded.draft.reportId)
+      return reply.redirect(paths.report.confirmation)
+    if (!isReachable(journey, answers, CHECK_ANSWERS))
+      return reply.redirect(paths.report.page(furthestPage(journey, answers)))
+    const typed = answers as ReportAnswers
+    return reply.header('cache-control', 'no-store').view('check-your-answers.njk', {
+      w: wordingFor(typed['who-are-you']?.audience),
+      sections: checkAnswersSections(typed, journey),
+      backLink: paths.report.page(previousPage(journey, answers, CHECK_ANSWERS) ?? journey.start),
+    })
+  })
+
+  app.post(paths.report.checkAnswers, postLimits, async (request, reply) => {
+    const loaded = await loadDraft(request)
+    if (loaded.state !== 'live') return reply.redirect(paths.report.answersCleared, 303)
+    const outcome = await service.submit(loaded.idHash)
+    if (outcome.kind === 'expired') return reply.redirect(paths.report.answersCleared, 303)
+    if (outcome.kind === 'incomplete')
+      return reply.redirect(paths.report.page(furthestPage(journey, loaded.draft.answers)), 303)
+    request.log.info({ reference: outcome.reference }, 'report submitted')
+    return reply.redirect(paths.report.confirmation, 303)
+  })
+
+  app.get<{ Params: { slug: string }; Querystring: { change?: string } }>(
+    paths.report.page(':slug'),
+    async (request, reply) => {
+      const { slug } = request.params
+      if (!journey.pages.has(slug)) return reply.callNotFound()
+      const loaded = await loadDraft(request)
+      if (loaded.state === 'expired') {
+        if (slug !== journey.start) return reply.redirect(paths.report.answersCleared)
+        void reply.clearCookie(DRAFT_COOKIE, cookieOptions)
+      }
+      const draft: Draft | undefined = loaded.state === 'live' ? loaded.draft : undefined
+      if (draft?.reportId) return reply.redirect(paths.report.confirmation)
+      const answers = draft?.answers ?? {}
+      if (!isReachable(journey, answers, slug))
+        return reply.redirect(paths.report.page(furthestPage(journey, answers)))
+      const change = request.query.change === '1'
+      return render(reply, slug, answers, change, { values: formValues(slug, answers[slug]) })
+    },
+  )
+
+  app.post(paths.report.page(':slug'), postLimits, async (request: SlugRequest, reply) => {
+    const { slug } = request.params
+    const page = journey.pages.get(slug)
+    if (!page) return reply.callNotFound()
+    const loaded = await loadDraft(request)
+    if (loaded.state === 'expired') return reply.redirect(paths.report.answersCleared, 303)
+    if (loaded.state === 'live' && loaded.draft.reportId)
+      return reply.redirect(paths.report.confirmation, 303)
+    const answers = loaded.state === 'live' ? loaded.draft.answers : {}
+    if (!isReachable(journey, answers, slug))
+      return reply.redirect(paths.report.page(furthestPage(journey, answers)), 303)
+
+    const body = (request.body ?? {}) as FormBody
+    const change = request.query.change === '1'
+    const edited = editedAccounts(body)
+    if (edited)
+      return render(reply, slug, answers, change, { values: { ...body, accounts: edited } })
+
+    const parsed = page.parse(body, answers)
+    if (!parsed.ok) {
+      const values = { ...body, accounts: withOneRow(readAccounts(body)) }
+      return render(reply, slug, answers, change, { values, errors: parsed.errors }, 400)
+    }
+    const updated = saveAnswer(journey, answers, slug, parsed.value)
+    let idHash = loaded.state === 'live' ? loaded.idHash : undefined
+    if (!idHash) {
+      const id = newDraftId()
+      idHash = hashDraftId(id)
+      void reply.setCookie(DRAFT_COOKIE, id, cookieOptions)
+    }
+    await service.saveDraft(idHash, updated)
+    return reply.redirect(pageUrl(pageAfter(journey, updated, slug, change), change), 303)
+  })
+}
+
+/** "Add another account" and "Remove" re-show the page with a row more or fewer, saving nothing. */
+function editedAccounts(body: FormBody): OnlineAccount[] | undefined {
+  const action = typeof body.action === 'string' ? body.action : ''
+  const accounts = readAccounts(body)
+  if (action === 'add-account') {
+    const rows = withOneRow(accounts)
+    return rows.length < LIMITS.accounts ? [...rows, { platform: '', username: '' }] : rows
+  }
+  const remove = /^remove-account-(\d+)$/.exec(action)
+  if (remove) return withOneRow(accounts.filter((_, i) => i !== Number(remove[1])))
+  return undefined
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto'
+import { recordAuditEvent } from '../audit/repository.js'
+import type { Envelope } from '../crypto/envelope.js'
+import type { Db, Queryable } from '../db/db.js'
+import { walk, type Journey, type JourneyAnswers } from '../web/journey.js'
+import type { ReportAnswers } from './answers.js'
+import type { DraftRepository } from './drafts.js'
+import type { Source, TriageInput } from './model.js'
+import { newReference } from './reference.js'
+import { toSubmittedReport, type ChildLocation } from './report.js'
+import {
+  DuplicateReferenceError,
+  insertReport,
+  referenceOf,
+  reportIdForSubmission,
+  type TriageFields,
+} from './repository.js'
+
+export type Triage = (
+  tx: Queryable,
+  input: TriageInput,
+  location: ChildLocation,
+  receivedAt: Date,
+) => Promise<TriageFields>
+
+export interface ReportServiceDeps {
+  db: Db
+  envelope: Envelope
+  drafts: DraftRepository
+  journey: Journey
+  now: () => Date
+  draftTtlMinutes: number
+  triage: Triage | undefined
+}
+
+export type SubmitOutcome =
+  { kind: 'submitted'; reference: string } | { kind: 'expired' } | { kind: 'incomplete' }
+
+const REFERENCE_ATTEMPTS = 5
+
+export function reportService(deps: ReportServiceDeps) {
+  const { db, drafts, envelope, now } = deps
+  const expiry = (from: Date) => new Date(from.getTime() + deps.draftTtlMinutes * 60_000)
+
+  return {
+    findDraft: (idHash: string) => drafts.find(db, idHash, now()),
+
+    referenceOf: (reportId: string) => referenceOf(db, reportId),
+
+    async saveDraft(idHash: string, answers: JourneyAnswers): Promise<void> {
+      const at = now()
+      await drafts.save(db, idHash, answers, at, expiry(at))
+    },
+
+    /**
+     * Stores the report durably before anything is acknowledged: the report, its triage and
+     * its audit entry commit together or not at all. Locking the draft row makes a double
+     * submission wait for the first and then find the report it created.
+     */
+    async submit(idHash: string, source: Source = 'form'): Promise<SubmitOutcome> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction((tx) => submitInTransaction(tx, idHash, source))
+        } catch (error) {
+          if (!(error instanceof DuplicateReferenceError) || attempt >= REFERENCE_ATTEMPTS)
+            throw error
+        }
+      }
+    },
+  }
+
+  async function submitInTransaction(
+    tx: Queryable,
+    idHash: string,
+    source: Source,
+  ): Promise<SubmitOutcome> {
+    const receivedAt = now()
+    const draft = await drafts.find(tx, idHash, receivedAt, true)
+    if (!draft) {
+      const existing = await reportIdForSubmission(tx, idHash)
+      return existing ? submitted(tx, existing) : { kind: 'expired' }
+    }
+    if (draft.reportId) return submitted(tx, draft.reportId)
+    if (!walk(deps.journey, draft.answers).complete) return { kind: 'incomplete' }
+
+    const report = toSubmittedReport(draft.answers as ReportAnswers, source, null)
+    const id = randomUUID()
+    const triage = deps.triage
+      ? await deps.triage(tx, report.triageInput, report.location, receivedAt)
+      : null
+    const inserted = await insertReport(tx, {
+      id,
+      reference: newReference(),
+      submissionKey: idHash,
+      receivedAt,
+      source: report.source,
+      sourceSite: report.sourceSite,
+      audience: report.audience,
+      immediateDanger: report.triageInput.immediateDanger,
+      concerns: report.triageInput.concerns,
+      stillHappening: report.triageInput.stillHappening,
+      otherPersonAge: report.triageInput.otherPersonAge,
+      childAge: report.triageInput.childAge,
+      triage,
+      personal: envelope.seal(JSON.stringify(report.personal), `report:${id}`),
+    })
+    const reportId = inserted ?? (await reportIdForSubmission(tx, idHash))
+    if (!reportId) throw new Error('Report insert returned nothing and no report exists')
+    if (inserted) {
+      await recordAuditEvent(tx, {
+        occurredAt: receivedAt,
+        actor: `public:${source}`,
+        event: 'report.received',
+        subjectType: 'report',
+        subjectId: reportId,
+        details: { source, audience: report.audience, priority: triage?.priority ?? null },
+      })
+    }
+    await drafts.markSubmitted(tx, idHash, reportId)
+    return submitted(tx, reportId)
+  }
+
+  async function submitted(tx: Queryable, reportId: string): Promise<SubmitOutcome> {
+    const reference = await referenceOf(tx, reportId)
+    if (!reference) throw new Error('Submitted report has no reference')
+    return { kind: 'submitted', reference }
+  }
+}
+
+export type ReportService = ReturnType<typeof reportService>

@@ -1,0 +1,281 @@
+import { isValid as isValidPostcode, toNormalised } from 'postcode'
+import type { FieldErrors, FormBody, JourneyAnswers, ParseResult } from '../web/journey.js'
+import { oneOf, someOf, text } from '../web/form-fields.js'
+import {
+  CONTACT_WAYS,
+  REPORTED_TO,
+  STARTED,
+  TOPICS,
+  type OnlineAccount,
+  type ReportAnswers,
+} from './answers.js'
+import { AUDIENCES, CONCERNS, type Audience } from './model.js'
+import { wordingFor } from './wording.js'
+
+/**
+ * One parser per page: the posted form in, a typed answer or GOV.UK-worded errors out.
+ * Pure: "today" arrives as an argument so date rules are testable.
+ */
+const YES_NO_UNSURE = ['yes', 'no', 'unsure'] as const
+const OTHER_PERSON_AGES = ['adult', 'under-18', 'unknown'] as const
+export const LIMITS = { name: 200, town: 100, description: 5000, short: 500, accounts: 10 }
+
+type Answer<K extends keyof ReportAnswers> = NonNullable<ReportAnswers[K]>
+
+function result<T extends object>(errors: FieldErrors, value: () => T): ParseResult {
+  return Object.keys(errors).length > 0
+    ? { ok: false, errors }
+    : { ok: true, value: value() as Record<string, unknown> }
+}
+
+const audienceOf = (answers: JourneyAnswers): Audience | undefined =>
+  (answers['who-are-you'] as Answer<'who-are-you'> | undefined)?.audience
+
+const orNull = (value: string): string | null => (value === '' ? null : value)
+
+function tooLong(errors: FieldErrors, field: string, value: string, max: number, label: string) {
+  if (value.length > max)
+    errors[field] = `${label} must be ${max.toLocaleString('en-GB')} characters or less`
+}
+
+export function parseWhoAreYou(body: FormBody): ParseResult {
+  const audience = oneOf(body, 'audience', AUDIENCES)
+  return result(audience ? {} : { audience: 'Select who you are' }, () => ({ audience }))
+}
+
+export function parseTopic(body: FormBody): ParseResult {
+  const topic = oneOf(body, 'topic', TOPICS)
+  return result(topic ? {} : { topic: 'Select what it is about' }, () => ({ topic }))
+}
+
+export function parseContinue(): ParseResult {
+  return { ok: true, value: { continued: true } }
+}
+
+export function parseImmediateDanger(body: FormBody, answers: JourneyAnswers): ParseResult {
+  const immediateDanger = oneOf(body, 'immediateDanger', YES_NO_UNSURE)
+  const w = wordingFor(audienceOf(answers))
+  const message = `Select yes if ${w.child} ${w.isChild.split(' ')[0]} in danger right now`
+  return result(immediateDanger ? {} : { immediateDanger: message }, () => ({ immediateDanger }))
+}
+
+export function parseYourAge(body: FormBody): ParseResult {
+  const raw = text(body, 'age')
+  const age = Number(raw)
+  const errors: FieldErrors = {}
+  if (raw === '') errors.age = 'Enter your age'
+  else if (!/^\d{1,3}$/.test(raw)) errors.age = 'Your age must be a number, like 14'
+  else if (age < 1) errors.age = 'Enter your age, like 14'
+  else if (age > 17)
+    errors.age =
+      'Your age must be 17 or under. If you are 18 or over, go back and choose who you are'
+  return result(errors, () => ({ age }))
+}
+
+export function parseProfessionalCheckpoint(body: FormBody): ParseResult {
+  const followedPolicy = oneOf(body, 'followedPolicy', YES_NO_UNSURE)
+  const reportedTo = someOf(body, 'reportedTo', REPORTED_TO)
+  const errors: FieldErrors = {}
+  if (!followedPolicy)
+    errors.followedPolicy = 'Select yes if you have followed your safeguarding policy'
+  if (!reportedTo || reportedTo.length === 0)
+    errors.reportedTo = 'Select who you have already told, or select no, not yet'
+  else if (reportedTo.includes('neither') && reportedTo.length > 1)
+    errors.reportedTo = 'Select who you have told, or select no, not yet, but not both'
+  return result(errors, () => ({ followedPolicy, reportedTo }))
+}
+
+export function parseAboutTheChild(
+  body: FormBody,
+  answers: JourneyAnswers,
+  today: Date,
+): ParseResult {
+  const audience = audienceOf(answers)
+  const w = wordingFor(audience)
+  const errors: FieldErrors = {}
+  const isYoungPerson = audience === 'young-person'
+  const childName = isYoungPerson ? '' : text(body, 'childName')
+  const town = text(body, 'town')
+  const postcodeRaw = text(body, 'postcode')
+  const councilArea = text(body, 'councilArea')
+
+  if (!isYoungPerson) {
+    if (childName === '' && audience !== 'concerned-adult')
+      errors.childName = `Enter ${w.childs} name`
+    tooLong(errors, 'childName', childName, LIMITS.name, 'Name')
+  }
+  const age = isYoungPerson
+    ? { childAge: null, childDateOfBirth: null }
+    : parseChildAge(body, audience, errors, today)
+  if (town === '')
+    errors.town = `Enter the town or area where ${w.child} ${isYoungPerson ? 'live' : 'lives'}`
+  tooLong(errors, 'town', town, LIMITS.town, 'Town or area')
+  if (postcodeRaw !== '' && !isValidPostcode(postcodeRaw))
+    errors.postcode = 'Enter a real postcode, like LS1 4AP, or leave it blank'
+  if (councilArea !== '' && !/^[\w-]{1,20}$/.test(councilArea))
+    errors.councilArea = 'Select a council area from the list, or choose not sure'
+
+  return result(errors, () => ({
+    childName: orNull(childName),
+    ...age,
+    town,
+    postcode: postcodeRaw === '' ? null : toNormalised(postcodeRaw),
+    councilArea: orNull(councilArea),
+  }))
+}
+
+function parseChildAge(
+  body: FormBody,
+  audience: Audience | undefined,
+  errors: FieldErrors,
+  today: Date,
+): { childAge: number | null; childDateOfBirth: string | null } {
+  const ageRaw = text(body, 'childAge')
+  const [day, month, year] = ['dobDay', 'dobMonth', 'dobYear'].map((f) => text(body, f))
+  const anyDob = day !== '' || month !== '' || year !== ''
+  let childAge: number | null = null
+  let childDateOfBirth: string | null = null
+
+  if (ageRaw !== '') {
+    if (!/^\d{1,2}$/.test(ageRaw) || Number(ageRaw) > 17)
+      errors.childAge = 'Age must be a number from 0 to 17, like 12'
+    else childAge = Number(ageRaw)
+  }
+  if (anyDob) {
+    const dob = parseDate(day ?? '', month ?? '', year ?? '')
+    if (!dob) errors.dobDay = 'Date of birth must be a real date, like 27 3 2012'
+    else if (dob > today) errors.dobDay = 'Date of birth must be in the past'
+    else {
+      const age = ageOn(dob, today)
+      if (age > 17) errors.dobDay = 'Date of birth must be for a child under 18'
+      else {
+        childDateOfBirth = dob.toISOString().slice(0, 10)
+        childAge ??= age
+      }
+    }
+  }
+  if (ageRaw === '' && !anyDob && audience !== 'concerned-adult')
+    errors.childAge = 'Enter their age or date of birth'
+  return { childAge, childDateOfBirth }
+}
+
+function parseDate(day: string, month: string, year: string): Date | undefined {
+  if (![day, month, year].every((p) => /^\d+$/.test(p)) || year.length !== 4) return undefined
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)))
+  const real =
+    date.getUTCFullYear() === Number(year) &&
+    date.getUTCMonth() === Number(month) - 1 &&
+    date.getUTCDate() === Number(day)
+  return real ? date : undefined
+}
+
+export function ageOn(dateOfBirth: Date, today: Date): number {
+  const years = today.getUTCFullYear() - dateOfBirth.getUTCFullYear()
+  const hadBirthday =
+    today.getUTCMonth() > dateOfBirth.getUTCMonth() ||
+    (today.getUTCMonth() === dateOfBirth.getUTCMonth() &&
+      today.getUTCDate() >= dateOfBirth.getUTCDate())
+  return hadBirthday ? years : years - 1
+}
+
+export function parseWhatHappened(body: FormBody, answers: JourneyAnswers): ParseResult {
+  const w = wordingFor(audienceOf(answers))
+  const concerns = someOf(body, 'concerns', CONCERNS)
+  const description = text(body, 'description')
+  const started = oneOf(body, 'started', STARTED)
+  const stillHappening = oneOf(body, 'stillHappening', YES_NO_UNSURE)
+  const errors: FieldErrors = {}
+  if (!concerns || concerns.length === 0) errors.concerns = 'Select what happened'
+  if (description === '') errors.description = 'Tell us what happened, in your own words'
+  tooLong(errors, 'description', description, LIMITS.description, 'What happened')
+  if (!started) errors.started = 'Select when it started'
+  if (!stillHappening) errors.stillHappening = `Select yes if it is still happening to ${w.child}`
+  return result(errors, () => ({ concerns, description, started, stillHappening }))
+}
+
+/** Rows of the "add another" list: `accountPlatform-N` and `accountUsername-N`. */
+export function readAccounts(body: FormBody): OnlineAccount[] {
+  const rows: OnlineAccount[] = []
+  for (let i = 0; i < LIMITS.accounts; i++) {
+    const platform = text(body, `accountPlatform-${i}`)
+    const username = text(body, `accountUsername-${i}`)
+    if (platform !== '' || username !== '') rows.push({ platform, username })
+  }
+  return rows
+}
+
+export function parseOtherPerson(body: FormBody, answers: JourneyAnswers): ParseResult {
+  const w = wordingFor(audienceOf(answers))
+  const names = text(body, 'names')
+  const accounts = readAccounts(body)
+  const profileLinks = text(body, 'profileLinks')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+  const phoneNumbers = text(body, 'phoneNumbers')
+  const otherPersonAge = oneOf(body, 'otherPersonAge', OTHER_PERSON_AGES)
+  const knownOffline = oneOf(body, 'knownOffline', YES_NO_UNSURE)
+  const errors: FieldErrors = {}
+  tooLong(errors, 'names', names, LIMITS.short, 'Names')
+  accounts.forEach((account, i) => {
+    if (account.username === '')
+      errors[`accountUsername-${i}`] = `Enter the username for account ${i + 1}, or remove it`
+    tooLong(errors, `accountUsername-${i}`, account.username, LIMITS.name, 'Username')
+    tooLong(errors, `accountPlatform-${i}`, account.platform, LIMITS.name, 'App or website')
+  })
+  if (
+    profileLinks.some((link) => !/^https?:\/\/\S+\.\S+$/i.test(link) || link.length > LIMITS.short)
+  )
+    errors.profileLinks =
+      'Enter each profile link as a web address on its own line, like https://example.com/name'
+  tooLong(errors, 'phoneNumbers', phoneNumbers, LIMITS.short, 'Phone numbers')
+  if (!otherPersonAge) errors.otherPersonAge = 'Select how old you think they are'
+  if (!knownOffline)
+    errors.knownOffline = `Select yes if ${w.child} ${w.doesChild.split(' ')[0] === 'Do' ? 'know' : 'knows'} them in real life`
+  return result(errors, () => ({
+    names: orNull(names),
+    accounts,
+    profileLinks,
+    phoneNumbers: orNull(phoneNumbers),
+    otherPersonAge,
+    knownOffline,
+  }))
+}
+
+export function parseContactDetails(body: FormBody, answers: JourneyAnswers): ParseResult {
+  const isYoungPerson = audienceOf(answers) === 'young-person'
+  const name = text(body, 'name')
+  const email = text(body, 'email')
+  const phone = text(body, 'phone')
+  const contactWays = someOf(body, 'contactWays', CONTACT_WAYS) ?? []
+  const safeTimes = text(body, 'safeTimes')
+  const parentKnows = oneOf(body, 'parentKnows', ['yes', 'no'] as const)
+  const errors: FieldErrors = {}
+  if (name === '') errors.name = 'Enter your name'
+  tooLong(errors, 'name', name, LIMITS.name, 'Name')
+  if (email === '' && phone === '')
+    errors.email = 'Enter an email address or a phone number so we can contact you'
+  if (email !== '' && !isEmail(email))
+    errors.email = 'Enter an email address in the correct format, like name@example.com'
+  if (phone !== '' && !isPhone(phone))
+    errors.phone = 'Enter a phone number, like 01632 960 001 or 07700 900 982'
+  tooLong(errors, 'safeTimes', safeTimes, LIMITS.short, 'Safe times')
+  if (isYoungPerson && !parentKnows)
+    errors.parentKnows = 'Select yes if a parent or carer knows you are making this report'
+  return result(errors, () => ({
+    name,
+    email: orNull(email),
+    phone: orNull(phone),
+    contactWays,
+    safeTimes: orNull(safeTimes),
+    parentKnows: isYoungPerson ? (parentKnows ?? null) : null,
+  }))
+}
+
+export function isEmail(value: string): boolean {
+  return value.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)
+}
+
+export function isPhone(value: string): boolean {
+  return /^\+?\d{7,15}$/.test(value.replace(/[\s\-().]/g, ''))
+}

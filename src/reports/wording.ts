@@ -1,0 +1,53 @@
+import type { Audience } from './model.js'
+
+/**
+ * The same questions read differently for each reporter: a young person is asked about
+ * themselves, a parent about their child, anyone else about "the child".
+ */
+export interface Wording {
+  /** "you", "your child", "the child" */
+  child: string
+  /** "You", "Your child", "The child" */
+  Child: string
+  /** "your", "your child's", "the child's" */
+  childs: string
+  /** "are you", "is your child", "is the child" */
+  isChild: string
+  /** "Do you", "Does your child", "Does the child" */
+  doesChild: string
+}
+
+const byAudience: Record<Audience, Wording> = {
+  'young-person': {
+    child: 'you',
+    Child: 'You',
+    childs: 'your',
+    isChild: 'are you',
+    doesChild: 'Do you',
+  },
+  'parent-carer': {
+    child: 'your child',
+    Child: 'Your child',
+    childs: "your child's",
+    isChild: 'is your child',
+    doesChild: 'Does your child',
+  },
+  professional: {
+    child: 'the child',
+    Child: 'The child',
+    childs: "the child's",
+    isChild: 'is the child',
+    doesChild: 'Does the child',
+  },
+  'concerned-adult': {
+    child: 'the child',
+    Child: 'The child',
+    childs: "the child's",
+    isChild: 'is the child',
+    doesChild: 'Does the child',
+  },
+}
+
+export function wordingFor(audience: Audience | undefined): Wording {
+  return byAudience[audience ?? 'concerned-adult']
+}

@@ -1,0 +1,27 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyServerOptions } from 'fastify'
+
+/**
+ * Logs carry references, never people: requests are logged by method, path and id only
+ * (query strings can hold typed answers; bodies are never logged) and the sensitive headers
+ * are redacted should anything include them.
+ */
+export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+  return {
+    level,
+    redact: {
+      paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+      remove: true,
+    },
+    serializers: {
+      req: (req: { method: string; url: string; id: string }) => ({
+        method: req.method,
+        path: req.url.split('?')[0],
+        id: req.id,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  }
+}
+
+export const genReqId = (): string => randomUUID().slice(0, 8)

@@ -1,0 +1,86 @@
+import { fileURLToPath } from 'node:url'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import fp from 'fastify-plugin'
+import nunjucks from 'nunjucks'
+import type { Agency } from '../content/content.js'
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
+
+/** Folders searched for templates: shared layouts, each capability's views, GOV.UK Frontend. */
+export const viewPaths = [
+  here('./views/'),
+  here('../content/views/'),
+  here('../reports/views/'),
+  fileURLToPath(new URL('../../node_modules/govuk-frontend/dist/', import.meta.url)),
+]
+
+export function createViewEnvironment(): nunjucks.Environment {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewPaths), {
+    autoescape: true,
+    throwOnUndefined: false,
+    noCache: false,
+  })
+  // Escapes first, then turns the reporter's line breaks into <br> for summary lists.
+  env.addFilter('nl2br', (value: unknown) => {
+    const escaped = escapeHtml(String(value ?? ''))
+    return new nunjucks.runtime.SafeString(escaped.replace(/\n/g, '<br>'))
+  })
+  env.addFilter('councilAreaItems', (areas: { code: string; name: string }[], selected: unknown) =>
+    areas.map((a) => ({ value: a.code, text: a.name, selected: a.code === selected })),
+  )
+  return env
+}
+
+export interface ViewOptions {
+  agency: Agency
+  exitPageUrl: string
+  /** Shared values every page may show, such as how long draft answers are kept. */
+  globals: Record<string, unknown>
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Renders a page with the shared context (nonce, CSRF token, agency) and sends it. */
+    view(template: string, context?: Record<string, unknown>, status?: number): FastifyReply
+  }
+}
+
+export const viewsPlugin = fp<ViewOptions>(
+  (app: FastifyInstance, options, done) => {
+    const env = createViewEnvironment()
+    app.decorateReply(
+      'view',
+      function view(
+        this: FastifyReply,
+        template: string,
+        context: Record<string, unknown> = {},
+        status = 200,
+      ) {
+        const html = env.render(template, {
+          ...options.globals,
+          ...context,
+          agency: options.agency,
+          exitPageUrl: options.exitPageUrl,
+          cspNonce: this.cspNonce.script,
+          csrfToken: this.generateCsrf(),
+          currentPath: this.request.url.split('?')[0],
+        })
+        return this.status(status).type('text/html; charset=utf-8').send(html)
+      },
+    )
+    done()
+  },
+  { name: 'views', dependencies: ['security'] },
+)
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch)
+}

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../src/app.js'
+import { loadConfig, type Config } from '../src/config.js'
+import type { Db } from '../src/db/db.js'
+import { buildDeps, type Deps } from '../src/deps.js'
+import type { Triage } from '../src/reports/service.js'
+import { openMigratedPglite } from './db.js'
+
+export interface TestApp {
+  app: FastifyInstance
+  deps: Deps
+  db: Db
+  close(): Promise<void>
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), ...overrides }
+}
+
+export function testSecrets() {
+  return {
+    encryptionKeys: { activeKeyId: 'test-1', keys: new Map([['test-1', randomBytes(32)]]) },
+    cookieSecret: randomBytes(32).toString('base64url'),
+  }
+}
+
+/** The real app on a fresh PGlite (or a given database), with test secrets and a fixed clock. */
+export async function buildTestApp(
+  options: { db?: Db; now?: () => Date; config?: Partial<Config>; triage?: Triage } = {},
+): Promise<TestApp> {
+  const db = options.db ?? (await openMigratedPglite())
+  const deps = await buildDeps({
+    config: testConfig(options.config),
+    db,
+    secrets: testSecrets(),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.triage ? { triage: options.triage } : {}),
+  })
+  const app = await buildApp(deps)
+  await app.ready()
+  return {
+    app,
+    deps,
+    db,
+    async close() {
+      await app.close()
+      if (!options.db) await db.close()
+    },
+  }
+}

@@ -1,0 +1,68 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+
+/**
+ * A tiny browser for app.inject(): keeps cookies, reads the CSRF token from each page and
+ * posts forms the way a browser without JavaScript would.
+ */
+export class Browser {
+  private cookies = new Map<string, string>()
+  private csrf = ''
+  lastBody = ''
+
+  constructor(private readonly app: FastifyInstance) {}
+
+  async get(url: string): Promise<LightMyRequestResponse> {
+    const response = await this.app.inject({ method: 'GET', url, headers: this.headers() })
+    this.remember(response)
+    return response
+  }
+
+  async post(
+    url: string,
+    form: Record<string, string | string[]>,
+  ): Promise<LightMyRequestResponse> {
+    const body = new URLSearchParams()
+    body.append('_csrf', this.csrf)
+    for (const [key, value] of Object.entries(form)) {
+      for (const v of Array.isArray(value) ? value : [value]) body.append(key, v)
+    }
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...this.headers(), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: body.toString(),
+    })
+    this.remember(response)
+    return response
+  }
+
+  /** GETs the page first (as a person would open it), then posts its form. */
+  async answer(url: string, form: Record<string, string | string[]>) {
+    await this.get(url)
+    return this.post(url, form)
+  }
+
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name)
+  }
+
+  forget(name: string): void {
+    this.cookies.delete(name)
+  }
+
+  private headers(): Record<string, string> {
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+    return cookie ? { cookie } : {}
+  }
+
+  private remember(response: LightMyRequestResponse): void {
+    for (const c of response.cookies) {
+      if (c.value === '' || (c.expires && c.expires.getTime() < Date.now()))
+        this.cookies.delete(c.name)
+      else this.cookies.set(c.name, c.value)
+    }
+    this.lastBody = response.body
+    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)
+    if (token?.[1]) this.csrf = token[1]
+  }
+}
