@@ -24,7 +24,16 @@ const pureFiles = [
 ]
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'public/', 'data/', 'screenshots/', 'test-results/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'public/',
+      'data/',
+      'screenshots/',
+      'test-results/',
+      'src/web/assets/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,

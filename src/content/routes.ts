@@ -31,7 +31,10 @@ export function contentRoutes(app: FastifyInstance, content: Content): void {
 
   app.get<{ Params: { slug: string } }>(paths.advicePage(':slug'), (request, reply) => {
     const page = content.pages.get(request.params.slug)
-    if (!page) return reply.callNotFound()
+    if (!page) {
+      reply.callNotFound()
+      return reply
+    }
     return reply.view('advice-page.njk', { page })
   })
 }

@@ -36,13 +36,11 @@ export class DuplicateReferenceError extends Error {
   }
 }
 
-const isUniqueViolation = (error: unknown, constraint: string): boolean =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { code?: string }).code === '23505' &&
-  String(
-    (error as { constraint?: string; message?: string }).constraint ?? (error as Error).message,
-  ).includes(constraint)
+const isUniqueViolation = (error: unknown, constraint: string): boolean => {
+  if (typeof error !== 'object' || error === null) return false
+  const e = error as { code?: string; constraint?: string; message?: string }
+  return e.code === '23505' && (e.constraint ?? e.message ?? '').includes(constraint)
+}
 
 /**
  * Inserts the report once per submission key. A second submission of the same draft (a

@@ -40,7 +40,7 @@ type SlugRequest = FastifyRequest<{ Params: { slug: string }; Querystring: { cha
 export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions): void {
   const { journey, service } = options
   const postLimits = {
-    preHandler: app.csrfProtection,
+    preHandler: app.csrfProtection.bind(app),
     config: { rateLimit: { max: options.rateLimitPerMinute, timeWindow: '1 minute' } },
   }
   const cookieOptions = {
@@ -145,7 +145,10 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
     paths.report.page(':slug'),
     async (request, reply) => {
       const { slug } = request.params
-      if (!journey.pages.has(slug)) return reply.callNotFound()
+      if (!journey.pages.has(slug)) {
+        reply.callNotFound()
+        return reply
+      }
       const loaded = await loadDraft(request)
       if (loaded.state === 'expired') {
         if (slug !== journey.start) return reply.redirect(paths.report.answersCleared)
@@ -164,7 +167,10 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
   app.post(paths.report.page(':slug'), postLimits, async (request: SlugRequest, reply) => {
     const { slug } = request.params
     const page = journey.pages.get(slug)
-    if (!page) return reply.callNotFound()
+    if (!page) {
+      reply.callNotFound()
+      return reply
+    }
     const loaded = await loadDraft(request)
     if (loaded.state === 'expired') return reply.redirect(paths.report.answersCleared, 303)
     if (loaded.state === 'live' && loaded.draft.reportId)

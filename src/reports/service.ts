@@ -3,7 +3,6 @@ import { recordAuditEvent } from '../audit/repository.js'
 import type { Envelope } from '../crypto/envelope.js'
 import type { Db, Queryable } from '../db/db.js'
 import { walk, type Journey, type JourneyAnswers } from '../web/journey.js'
-import type { ReportAnswers } from './answers.js'
 import type { DraftRepository } from './drafts.js'
 import type { Source, TriageInput } from './model.js'
 import { newReference } from './reference.js'
@@ -83,7 +82,7 @@ export function reportService(deps: ReportServiceDeps) {
     if (draft.reportId) return submitted(tx, draft.reportId)
     if (!walk(deps.journey, draft.answers).complete) return { kind: 'incomplete' }
 
-    const report = toSubmittedReport(draft.answers as ReportAnswers, source, null)
+    const report = toSubmittedReport(draft.answers, source, null)
     const id = randomUUID()
     const triage = deps.triage
       ? await deps.triage(tx, report.triageInput, report.location, receivedAt)

@@ -1,5 +1,11 @@
 import { isValid as isValidPostcode, toNormalised } from 'postcode'
-import type { FieldErrors, FormBody, JourneyAnswers, ParseResult } from '../web/journey.js'
+import type {
+  FieldErrors,
+  FormBody,
+  JourneyAnswers,
+  PageAnswers,
+  ParseResult,
+} from '../web/journey.js'
 import { oneOf, someOf, text } from '../web/form-fields.js'
 import {
   CONTACT_WAYS,
@@ -22,10 +28,10 @@ export const LIMITS = { name: 200, town: 100, description: 5000, short: 500, acc
 
 type Answer<K extends keyof ReportAnswers> = NonNullable<ReportAnswers[K]>
 
-function result<T extends object>(errors: FieldErrors, value: () => T): ParseResult {
+function result(errors: FieldErrors, value: () => object): ParseResult {
   return Object.keys(errors).length > 0
     ? { ok: false, errors }
-    : { ok: true, value: value() as Record<string, unknown> }
+    : { ok: true, value: value() as PageAnswers }
 }
 
 const audienceOf = (answers: JourneyAnswers): Audience | undefined =>

@@ -22,7 +22,7 @@ export function createViewEnvironment(): nunjucks.Environment {
   })
   // Escapes first, then turns the reporter's line breaks into <br> for summary lists.
   env.addFilter('nl2br', (value: unknown) => {
-    const escaped = escapeHtml(String(value ?? ''))
+    const escaped = escapeHtml(typeof value === 'string' ? value : '')
     return new nunjucks.runtime.SafeString(escaped.replace(/\n/g, '<br>'))
   })
   env.addFilter('councilAreaItems', (areas: { code: string; name: string }[], selected: unknown) =>
