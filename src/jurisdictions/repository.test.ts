@@ -154,7 +154,7 @@ for (const database of testDatabases()) {
       const result = await resolveJurisdiction(db, { postcode: 'GY1 1AA' })
       assert.equal(result.status, 'to-confirm')
       assert.equal(result.candidates[0]?.localAuthority, null)
-      assert.equal(result.candidates[0]?.policeForce.code, 'L99999999')
+      assert.equal(result.candidates[0].policeForce.code, 'L99999999')
     })
 
     it('sends a postcode outside the data to national, to be confirmed', async () => {
