@@ -17,13 +17,13 @@ CREATE TABLE reports (
   still_happening     text NOT NULL,
   other_person_age    text NOT NULL,
   child_age           smallint,
-  -- triage (filled by the triage rules inside the intake transaction)
-  priority            text,
-  priority_reasons    jsonb NOT NULL DEFAULT '[]'::jsonb,
-  rules_version       text,
-  deadline_at         timestamptz,
-  queues              text[] NOT NULL DEFAULT '{}',
-  jurisdiction        jsonb,
+  -- triage, decided by the rules inside the intake transaction
+  priority            text NOT NULL,
+  priority_reasons    jsonb NOT NULL,
+  rules_version       text NOT NULL,
+  deadline_at         timestamptz NOT NULL,
+  queues              text[] NOT NULL,
+  jurisdiction        jsonb NOT NULL,
   -- personal data, encrypted
   key_id              text NOT NULL,
   wrapped_data_key    bytea NOT NULL,

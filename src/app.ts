@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { fileURLToPath } from 'node:url'
 import { contentRoutes } from './content/routes.js'
+import { listCouncilAreas } from './jurisdictions/service.js'
 import type { Deps } from './deps.js'
 import { reportRoutes } from './reports/routes.js'
 import { registerErrorPages } from './web/errors.js'
@@ -53,7 +54,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     service: deps.reports,
     secureCookies: config.secureCookies,
     rateLimitPerMinute: config.reportRateLimitPerMinute,
-    councilAreas: () => Promise.resolve([]),
+    councilAreas: () => listCouncilAreas(deps.db),
     partnersFor: (topic) => content.partners.filter((p) => p.topics.includes(topic)),
   })
   return app

@@ -1,4 +1,13 @@
 import { z } from 'zod'
+import {
+  CalendarSettingsError,
+  parseDeadlinePolicy,
+  parseOfficeHours,
+  parseTimeZone,
+  parseWorkingDays,
+  type OfficeCalendarSettings,
+} from './triage/calendar-settings.js'
+import { defaultDeadlinePolicy, type DeadlinePolicy } from './triage/deadlines.js'
 
 /**
  * The only reader of the environment. Every problem is reported at once, and insecure
@@ -23,6 +32,12 @@ const schema = z.object({
   CONTENT_DIR: z.string().min(1).default('./content'),
   EXIT_PAGE_URL: z.url({ protocol: /^https?$/ }).default('https://www.bbc.co.uk/weather'),
   TRUST_PROXY: bool.default(false),
+  OFFICE_TIME_ZONE: z.string().min(1).default('Europe/London'),
+  OFFICE_HOURS: z.string().min(1).default('09:00-17:00'),
+  OFFICE_DAYS: z.string().min(1).default('Mon-Fri'),
+  HOLIDAYS_FILE: z.string().min(1).optional(),
+  TRIAGE_DEADLINES: z.string().min(1).default('P1=15m,P2=4h,P3=2wd,out-of-scope=5wd'),
+  TRIAGE_RULES_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -48,6 +63,10 @@ export interface Config {
   trustProxy: boolean
   logLevel: string
   secureCookies: boolean
+  office: OfficeCalendarSettings
+  deadlines: DeadlinePolicy
+  /** Undefined means the rules shipped in content/triage/rules.json. */
+  triageRulesFile: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -65,6 +84,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data
   const problems: string[] = []
   const encryptionKeys = parseKeyRing(e.ENCRYPTION_KEYS, e.ENCRYPTION_ACTIVE_KEY_ID, problems)
+  const office = {
+    timeZone: e.OFFICE_TIME_ZONE,
+    officeHours: e.OFFICE_HOURS,
+    workingDays: e.OFFICE_DAYS,
+    ...(e.HOLIDAYS_FILE ? { holidaysFile: e.HOLIDAYS_FILE } : {}),
+  }
+  const deadlines = collect(problems, () => parseDeadlinePolicy(e.TRIAGE_DEADLINES))
+  collect(problems, () => parseTimeZone(office.timeZone))
+  collect(problems, () => parseOfficeHours(office.officeHours))
+  collect(problems, () => parseWorkingDays(office.workingDays))
   if (e.NODE_ENV === 'production') {
     if (!encryptionKeys) problems.push('ENCRYPTION_KEYS: required in production')
     if (!e.COOKIE_SECRET) problems.push('COOKIE_SECRET: required in production')
@@ -86,6 +115,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     secureCookies: e.NODE_ENV === 'production',
+    office,
+    deadlines: deadlines ?? defaultDeadlinePolicy,
+    triageRulesFile: e.TRIAGE_RULES_FILE,
+  }
+}
+
+/** Runs one settings parser, keeping its problems so all are reported together. */
+function collect<T>(problems: string[], parse: () => T): T | undefined {
+  try {
+    return parse()
+  } catch (error) {
+    if (!(error instanceof CalendarSettingsError)) throw error
+    problems.push(...error.problems)
+    return undefined
   }
 }
 

@@ -6,23 +6,21 @@ import { draftRepository } from './reports/drafts.js'
 import { buildReportJourney } from './reports/journey.js'
 import { reportService, type Triage } from './reports/service.js'
 import type { Secrets } from './secrets.js'
+import { buildTriage } from './triage/service.js'
 
 export interface DepsOptions {
   config: Config
   db: Db
   secrets: Secrets
   now?: () => Date
+  /** Replaces the configured triage (tests that need a failing or fixed outcome). */
   triage?: Triage
 }
 
 /** Everything the app needs, built once: the composition root's list of parts. */
-export async function buildDeps({
-  config,
-  db,
-  secrets,
-  now = () => new Date(),
-  triage,
-}: DepsOptions) {
+export async function buildDeps(options: DepsOptions) {
+  const { config, db, secrets, now = () => new Date() } = options
+  const triage = options.triage ?? (await buildTriage(config))
   const envelope = createEnvelope(secrets.encryptionKeys)
   const content = await loadContent(config.contentDir)
   const journey = buildReportJourney(now)

@@ -2,7 +2,7 @@ import type { Sealed } from '../crypto/envelope.js'
 import type { Queryable } from '../db/db.js'
 import type { Audience, Concern, Priority, Source } from './model.js'
 
-/** The triage outcome stored with a report (empty until triage runs). */
+/** The triage outcome stored with a report, decided inside the intake transaction. */
 export interface TriageFields {
   priority: Priority
   reasons: readonly { code: string; text: string; priority: Priority }[]
@@ -25,7 +25,7 @@ export interface NewReportRow {
   stillHappening: string
   otherPersonAge: string
   childAge: number | null
-  triage: TriageFields | null
+  triage: TriageFields
   personal: Sealed
 }
 
@@ -71,12 +71,12 @@ export async function insertReport(db: Queryable, r: NewReportRow): Promise<stri
         r.stillHappening,
         r.otherPersonAge,
         r.childAge,
-        r.triage?.priority ?? null,
-        JSON.stringify(r.triage?.reasons ?? []),
-        r.triage?.rulesVersion ?? null,
-        r.triage?.deadlineAt ?? null,
-        r.triage?.queues ?? [],
-        r.triage ? JSON.stringify(r.triage.jurisdiction) : null,
+        r.triage.priority,
+        JSON.stringify(r.triage.reasons),
+        r.triage.rulesVersion,
+        r.triage.deadlineAt,
+        r.triage.queues,
+        JSON.stringify(r.triage.jurisdiction),
         r.personal.keyId,
         r.personal.wrappedKey,
         r.personal.ciphertext,

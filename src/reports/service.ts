@@ -29,7 +29,7 @@ export interface ReportServiceDeps {
   journey: Journey
   now: () => Date
   draftTtlMinutes: number
-  triage: Triage | undefined
+  triage: Triage
 }
 
 export type SubmitOutcome =
@@ -84,9 +84,7 @@ export function reportService(deps: ReportServiceDeps) {
 
     const report = toSubmittedReport(draft.answers, source, null)
     const id = randomUUID()
-    const triage = deps.triage
-      ? await deps.triage(tx, report.triageInput, report.location, receivedAt)
-      : null
+    const triage = await deps.triage(tx, report.triageInput, report.location, receivedAt)
     const inserted = await insertReport(tx, {
       id,
       reference: newReference(),
@@ -112,7 +110,7 @@ export function reportService(deps: ReportServiceDeps) {
         event: 'report.received',
         subjectType: 'report',
         subjectId: reportId,
-        details: { source, audience: report.audience, priority: triage?.priority ?? null },
+        details: { source, audience: report.audience, priority: triage.priority },
       })
     }
     await drafts.markSubmitted(tx, idHash, reportId)

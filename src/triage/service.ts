@@ -1,0 +1,51 @@
+import type { Config } from '../config.js'
+import type { Queryable } from '../db/db.js'
+import { resolveJurisdiction } from '../jurisdictions/service.js'
+import type { ChildLocation } from '../reports/report.js'
+import type { Triage } from '../reports/service.js'
+import type { TriageInput } from '../reports/model.js'
+import { loadOfficeCalendar } from './calendar-settings.js'
+import type { OfficeCalendar } from './calendar.js'
+import { deadlineFor, type DeadlinePolicy } from './deadlines.js'
+import { queuesFor } from './queues.js'
+import { loadRuleSet, type TriageRuleSet } from './rule-set.js'
+import { assessPriority } from './rules.js'
+
+export interface TriageSettings {
+  ruleSet: TriageRuleSet
+  calendar: OfficeCalendar
+  deadlines: DeadlinePolicy
+}
+
+/**
+ * Triage as intake runs it, inside the intake transaction: the rules give a priority and
+ * reasons, the office calendar gives the deadline and queues, and the child's location gives
+ * the police force and children's services. All of it is stored with the report.
+ */
+export function triageWith(settings: TriageSettings): Triage {
+  return async (tx: Queryable, input: TriageInput, location: ChildLocation, receivedAt: Date) => {
+    const outcome = assessPriority(input, settings.ruleSet)
+    const jurisdiction = await resolveJurisdiction(tx, {
+      councilAreaCode: location.councilArea,
+      postcode: location.postcode,
+      town: location.town,
+    })
+    return {
+      priority: outcome.priority,
+      reasons: outcome.reasons,
+      rulesVersion: outcome.rulesVersion,
+      deadlineAt: deadlineFor(outcome.priority, receivedAt, settings.deadlines, settings.calendar),
+      queues: queuesFor(outcome.priority, receivedAt, settings.calendar),
+      jurisdiction,
+    }
+  }
+}
+
+/** Reads the rule set and office calendar named by configuration; fails the boot if invalid. */
+export async function buildTriage(config: Config): Promise<Triage> {
+  return triageWith({
+    ruleSet: config.triageRulesFile ? loadRuleSet(config.triageRulesFile) : loadRuleSet(),
+    calendar: await loadOfficeCalendar(config.office),
+    deadlines: config.deadlines,
+  })
+}
