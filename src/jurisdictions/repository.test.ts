@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict'
 import { createReadStream } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { testDatabases } from '../../test/db.js'
+import {
+  importJurisdictionFile as importFile,
+  SHARED_JURISDICTIONS as SHARED,
+  UK_JURISDICTION_FILES as UK_FILES,
+} from '../../test/jurisdictions.js'
 import type { Db } from '../db/db.js'
 import { readJurisdictionFile } from './import.js'
 import type { Jurisdiction } from './model.js'
@@ -12,20 +16,6 @@ import {
   listCouncilAreas,
   resolveJurisdiction,
 } from './service.js'
-
-// The UK open data beside the repository (../shared/data/jurisdictions); the project commits no copy.
-const SHARED = fileURLToPath(new URL('../../../shared/data/jurisdictions/', import.meta.url))
-const UK_FILES = [
-  'police_forces.csv',
-  'la_police_force_childrens_services.csv',
-  'postcode_district_local_authority_nspl2021_partial.csv',
-  'postcode_district_police_force_nspl2021_partial.csv',
-]
-
-async function importFile(db: Db, name: string) {
-  const tables = await readJurisdictionFile(createReadStream(`${SHARED}${name}`))
-  return importJurisdictionTables(db, name, tables)
-}
 
 function routes(jurisdiction: Jurisdiction) {
   return jurisdiction.candidates.map((c) => ({
