@@ -9,6 +9,8 @@ import { openPostgres } from './db/postgres.js'
 import { buildDeps } from './deps.js'
 import { resolveSecrets } from './secrets.js'
 
+const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000
+
 export async function openDatabase(config: Config): Promise<Db> {
   if (config.databaseUrl) {
     return openPostgres({
@@ -26,7 +28,8 @@ async function main(): Promise<void> {
   const db = await openDatabase(config)
   await migrate(db)
   const secrets = await resolveSecrets(config)
-  const app = await buildApp(await buildDeps({ config, db, secrets }))
+  const deps = await buildDeps({ config, db, secrets })
+  const app = await buildApp(deps)
 
   if (db.kind === 'pglite' && config.env === 'production') {
     app.log.warn(
@@ -35,8 +38,22 @@ async function main(): Promise<void> {
     )
   }
 
+  // Several instances may run this at once; the DELETE is idempotent.
+  const housekeeping = setInterval(() => {
+    deps.reports
+      .purgeExpiredDrafts()
+      .then((count) => {
+        app.log.info({ count }, 'expired drafts deleted')
+      })
+      .catch((error: unknown) => {
+        app.log.error({ err: error }, 'could not delete expired drafts')
+      })
+  }, HOUSEKEEPING_INTERVAL_MS)
+  housekeeping.unref()
+
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')
+    clearInterval(housekeeping)
     await app.close()
     await db.close()
     process.exit(0)

@@ -29,6 +29,8 @@ export interface ReportServiceDeps {
   journey: Journey
   now: () => Date
   draftTtlMinutes: number
+  /** Makes report references; tests pass one that collides. */
+  newReference?: () => string
   triage: Triage
 }
 
@@ -45,6 +47,9 @@ export function reportService(deps: ReportServiceDeps) {
     findDraft: (idHash: string) => drafts.find(db, idHash, now()),
 
     referenceOf: (reportId: string) => referenceOf(db, reportId),
+
+    /** Unsent answers past their expiry are deleted: nothing in them was acknowledged. */
+    purgeExpiredDrafts: () => drafts.deleteExpired(db, now()),
 
     async saveDraft(idHash: string, answers: JourneyAnswers): Promise<void> {
       const at = now()
@@ -87,7 +92,7 @@ export function reportService(deps: ReportServiceDeps) {
     const triage = await deps.triage(tx, report.triageInput, report.location, receivedAt)
     const inserted = await insertReport(tx, {
       id,
-      reference: newReference(),
+      reference: (deps.newReference ?? newReference)(),
       submissionKey: idHash,
       receivedAt,
       source: report.source,
