@@ -12,7 +12,7 @@ import { paths } from './web/paths.js'
 import { securityPlugin } from './web/security.js'
 import { viewsPlugin } from './web/views.js'
 
-const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url))
+const ASSETS_DIR = fileURLToPath(new URL('../public/assets/', import.meta.url))
 
 /** The composition root: shared plumbing first, then each capability, in this order. */
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
@@ -36,7 +36,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     globals: { draftTtlHours: Math.round((config.draftTtlMinutes / 60) * 10) / 10 },
   })
   await app.register(fastifyStatic, {
-    root: PUBLIC_DIR,
+    root: ASSETS_DIR,
     prefix: '/assets/',
     decorateReply: false,
     maxAge: '1h',
