@@ -44,7 +44,8 @@ export function buildReportJourney(today: () => Date): Journey {
     slug: string,
     parse: JourneyPage['parse'],
     next: (answers: JourneyAnswers) => string,
-  ): JourneyPage => ({ slug, parse, next })
+    dependsOn: string[] = [],
+  ): JourneyPage => ({ slug, parse, next, dependsOn })
   const goTo = (slug: string) => () => slug
 
   return defineJourney('who-are-you', CHECK_ANSWERS, [
@@ -71,9 +72,10 @@ export function buildReportJourney(today: () => Date): Journey {
       'about-the-child',
       (body, answers) => parseAboutTheChild(body, answers, today()),
       goTo('what-happened'),
+      ['who-are-you'],
     ),
     page('what-happened', parseWhatHappened, goTo('the-other-person')),
     page('the-other-person', parseOtherPerson, goTo('contact-details')),
-    page('contact-details', parseContactDetails, goTo(CHECK_ANSWERS)),
+    page('contact-details', parseContactDetails, goTo(CHECK_ANSWERS), ['who-are-you']),
   ])
 }

@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto'
 /**
  * Report references are read over the phone by frightened people, so they are digits only,
  * grouped like a phone number, and end in a Damm check digit that catches every single
- * mistyped digit and every swap of two neighbours: SC-482-177-3016.
+ * mistyped digit and every swap of two neighbours: SC-482-177-3012.
  */
 const DAMM = [
   [0, 3, 1, 7, 5, 9, 8, 6, 4, 2],
@@ -30,7 +30,7 @@ export function newReference(random: (max: number) => number = randomInt): strin
   return `SC-${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`
 }
 
-/** Accepts what a person types ("sc 482 177 3016") and says whether the check digit holds. */
+/** Accepts what a person types ("sc 482 177 3012") and says whether the check digit holds. */
 export function isValidReference(typed: string): boolean {
   const digits = typed.toUpperCase().replace(/^SC/, '').replace(/[\s-]/g, '')
   return /^\d{10}$/.test(digits) && dammCheckDigit(digits) === 0

@@ -15,8 +15,13 @@ export type ParseResult<T extends PageAnswers = PageAnswers> =
 
 export interface JourneyPage {
   slug: string
+  /** Earlier pages whose answers change what this page asks: a new answer there drops this one. */
+  dependsOn?: readonly string[]
   parse(body: FormBody, answers: JourneyAnswers): ParseResult
-  /** The slug of the page after this one, given the answers including this page's. */
+  /**
+   * The slug of the page after this one, given the answers including this page's. It is also
+   * asked before this page is answered, to see which later answers still count.
+   */
   next(answers: JourneyAnswers): string
 }
 
@@ -40,6 +45,10 @@ export function defineJourney(start: string, end: string, pages: JourneyPage[]):
 }
 
 export function walk(journey: Journey, answers: JourneyAnswers): Walk {
+  return follow(journey, answers, true)
+}
+
+function follow(journey: Journey, answers: JourneyAnswers, stopWhenUnanswered: boolean): Walk {
   const path: string[] = []
   let slug = journey.start
   while (slug !== journey.end) {
@@ -47,7 +56,7 @@ export function walk(journey: Journey, answers: JourneyAnswers): Walk {
     if (!page) throw new Error(`Journey names an unknown page "${slug}"`)
     if (path.includes(slug)) throw new Error(`Journey loops at "${slug}"`)
     path.push(slug)
-    if (answers[slug] === undefined) return { path, complete: false }
+    if (stopWhenUnanswered && answers[slug] === undefined) return { path, complete: false }
     slug = page.next(answers)
   }
   return { path, complete: true }
@@ -65,9 +74,12 @@ export function furthestPage(journey: Journey, answers: JourneyAnswers): string 
   return complete ? journey.end : (path[path.length - 1] ?? journey.start)
 }
 
-/** Keeps only answers to pages still on the path: answers a changed branch left behind go. */
+/**
+ * Keeps only answers to pages still on the path: answers a changed branch left behind go.
+ * The path runs on past a page a new branch opened, so the answers after it are kept.
+ */
 export function prune(journey: Journey, answers: JourneyAnswers): JourneyAnswers {
-  const { path } = walk(journey, answers)
+  const { path } = follow(journey, answers, false)
   return Object.fromEntries(path.flatMap((slug) => (answers[slug] ? [[slug, answers[slug]]] : [])))
 }
 
@@ -77,7 +89,13 @@ export function saveAnswer(
   slug: string,
   value: PageAnswers,
 ): JourneyAnswers {
-  return prune(journey, { ...answers, [slug]: value })
+  const changed = JSON.stringify(answers[slug]) !== JSON.stringify(value)
+  const kept = Object.fromEntries(
+    Object.entries(answers).filter(
+      ([other]) => !changed || !journey.pages.get(other)?.dependsOn?.includes(slug),
+    ),
+  )
+  return prune(journey, { ...kept, [slug]: value })
 }
 
 /** After a good answer: the next page, or straight back to the end when changing an answer. */

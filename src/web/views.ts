@@ -20,9 +20,12 @@ export function createViewEnvironment(): nunjucks.Environment {
     throwOnUndefined: false,
     noCache: false,
   })
-  // Escapes first, then turns the reporter's line breaks into <br> for summary lists.
+  // Escapes first (unless already escaped), then turns the reporter's line breaks into <br>.
   env.addFilter('nl2br', (value: unknown) => {
-    const escaped = escapeHtml(typeof value === 'string' ? value : '')
+    const escaped =
+      value instanceof nunjucks.runtime.SafeString
+        ? value.toString()
+        : escapeHtml(typeof value === 'string' ? value : '')
     return new nunjucks.runtime.SafeString(escaped.replace(/\n/g, '<br>'))
   })
   env.addFilter('councilAreaItems', (areas: { code: string; name: string }[], selected: unknown) =>
