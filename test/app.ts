@@ -25,10 +25,17 @@ export function testSecrets() {
   }
 }
 
+export interface TestAppOptions {
+  db?: Db
+  now?: () => Date
+  config?: Partial<Config>
+  triage?: Triage
+  /** Registers extra routes (e.g. one that throws) before the app is made ready. */
+  routes?: (app: FastifyInstance) => void
+}
+
 /** The real app on a fresh PGlite (or a given database), with test secrets and a fixed clock. */
-export async function buildTestApp(
-  options: { db?: Db; now?: () => Date; config?: Partial<Config>; triage?: Triage } = {},
-): Promise<TestApp> {
+export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = options.db ?? (await openMigratedPglite())
   const deps = await buildDeps({
     config: testConfig(options.config),
@@ -38,6 +45,7 @@ export async function buildTestApp(
     ...(options.triage ? { triage: options.triage } : {}),
   })
   const app = await buildApp(deps)
+  options.routes?.(app)
   await app.ready()
   return {
     app,

@@ -1,4 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { Step } from './reports.js'
 
 /**
  * A tiny browser for app.inject(): keeps cookies, reads the CSRF token from each page and
@@ -17,12 +18,15 @@ export class Browser {
     return response
   }
 
+  /** Posts a form with the page's CSRF token, or with `csrfToken` instead ('' sends none). */
   async post(
     url: string,
     form: Record<string, string | string[]>,
+    options: { csrfToken?: string } = {},
   ): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams()
-    body.append('_csrf', this.csrf)
+    const token = options.csrfToken ?? this.csrf
+    if (token !== '') body.append('_csrf', token)
     for (const [key, value] of Object.entries(form)) {
       for (const v of Array.isArray(value) ? value : [value]) body.append(key, v)
     }
@@ -65,4 +69,14 @@ export class Browser {
     const token = /name="_csrf" value="([^"]+)"/.exec(response.body)
     if (token?.[1]) this.csrf = token[1]
   }
+}
+
+/** Answers each page in turn as a person would (open it, then send it); returns each reply. */
+export async function answerAll(
+  browser: Browser,
+  steps: readonly Step[],
+): Promise<LightMyRequestResponse[]> {
+  const replies: LightMyRequestResponse[] = []
+  for (const [slug, form] of steps) replies.push(await browser.answer(`/report/${slug}`, form))
+  return replies
 }

@@ -1,4 +1,10 @@
+import type { Audience } from '../src/reports/model.js'
+import { saveAnswer, type Journey, type JourneyAnswers } from '../src/web/journey.js'
+
 /** Synthetic, mild answers for a complete report, page by page, per audience. */
+export type Form = Record<string, string | string[]>
+export type Step = readonly [slug: string, form: Form]
+
 export const completeAnswers = {
   'who-are-you': { audience: 'parent-carer' },
   'what-is-it-about': { topic: 'sexual' },
@@ -32,3 +38,192 @@ export const completeAnswers = {
     safeTimes: 'After 6pm',
   },
 } satisfies Record<string, Record<string, string | string[]>>
+
+/**
+ * A whole report per audience, in the order the pages come, each with its own planted canary
+ * strings (names, contact details, usernames, links, free text, town, postcode) so a test can
+ * look for them anywhere they should not be.
+ */
+export const reportSteps: Record<Audience, readonly Step[]> = {
+  'young-person': [
+    ['who-are-you', { audience: 'young-person' }],
+    ['what-is-it-about', { topic: 'sexual' }],
+    ['immediate-danger', { immediateDanger: 'unsure' }],
+    ['your-age', { age: '14' }],
+    ['about-the-child', { town: 'Canaryford', postcode: 'M1 1AE' }],
+    [
+      'what-happened',
+      {
+        concerns: ['sexual-chat', 'pressure-to-meet'],
+        description: 'Someone in a chat app keeps asking to meet. CANARY-YP-WORDS',
+        started: 'this-month',
+        stillHappening: 'yes',
+      },
+    ],
+    [
+      'the-other-person',
+      {
+        names: 'Canaryyp Stranger',
+        'accountPlatform-0': 'ChatApp',
+        'accountUsername-0': 'canary_yp_user',
+        'accountPlatform-1': 'GameHub',
+        'accountUsername-1': 'canary_yp_second',
+        profileLinks: 'https://example.com/canary-yp-profile',
+        phoneNumbers: '07700 900 311',
+        otherPersonAge: 'adult',
+        knownOffline: 'no',
+      },
+    ],
+    [
+      'contact-details',
+      {
+        name: 'Alex Canaryyp',
+        email: 'canary.young@example.com',
+        phone: '',
+        contactWays: ['text'],
+        safeTimes: 'CANARY-YP-TIMES after school',
+        parentKnows: 'no',
+      },
+    ],
+  ],
+  'parent-carer': Object.entries(completeAnswers),
+  professional: [
+    ['who-are-you', { audience: 'professional' }],
+    ['what-is-it-about', { topic: 'sexual' }],
+    ['immediate-danger', { immediateDanger: 'yes' }],
+    ['call-999', {}],
+    ['professional-checkpoint', { followedPolicy: 'yes', reportedTo: ['police', 'social-care'] }],
+    [
+      'about-the-child',
+      { childName: 'Robin Canarypro', childAge: '12', town: 'Canarybury', postcode: 'B33 8TH' },
+    ],
+    [
+      'what-happened',
+      {
+        concerns: ['image-shared-threats'],
+        description: 'A pupil told a teacher about threats online. CANARY-PRO-WORDS',
+        started: 'today',
+        stillHappening: 'unsure',
+      },
+    ],
+    [
+      'the-other-person',
+      {
+        names: '',
+        'accountPlatform-0': '',
+        'accountUsername-0': 'canary_pro_user',
+        profileLinks: '',
+        phoneNumbers: '',
+        otherPersonAge: 'unknown',
+        knownOffline: 'unsure',
+      },
+    ],
+    [
+      'contact-details',
+      {
+        name: 'Jo Canarypro',
+        email: '',
+        phone: '01632 960 417',
+        contactWays: ['phone'],
+        safeTimes: '',
+      },
+    ],
+  ],
+  'concerned-adult': [
+    ['who-are-you', { audience: 'concerned-adult' }],
+    ['what-is-it-about', { topic: 'bullying' }],
+    ['help-with-bullying', {}],
+    ['immediate-danger', { immediateDanger: 'no' }],
+    ['about-the-child', { childName: '', childAge: '', town: 'Canarydale', postcode: 'CR2 6XH' }],
+    [
+      'what-happened',
+      {
+        concerns: ['sent-sexual-content'],
+        description: 'A child on a forum was sent an explicit picture. CANARY-CA-WORDS',
+        started: 'longer',
+        stillHappening: 'no',
+      },
+    ],
+    [
+      'the-other-person',
+      {
+        names: 'Canaryca Poster',
+        profileLinks: 'https://forum.example.org/canary-ca-profile',
+        phoneNumbers: '',
+        otherPersonAge: 'under-18',
+        knownOffline: 'no',
+      },
+    ],
+    [
+      'contact-details',
+      {
+        name: 'Chris Canaryca',
+        email: 'canary.adult@example.net',
+        phone: '+44 7700 900 577',
+        contactWays: [],
+        safeTimes: '',
+      },
+    ],
+  ],
+}
+
+/** The strings planted in each audience's answers, as the reporter typed them. */
+export const canaries: Record<Audience, readonly string[]> = {
+  'young-person': [
+    'Canaryford',
+    'M1 1AE',
+    'CANARY-YP-WORDS',
+    'Canaryyp Stranger',
+    'canary_yp_user',
+    'canary_yp_second',
+    'https://example.com/canary-yp-profile',
+    '07700 900 311',
+    'Alex Canaryyp',
+    'canary.young@example.com',
+    'CANARY-YP-TIMES',
+  ],
+  'parent-carer': [
+    'Sam Canary',
+    'LS1 4AP',
+    'CANARY-DESCRIPTION',
+    'Canary Other',
+    'canary_user_99',
+    'https://example.com/canary-profile',
+    '07700 900 123',
+    'Pat Canary',
+    'canary.parent@example.com',
+    '07700 900 982',
+  ],
+  professional: [
+    'Robin Canarypro',
+    'Canarybury',
+    'B33 8TH',
+    'CANARY-PRO-WORDS',
+    'canary_pro_user',
+    'Jo Canarypro',
+    '01632 960 417',
+  ],
+  'concerned-adult': [
+    'Canarydale',
+    'CR2 6XH',
+    'CANARY-CA-WORDS',
+    'Canaryca Poster',
+    'https://forum.example.org/canary-ca-profile',
+    'Chris Canaryca',
+    'canary.adult@example.net',
+    '+44 7700 900 577',
+  ],
+}
+
+/** Runs each step's form through its page's parser, as the form would, and keeps the answers. */
+export function parseSteps(journey: Journey, steps: readonly Step[]): JourneyAnswers {
+  let answers: JourneyAnswers = {}
+  for (const [slug, form] of steps) {
+    const page = journey.pages.get(slug)
+    if (!page) throw new Error(`No page ${slug}`)
+    const parsed = page.parse(form, answers)
+    if (!parsed.ok) throw new Error(`${slug} did not parse: ${JSON.stringify(parsed.errors)}`)
+    answers = saveAnswer(journey, answers, slug, parsed.value)
+  }
+  return answers
+}

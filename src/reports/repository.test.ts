@@ -1,0 +1,347 @@
+import assert from 'node:assert/strict'
+import { after, before, beforeEach, describe, it } from 'node:test'
+import { testSecrets } from '../../test/app.js'
+import { testDatabases } from '../../test/db.js'
+import { parseSteps, reportSteps } from '../../test/reports.js'
+import { createEnvelope } from '../crypto/envelope.js'
+import type { Db, Queryable, Row } from '../db/db.js'
+import type { JourneyAnswers } from '../web/journey.js'
+import { draftRepository, hashDraftId, newDraftId } from './drafts.js'
+import { buildReportJourney } from './journey.js'
+import type { Audience } from './model.js'
+import { newReference } from './reference.js'
+import { DuplicateReferenceError } from './repository.js'
+import { reportService, type ReportServiceDeps, type Triage } from './service.js'
+
+const TTL_MINUTES = 60
+const START = new Date('2026-03-10T10:00:00Z')
+const minutes = (n: number) => n * 60_000
+
+const fixedTriage: Triage = (_tx, _input, _location, receivedAt) =>
+  Promise.resolve({
+    priority: 'P3',
+    reasons: [{ code: 'standard', text: 'A standard report', priority: 'P3' }],
+    rulesVersion: 'test-rules',
+    deadlineAt: new Date(receivedAt.getTime() + minutes(60 * 24)),
+    queues: ['advisors'],
+    jurisdiction: { status: 'national', basis: 'none', candidates: [], reason: 'test' },
+  })
+
+/** The database, except that statements matching `pattern` fail inside transactions. */
+function failingInTransactions(db: Db, pattern: RegExp): Db {
+  const wrap = (tx: Queryable): Queryable => ({
+    query: <T extends Row>(sql: string, params?: readonly unknown[]) =>
+      pattern.test(sql) ? Promise.reject(new Error('synthetic failure')) : tx.query<T>(sql, params),
+    exec: (sql) => tx.exec(sql),
+  })
+  return {
+    kind: db.kind,
+    query: (sql, params) => db.query(sql, params),
+    exec: (sql) => db.exec(sql),
+    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
+    close: () => db.close(),
+  }
+}
+
+for (const database of testDatabases()) {
+  describe(`intake and drafts on ${database.name}`, () => {
+    let db: Db
+    let clock: Date
+    const envelope = createEnvelope(testSecrets().encryptionKeys)
+    const drafts = draftRepository(envelope)
+    const journey = buildReportJourney(() => clock)
+
+    before(async () => {
+      db = await database.open()
+    })
+    after(() => db.close())
+    beforeEach(() => {
+      clock = START
+    })
+
+    const service = (overrides: Partial<ReportServiceDeps> = {}) =>
+      reportService({
+        db,
+        envelope,
+        drafts,
+        journey,
+        now: () => clock,
+        draftTtlMinutes: TTL_MINUTES,
+        triage: fixedTriage,
+        ...overrides,
+      })
+
+    async function savedDraft(answers: JourneyAnswers): Promise<string> {
+      const idHash = hashDraftId(newDraftId())
+      await service().saveDraft(idHash, answers)
+      return idHash
+    }
+    const completeDraft = (audience: Audience = 'parent-carer') =>
+      savedDraft(parseSteps(journey, reportSteps[audience]))
+
+    async function count(sql: string, params: unknown[] = []): Promise<number> {
+      const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params)
+      return rows[0]?.n ?? -1
+    }
+    const reportsFor = (idHash: string) => count('reports WHERE submission_key = $1', [idHash])
+    const auditsFor = (idHash: string) =>
+      count(
+        `audit_events WHERE subject_type = 'report'
+           AND subject_id IN (SELECT id::text FROM reports WHERE submission_key = $1)`,
+        [idHash],
+      )
+    const allAudits = () => count('audit_events')
+
+    async function assertNothingStored(idHash: string, answers: JourneyAnswers) {
+      assert.equal(await reportsFor(idHash), 0)
+      const draft = await drafts.find(db, idHash, clock)
+      assert.ok(draft)
+      assert.equal(draft.reportId, null)
+      assert.deepEqual(draft.answers, answers)
+    }
+
+    describe('submitting a report', () => {
+      it('stores the report, its triage and one audit entry, then marks the draft sent', async () => {
+        const idHash = await completeDraft()
+        const outcome = await service().submit(idHash)
+        assert.equal(outcome.kind, 'submitted')
+        const { reference } = outcome
+        assert.match(reference, /^SC-\d{3}-\d{3}-\d{4}$/)
+
+        const [report] = await db.query(
+          `SELECT id, reference, source, audience, immediate_danger, concerns, child_age,
+                  priority, rules_version, queues, received_at
+             FROM reports WHERE submission_key = $1`,
+          [idHash],
+        )
+        assert.ok(report)
+        assert.deepEqual(
+          { ...report, id: undefined },
+          {
+            id: undefined,
+            reference,
+            source: 'form',
+            audience: 'parent-carer',
+            immediate_danger: 'no',
+            concerns: ['asked-for-images'],
+            child_age: 13,
+            priority: 'P3',
+            rules_version: 'test-rules',
+            queues: ['advisors'],
+            received_at: START,
+          },
+        )
+        const audits = await db.query(
+          'SELECT actor, event, subject_id, details FROM audit_events WHERE subject_id = $1',
+          [report.id],
+        )
+        assert.deepEqual(audits, [
+          {
+            actor: 'public:form',
+            event: 'report.received',
+            subject_id: report.id,
+            details: { source: 'form', audience: 'parent-carer', priority: 'P3' },
+          },
+        ])
+        const draft = await drafts.find(db, idHash, clock)
+        assert.ok(draft)
+        assert.equal(draft.reportId, report.id)
+        assert.deepEqual(draft.answers, {})
+      })
+
+      it('keeps every answer, encrypted and bound to the report', async () => {
+        const answers = parseSteps(journey, reportSteps.professional)
+        const idHash = await savedDraft(answers)
+        await service().submit(idHash)
+        const [row] = await db.query<{
+          id: string
+          key_id: string
+          wrapped_data_key: Uint8Array
+          personal_ciphertext: Uint8Array
+        }>(
+          `SELECT id, key_id, wrapped_data_key, personal_ciphertext
+             FROM reports WHERE submission_key = $1`,
+          [idHash],
+        )
+        assert.ok(row)
+        const sealed = {
+          keyId: row.key_id,
+          wrappedKey: Buffer.from(row.wrapped_data_key),
+          ciphertext: Buffer.from(row.personal_ciphertext),
+        }
+        assert.deepEqual(JSON.parse(envelope.open(sealed, `report:${row.id}`)), answers)
+        assert.throws(() => envelope.open(sealed, 'report:another-report'))
+      })
+
+      it('stores nothing when triage fails: no report, no audit entry, the draft unsent', async () => {
+        const answers = parseSteps(journey, reportSteps['young-person'])
+        const idHash = await savedDraft(answers)
+        const auditsBefore = await allAudits()
+        const failing: Triage = () => Promise.reject(new Error('triage rules unavailable'))
+        await assert.rejects(service({ triage: failing }).submit(idHash), /triage rules/)
+        await assertNothingStored(idHash, answers)
+        assert.equal(await allAudits(), auditsBefore)
+      })
+
+      it('stores nothing when the audit entry fails after the report row was written', async () => {
+        const answers = parseSteps(journey, reportSteps['concerned-adult'])
+        const idHash = await savedDraft(answers)
+        const auditsBefore = await allAudits()
+        const broken = failingInTransactions(db, /INSERT INTO audit_events/)
+        await assert.rejects(service({ db: broken }).submit(idHash), /synthetic failure/)
+        await assertNothingStored(idHash, answers)
+        assert.equal(await allAudits(), auditsBefore)
+
+        const outcome = await service().submit(idHash)
+        assert.equal(outcome.kind, 'submitted')
+        assert.equal(await reportsFor(idHash), 1)
+      })
+
+      it('stores nothing when the draft cannot be marked sent', async () => {
+        const answers = parseSteps(journey, reportSteps['parent-carer'])
+        const idHash = await savedDraft(answers)
+        const auditsBefore = await allAudits()
+        const broken = failingInTransactions(db, /UPDATE report_drafts/)
+        await assert.rejects(service({ db: broken }).submit(idHash), /synthetic failure/)
+        await assertNothingStored(idHash, answers)
+        assert.equal(await allAudits(), auditsBefore)
+      })
+
+      it('gives the same reference and stores one report when a draft is sent twice', async () => {
+        const idHash = await completeDraft('young-person')
+        const first = await service().submit(idHash)
+        const second = await service().submit(idHash)
+        assert.deepEqual(second, first)
+        assert.equal(await reportsFor(idHash), 1)
+        assert.equal(await auditsFor(idHash), 1)
+      })
+
+      it('stores one report when the same draft is sent twice at the same moment', async () => {
+        const idHash = await completeDraft('professional')
+        const outcomes = await Promise.all([service().submit(idHash), service().submit(idHash)])
+        assert.equal(outcomes[0].kind, 'submitted')
+        assert.deepEqual(outcomes[1], outcomes[0])
+        assert.equal(await reportsFor(idHash), 1)
+        assert.equal(await auditsFor(idHash), 1)
+      })
+
+      it('finds the report of a sent draft even after the draft has expired', async () => {
+        const idHash = await completeDraft()
+        const first = await service().submit(idHash)
+        clock = new Date(START.getTime() + minutes(TTL_MINUTES + 1))
+        assert.deepEqual(await service().submit(idHash), first)
+        assert.equal(await reportsFor(idHash), 1)
+      })
+
+      it('says a draft with pages still to answer is incomplete, and stores nothing', async () => {
+        const answers = parseSteps(journey, reportSteps['parent-carer'].slice(0, 4))
+        const idHash = await savedDraft(answers)
+        assert.deepEqual(await service().submit(idHash), { kind: 'incomplete' })
+        await assertNothingStored(idHash, answers)
+      })
+
+      it('says a draft it has never seen has expired', async () => {
+        const idHash = hashDraftId(newDraftId())
+        assert.deepEqual(await service().submit(idHash), { kind: 'expired' })
+        assert.equal(await reportsFor(idHash), 0)
+      })
+    })
+
+    describe('report references', () => {
+      const taken = newReference(() => 1)
+      const fresh = newReference(() => 2)
+
+      it('tries a new reference when the one it made is already taken', async () => {
+        const first = await completeDraft()
+        await service({ newReference: () => taken }).submit(first)
+
+        const queue = [taken, taken, fresh]
+        let made = 0
+        const second = await completeDraft('young-person')
+        const outcome = await service({ newReference: () => queue[made++] ?? '' }).submit(second)
+        assert.deepEqual(outcome, { kind: 'submitted', reference: fresh })
+        assert.equal(made, 3)
+        assert.equal(await reportsFor(second), 1)
+        assert.equal(await auditsFor(second), 1)
+      })
+
+      it('gives up after five taken references and stores nothing', async () => {
+        const answers = parseSteps(journey, reportSteps.professional)
+        const idHash = await savedDraft(answers)
+        let made = 0
+        const stuck = service({ newReference: () => (made++, taken) })
+        await assert.rejects(stuck.submit(idHash), DuplicateReferenceError)
+        assert.equal(made, 5)
+        await assertNothingStored(idHash, answers)
+      })
+    })
+
+    describe('drafts', () => {
+      const answers = parseSteps(journey, reportSteps['parent-carer'].slice(0, 2))
+      const at = (offset: number) => new Date(START.getTime() + offset)
+
+      it('keeps a draft until its time is up, and then no longer finds it', async () => {
+        const idHash = await savedDraft(answers)
+        clock = at(minutes(TTL_MINUTES) - 1)
+        assert.deepEqual((await service().findDraft(idHash))?.answers, answers)
+        clock = at(minutes(TTL_MINUTES))
+        assert.equal(await service().findDraft(idHash), undefined)
+      })
+
+      it('gives a draft its full time again each time an answer is saved', async () => {
+        const idHash = await savedDraft(answers)
+        clock = at(minutes(TTL_MINUTES - 10))
+        await service().saveDraft(idHash, answers)
+        clock = at(minutes(TTL_MINUTES + 30))
+        assert.deepEqual(
+          (await service().findDraft(idHash))?.expiresAt,
+          at(minutes(TTL_MINUTES * 2 - 10)),
+        )
+      })
+
+      it('says an expired draft has expired when it is sent, and stores nothing', async () => {
+        const idHash = await completeDraft()
+        clock = at(minutes(TTL_MINUTES + 1))
+        assert.deepEqual(await service().submit(idHash), { kind: 'expired' })
+        assert.equal(await reportsFor(idHash), 0)
+      })
+
+      it('deletes expired drafts and keeps live ones', async () => {
+        const old = await savedDraft(answers)
+        clock = at(minutes(30))
+        const recent = await savedDraft(answers)
+        const deleted = await drafts.deleteExpired(db, at(minutes(TTL_MINUTES)))
+        assert.ok(deleted >= 1)
+        const left = await db.query<{ id_hash: string }>(
+          'SELECT id_hash FROM report_drafts WHERE id_hash = ANY($1)',
+          [[old, recent]],
+        )
+        assert.deepEqual(
+          left.map((r) => r.id_hash),
+          [recent],
+        )
+      })
+
+      it('does not let a sent draft be written to again', async () => {
+        const idHash = await completeDraft()
+        await service().submit(idHash)
+        await service().saveDraft(idHash, answers)
+        const draft = await service().findDraft(idHash)
+        assert.ok(draft?.reportId)
+        assert.deepEqual(draft.answers, {})
+      })
+
+      it('refuses to open one draft’s answers copied into another draft’s row', async () => {
+        const a = await savedDraft(answers)
+        const b = await savedDraft({})
+        await db.query(
+          `UPDATE report_drafts SET (key_id, wrapped_data_key, answers_ciphertext) =
+             (SELECT key_id, wrapped_data_key, answers_ciphertext FROM report_drafts WHERE id_hash = $1)
+           WHERE id_hash = $2`,
+          [a, b],
+        )
+        await assert.rejects(service().findDraft(b))
+      })
+    })
+  })
+}

@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Db } from '../src/db/db.js'
+import { AUDIENCES } from '../src/reports/model.js'
+import { buildTestApp, type TestApp } from './app.js'
+import { testDatabases } from './db.js'
+import { answerAll, Browser } from './http.js'
+import { canaries, reportSteps, type Step } from './reports.js'
+
+/**
+ * The security model's promise: a database dump alone reveals no names, contact details,
+ * usernames, links, places or free text. Reports from every audience are sent through the
+ * form, one more is left half-done as a draft, and then every column of every table is read
+ * as text and searched for the strings planted in the answers.
+ */
+const draftSteps: readonly Step[] = [
+  ['who-are-you', { audience: 'parent-carer' }],
+  ['what-is-it-about', { topic: 'sexual' }],
+  ['immediate-danger', { immediateDanger: 'no' }],
+  [
+    'about-the-child',
+    {
+      childName: 'Drew Canarydraft',
+      childAge: '9',
+      town: 'Canarydraft Vale',
+      postcode: 'SW1A 1AA',
+    },
+  ],
+  [
+    'what-happened',
+    {
+      concerns: ['asked-for-images'],
+      description: 'A message asked for a photo. CANARY-DRAFT-WORDS',
+      started: 'today',
+      stillHappening: 'yes',
+    },
+  ],
+  [
+    'the-other-person',
+    {
+      names: 'Canarydraft Sender',
+      'accountUsername-0': 'canary_draft_user',
+      profileLinks: 'https://example.com/canary-draft-profile',
+      phoneNumbers: '07700 900 644',
+      otherPersonAge: 'adult',
+      knownOffline: 'no',
+    },
+  ],
+]
+const draftCanaries = [
+  'Drew Canarydraft',
+  'Canarydraft Vale',
+  'SW1A 1AA',
+  'CANARY-DRAFT-WORDS',
+  'Canarydraft Sender',
+  'canary_draft_user',
+  'https://example.com/canary-draft-profile',
+  '07700 900 644',
+]
+
+const planted = [...AUDIENCES.flatMap((a) => canaries[a]), ...draftCanaries]
+
+/** Each canary, plus its digits alone for phone numbers (in case something normalises them). */
+const needles = planted.flatMap((canary) => {
+  const digits = canary.replace(/\D/g, '')
+  return digits.length >= 7 && /^[+\d\s()-]+$/.test(canary) ? [canary, digits] : [canary]
+})
+
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`
+
+/** Every value of every column of every table in the current schema, as text. */
+async function everyValueAsText(db: Db): Promise<{ where: string; text: string }[]> {
+  const columns = await db.query<{ table_name: string; column_name: string; data_type: string }>(
+    `SELECT c.table_name, c.column_name, c.data_type
+       FROM information_schema.columns c
+       JOIN information_schema.tables t
+         ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+      WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+      ORDER BY c.table_name, c.ordinal_position`,
+  )
+  const values: { where: string; text: string }[] = []
+  for (const { table_name: table, column_name: column, data_type: type } of columns) {
+    const expression =
+      type === 'bytea' ? `encode(${quote(column)}, 'escape')` : `${quote(column)}::text`
+    const rows = await db.query<{ v: string | null }>(
+      `SELECT ${expression} AS v FROM ${quote(table)}`,
+    )
+    for (const row of rows) {
+      if (row.v !== null) values.push({ where: `${table}.${column}`, text: row.v.toLowerCase() })
+    }
+  }
+  return values
+}
+
+for (const database of testDatabases()) {
+  describe(`personal data at rest on ${database.name}`, () => {
+    let db: Db
+    let t: TestApp
+    const references: string[] = []
+
+    before(async () => {
+      db = await database.open()
+      t = await buildTestApp({ db, config: { reportRateLimitPerMinute: 10_000 } })
+      for (const audience of AUDIENCES) {
+        const browser = new Browser(t.app)
+        await answerAll(browser, reportSteps[audience])
+        await browser.get('/report/check-your-answers')
+        const sent = await browser.post('/report/check-your-answers', {})
+        assert.equal(sent.headers.location, '/report/confirmation', audience)
+        const confirmation = await browser.get('/report/confirmation')
+        references.push(/class="app-reference">([^<]+)</.exec(confirmation.body)?.[1] ?? '')
+      }
+      const unsent = new Browser(t.app)
+      const replies = await answerAll(unsent, draftSteps)
+      assert.ok(replies.every((r) => r.statusCode === 303))
+    })
+
+    after(async () => {
+      await t.close()
+      await db.close()
+    })
+
+    it('stored a report for every audience and one unsent draft', async () => {
+      const reports = await db.query('SELECT reference FROM reports')
+      assert.equal(reports.length, AUDIENCES.length)
+      const drafts = await db.query('SELECT 1 FROM report_drafts WHERE report_id IS NULL')
+      assert.equal(drafts.length, 1)
+    })
+
+    it('finds no planted name, contact detail, username, link, place or free text anywhere', async () => {
+      const values = await everyValueAsText(db)
+      const found = needles.flatMap((needle) =>
+        values
+          .filter((v) => v.text.includes(needle.toLowerCase()))
+          .map((v) => `${needle} in ${v.where}`),
+      )
+      assert.deepEqual(found, [])
+    })
+
+    it('does find values stored in clear, so the search itself works', async () => {
+      const values = await everyValueAsText(db)
+      for (const reference of references) {
+        assert.match(reference, /^SC-\d{3}-\d{3}-\d{4}$/)
+        assert.ok(
+          values.some((v) => v.where === 'reports.reference' && v.text === reference.toLowerCase()),
+          reference,
+        )
+      }
+      const [probe] = await db.query<{ v: string }>(
+        `SELECT encode(convert_to('plain CANARY-PROBE text', 'UTF8'), 'escape') AS v`,
+      )
+      assert.match(probe?.v ?? '', /CANARY-PROBE/)
+    })
+
+    it('finds every planted string once the reports and the draft are decrypted', async () => {
+      const reports = await db.query<{
+        id: string
+        key_id: string
+        wrapped_data_key: Uint8Array
+        personal_ciphertext: Uint8Array
+      }>('SELECT id, key_id, wrapped_data_key, personal_ciphertext FROM reports')
+      const drafts = await db.query<{
+        id_hash: string
+        key_id: string
+        wrapped_data_key: Uint8Array
+        answers_ciphertext: Uint8Array
+      }>(
+        `SELECT id_hash, key_id, wrapped_data_key, answers_ciphertext
+           FROM report_drafts WHERE report_id IS NULL`,
+      )
+      const { envelope } = t.deps
+      const plaintext = [
+        ...reports.map((r) =>
+          envelope.open(
+            {
+              keyId: r.key_id,
+              wrappedKey: Buffer.from(r.wrapped_data_key),
+              ciphertext: Buffer.from(r.personal_ciphertext),
+            },
+            `report:${r.id}`,
+          ),
+        ),
+        ...drafts.map((d) =>
+          envelope.open(
+            {
+              keyId: d.key_id,
+              wrappedKey: Buffer.from(d.wrapped_data_key),
+              ciphertext: Buffer.from(d.answers_ciphertext),
+            },
+            `draft:${d.id_hash}`,
+          ),
+        ),
+      ].join('\n')
+      const missing = planted.filter((canary) => !plaintext.includes(canary))
+      assert.deepEqual(missing, [])
+    })
+  })
+}
