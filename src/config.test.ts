@@ -90,15 +90,11 @@ describe('configuration', () => {
     assert.ok(problems.includes('COOKIE_SECRET: required in production'))
   })
 
-  it(
-    'reports a bad port together with the missing production secrets',
-    { todo: 'config.ts returns schema problems before it checks secrets and the key ring' },
-    () => {
-      const problems = problemsOf({ NODE_ENV: 'production', PORT: 'eighty' })
-      assert.ok(problems.some((p) => p.startsWith('PORT:')))
-      assert.ok(problems.includes('ENCRYPTION_KEYS: required in production'))
-    },
-  )
+  it('reports a bad port together with the missing production secrets', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', PORT: 'eighty' })
+    assert.ok(problems.some((p) => p.startsWith('PORT:')))
+    assert.ok(problems.includes('ENCRYPTION_KEYS: required in production'))
+  })
 
   it('starts in production with real secrets, and then uses secure cookies', () => {
     const config = loadConfig({

@@ -78,27 +78,32 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env)
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+  // The settings below are checked on the raw values too, so that every problem is reported in
+  // one go even when some variable already failed its basic format check.
+  const setting = (name: keyof typeof schema.shape) => {
+    const fallback = schema.shape[name].safeParse(undefined)
+    return env[name] ?? (fallback.success ? String(fallback.data) : undefined)
   }
+  const encryptionKeys = parseKeyRing(env.ENCRYPTION_KEYS, env.ENCRYPTION_ACTIVE_KEY_ID, problems)
+  const deadlines = collect(problems, () => parseDeadlinePolicy(setting('TRIAGE_DEADLINES') ?? ''))
+  collect(problems, () => parseTimeZone(setting('OFFICE_TIME_ZONE') ?? ''))
+  collect(problems, () => parseOfficeHours(setting('OFFICE_HOURS') ?? ''))
+  collect(problems, () => parseWorkingDays(setting('OFFICE_DAYS') ?? ''))
+  if (env.NODE_ENV === 'production') {
+    if (!encryptionKeys) problems.push('ENCRYPTION_KEYS: required in production')
+    if (!env.COOKIE_SECRET) problems.push('COOKIE_SECRET: required in production')
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
   const e = parsed.data
-  const problems: string[] = []
-  const encryptionKeys = parseKeyRing(e.ENCRYPTION_KEYS, e.ENCRYPTION_ACTIVE_KEY_ID, problems)
   const office = {
     timeZone: e.OFFICE_TIME_ZONE,
     officeHours: e.OFFICE_HOURS,
     workingDays: e.OFFICE_DAYS,
     ...(e.HOLIDAYS_FILE ? { holidaysFile: e.HOLIDAYS_FILE } : {}),
   }
-  const deadlines = collect(problems, () => parseDeadlinePolicy(e.TRIAGE_DEADLINES))
-  collect(problems, () => parseTimeZone(office.timeZone))
-  collect(problems, () => parseOfficeHours(office.officeHours))
-  collect(problems, () => parseWorkingDays(office.workingDays))
-  if (e.NODE_ENV === 'production') {
-    if (!encryptionKeys) problems.push('ENCRYPTION_KEYS: required in production')
-    if (!e.COOKIE_SECRET) problems.push('COOKIE_SECRET: required in production')
-  }
-  if (problems.length > 0) throw new ConfigError(problems)
   return {
     env: e.NODE_ENV,
     port: e.PORT,
