@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import {
-  CalendarSettingsError,
+  collectProblems,
   parseDeadlinePolicy,
   parseOfficeHours,
   parseTimeZone,
@@ -88,10 +88,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return env[name] ?? (fallback.success ? String(fallback.data) : undefined)
   }
   const encryptionKeys = parseKeyRing(env.ENCRYPTION_KEYS, env.ENCRYPTION_ACTIVE_KEY_ID, problems)
-  const deadlines = collect(problems, () => parseDeadlinePolicy(setting('TRIAGE_DEADLINES') ?? ''))
-  collect(problems, () => parseTimeZone(setting('OFFICE_TIME_ZONE') ?? ''))
-  collect(problems, () => parseOfficeHours(setting('OFFICE_HOURS') ?? ''))
-  collect(problems, () => parseWorkingDays(setting('OFFICE_DAYS') ?? ''))
+  const deadlines = collectProblems(problems, () =>
+    parseDeadlinePolicy(setting('TRIAGE_DEADLINES') ?? ''),
+  )
+  collectProblems(problems, () => parseTimeZone(setting('OFFICE_TIME_ZONE') ?? ''))
+  collectProblems(problems, () => parseOfficeHours(setting('OFFICE_HOURS') ?? ''))
+  collectProblems(problems, () => parseWorkingDays(setting('OFFICE_DAYS') ?? ''))
   if (env.NODE_ENV === 'production') {
     if (!encryptionKeys) problems.push('ENCRYPTION_KEYS: required in production')
     if (!env.COOKIE_SECRET) problems.push('COOKIE_SECRET: required in production')
@@ -123,17 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     office,
     deadlines: deadlines ?? defaultDeadlinePolicy,
     triageRulesFile: e.TRIAGE_RULES_FILE,
-  }
-}
-
-/** Runs one settings parser, keeping its problems so all are reported together. */
-function collect<T>(problems: string[], parse: () => T): T | undefined {
-  try {
-    return parse()
-  } catch (error) {
-    if (!(error instanceof CalendarSettingsError)) throw error
-    problems.push(...error.problems)
-    return undefined
   }
 }
 

@@ -45,20 +45,23 @@ export class CalendarSettingsError extends Error {
   }
 }
 
+/** Runs one settings parser, keeping its problems so that all are reported together. */
+export function collectProblems<T>(problems: string[], parse: () => T): T | undefined {
+  try {
+    return parse()
+  } catch (error) {
+    if (!(error instanceof CalendarSettingsError)) throw error
+    problems.push(...error.problems)
+    return undefined
+  }
+}
+
 /** Holidays, the calendar's only file-based part, are loaded when `holidaysFile` is read. */
 export async function loadOfficeCalendar(
   settings: OfficeCalendarSettings,
 ): Promise<OfficeCalendar> {
   const problems: string[] = []
-  const attempt = <T>(parse: () => T): T | undefined => {
-    try {
-      return parse()
-    } catch (error) {
-      if (!(error instanceof CalendarSettingsError)) throw error
-      problems.push(...error.problems)
-      return undefined
-    }
-  }
+  const attempt = <T>(parse: () => T): T | undefined => collectProblems(problems, parse)
   const timeZone = attempt(() => parseTimeZone(settings.timeZone))
   const hours = attempt(() => parseOfficeHours(settings.officeHours))
   const workingDays = attempt(() => parseWorkingDays(settings.workingDays))
