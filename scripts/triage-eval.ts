@@ -1,0 +1,75 @@
+/**
+ * Runs triage scenario files through the rule set and reports how the rules did.
+ *
+ *   npm run triage:eval -- DIR [--rules content/triage/rules.json]
+ *
+ * Reads every *.json file in DIR (each a JSON array of scenarios). Exits 1 when a P1 scenario
+ * was ranked lower or an in-scope one was suggested as out of scope, 2 when the input is unusable.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { loadRuleSet, RuleSetError } from '../src/triage/rule-set.js'
+import {
+  evaluateScenarios,
+  formatEvaluation,
+  parseScenarios,
+  ScenarioFileError,
+} from '../src/triage/scenario.js'
+import type { Scenario } from '../src/triage/scenario.js'
+
+const USAGE = 'usage: npm run triage:eval -- DIR [--rules FILE]'
+
+function readScenarioDir(dir: string): Scenario[] {
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+  if (files.length === 0) throw new ScenarioFileError(`${dir} has no *.json scenario files`)
+  const scenarios = files.flatMap((name) => {
+    const path = join(dir, name)
+    let data: unknown
+    try {
+      data = JSON.parse(readFileSync(path, 'utf8'))
+    } catch (error) {
+      throw new ScenarioFileError(`${path} is not valid JSON: ${(error as Error).message}`)
+    }
+    return parseScenarios(data, path)
+  })
+  const seen = new Set<string>()
+  for (const { id } of scenarios) {
+    if (seen.has(id)) throw new ScenarioFileError(`scenario id "${id}" appears more than once`)
+    seen.add(id)
+  }
+  return scenarios
+}
+
+function main(): number {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { rules: { type: 'string' } },
+  })
+  const [dir] = positionals
+  if (dir === undefined || positionals.length > 1) {
+    console.error(USAGE)
+    return 2
+  }
+  try {
+    const ruleSet = loadRuleSet(values.rules)
+    const evaluation = evaluateScenarios(readScenarioDir(dir), ruleSet)
+    console.log(`rules ${ruleSet.version}\n`)
+    for (const line of formatEvaluation(evaluation)) console.log(line)
+    return evaluation.urgentMissed > 0 || evaluation.inScopeMarkedOutOfScope > 0 ? 1 : 0
+  } catch (error) {
+    if (error instanceof ScenarioFileError || error instanceof RuleSetError) {
+      console.error(error.message)
+      return 2
+    }
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
+      console.error(`${dir}: no such directory\n${USAGE}`)
+      return 2
+    }
+    throw error
+  }
+}
+
+process.exitCode = main()
