@@ -183,6 +183,17 @@ describe('assessPriority', () => {
       )
     })
 
+    it('puts threats to make a child go on camera tonight in P1', () => {
+      assertTriage(
+        {
+          concerns: ['pressure-to-do-things'],
+          description: 'he says if i dont go on cam 2nite he will tell my school. wants me on at 9',
+        },
+        'P1',
+        'coercion-deadline',
+      )
+    })
+
     it('puts "unsure" about danger with coercion still going on in P1', () => {
       assertTriage(
         {
