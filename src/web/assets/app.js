@@ -14,10 +14,14 @@ if (select && window.accessibleAutocomplete) {
   })
 }
 
-// "Exit this page" replaces the current history entry so Back does not return here.
-for (const button of document.querySelectorAll('.govuk-js-exit-this-page-button')) {
-  button.addEventListener('click', (event) => {
-    event.preventDefault()
-    window.location.replace(button.getAttribute('href'))
-  })
+// "Exit this page" replaces the current history entry so Back does not return here. GOV.UK
+// Frontend leaves with a plain navigation, both on a tap and on Shift pressed three times;
+// it hides the page first, and that is the moment to replace its navigation with ours.
+const exitButton = document.querySelector('.govuk-js-exit-this-page-button')
+if (exitButton) {
+  new MutationObserver(() => {
+    if (document.body.classList.contains('govuk-exit-this-page-hide-content')) {
+      window.location.replace(exitButton.getAttribute('href'))
+    }
+  }).observe(document.body, { attributes: true, attributeFilter: ['class'] })
 }

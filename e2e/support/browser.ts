@@ -1,0 +1,267 @@
+import assert from 'node:assert/strict'
+import { mkdir, rm } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { AxeBuilder } from '@axe-core/playwright'
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from 'playwright-core'
+import { buildTestApp, type TestApp } from '../../test/app.js'
+
+/**
+ * Shared machinery for the journeys in Chromium: one browser, the real app listening on a
+ * loopback port, a context that never leaves the machine, and a page-object base whose
+ * arrive() is the contract of every page: its h1, zero axe violations, a screenshot.
+ */
+
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
+const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url))
+
+/** Debian's Chromium, headless, with nothing that phones home. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+export interface StartedApp {
+  test: TestApp
+  baseUrl: string
+  /** Moves the app's clock on, for example past the time drafts are kept. */
+  advanceClock(ms: number): void
+  close(): Promise<void>
+}
+
+/** The real app on a fresh PGlite, listening on 127.0.0.1, with a clock the test can move. */
+export async function startApp(): Promise<StartedApp> {
+  let offsetMs = 0
+  const test = await buildTestApp({ now: () => new Date(Date.now() + offsetMs) })
+  await test.app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = test.app.server.address() as AddressInfo
+  return {
+    test,
+    baseUrl: `http://127.0.0.1:${port}`,
+    advanceClock: (ms) => {
+      offsetMs += ms
+    },
+    close: () => test.close(),
+  }
+}
+
+export const isLocal = (url: string): boolean => {
+  const { protocol, hostname } = new URL(url)
+  return protocol === 'data:' || hostname === '127.0.0.1'
+}
+
+/** Whether each context we made runs JavaScript: axe needs to know (see assertNoAxeViolations). */
+const javaScriptOf = new WeakMap<BrowserContext, boolean>()
+
+/**
+ * A context on the app's origin. The network is closed, so anything not for 127.0.0.1 (such
+ * as the neutral site "Exit this page" leaves to) is answered locally and still recorded.
+ */
+export async function newContext(
+  browser: Browser,
+  app: StartedApp,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: app.baseUrl, ...options })
+  javaScriptOf.set(context, options.javaScriptEnabled ?? true)
+  await context.route(
+    (url) => !isLocal(url.href),
+    (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/html',
+        body: '<!doctype html><title>Weather</title><h1>Weather forecast</h1>',
+      }),
+  )
+  return context
+}
+
+/** What a page sent and said: every request URL, console errors and uncaught exceptions. */
+export interface PageWatch {
+  requests: string[]
+  errors: { text: string; url: string }[]
+  /** Pages opened on purpose, whatever their status (a 404 page, a form re-shown with 400). */
+  documents: Set<string>
+}
+
+export function watch(page: Page): PageWatch {
+  const watched: PageWatch = { requests: [], errors: [], documents: new Set() }
+  page.on('request', (request) => {
+    watched.requests.push(request.url())
+    if (request.isNavigationRequest()) watched.documents.add(request.url())
+  })
+  page.on('console', (message) => {
+    if (message.type() === 'error')
+      watched.errors.push({ text: message.text(), url: message.location().url })
+  })
+  page.on('pageerror', (error) =>
+    watched.errors.push({ text: `uncaught ${error.message}`, url: page.url() }),
+  )
+  return watched
+}
+
+/**
+ * Nothing went to a third party and nothing went wrong in the page: no uncaught exception, no
+ * Content-Security-Policy breach, no missing asset. A page's own 4xx status is not an error here.
+ */
+export function assertQuiet(watched: PageWatch, allowed: (url: string) => boolean = () => false) {
+  const thirdParty = watched.requests.filter((url) => !isLocal(url) && !allowed(url))
+  assert.deepEqual(thirdParty, [], 'requests to anywhere but 127.0.0.1')
+  const errors = watched.errors.filter(
+    ({ text, url }) => !(text.startsWith('Failed to load resource') && watched.documents.has(url)),
+  )
+  assert.deepEqual(
+    errors.map(({ text, url }) => `${text} (${url})`),
+    [],
+    'console errors or uncaught exceptions',
+  )
+}
+
+const slugOf = (url: string): string =>
+  new URL(url).pathname.split('/').filter(Boolean).join('-') || 'home'
+
+/**
+ * Runs axe with the WCAG 2.2 AA tags and fails with every violation spelt out.
+ *
+ * axe cannot run in a context without JavaScript (its timers never fire), so a page seen
+ * without JavaScript is checked as a copy: its DOM, served at the same URL to a fresh context
+ * whose policy runs none of the page's own scripts, with the same viewport and stylesheets.
+ */
+export async function assertNoAxeViolations(page: Page): Promise<void> {
+  const results =
+    javaScriptOf.get(page.context()) === false
+      ? await axeOnCopy(page)
+      : await new AxeBuilder({ page }).withTags(WCAG_TAGS).setLegacyMode().analyze()
+  const report = results.violations
+    .map(
+      (v) =>
+        `${v.id} (${v.impact ?? 'unknown'}): ${v.help}\n  ${v.helpUrl}\n` +
+        v.nodes.map((n) => `  - ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n'),
+    )
+    .join('\n')
+  assert.equal(results.violations.length, 0, `axe found violations on ${page.url()}:\n${report}`)
+}
+
+/** Per context without JavaScript: a tab in a context with it, where its pages are copied. */
+const copies = new WeakMap<BrowserContext, { page: Page; url: string; html: string }>()
+
+/** Closes a context made by newContext, and the one its pages were copied to for axe. */
+export async function closeContext(context: BrowserContext): Promise<void> {
+  await copies.get(context)?.page.context().close()
+  await context.close()
+}
+
+async function axeOnCopy(page: Page) {
+  const original = page.context()
+  let copy = copies.get(original)
+  if (!copy) {
+    const browser = original.browser()
+    assert.ok(browser, 'a page in a browser')
+    const context = await browser.newContext({ viewport: page.viewportSize() })
+    const state = { page: await context.newPage(), url: '', html: '' }
+    await state.page.route(
+      (url) => url.href === state.url,
+      (route) =>
+        route.fulfill({
+          contentType: 'text/html; charset=utf-8',
+          headers: { 'content-security-policy': "script-src 'none'" },
+          body: state.html,
+        }),
+    )
+    copies.set(original, state)
+    copy = state
+  }
+  copy.url = page.url()
+  copy.html = await page.content()
+  await copy.page.goto(copy.url)
+  return new AxeBuilder({ page: copy.page }).withTags(WCAG_TAGS).setLegacyMode().analyze()
+}
+
+/** One tab walking through the service: its pages' screenshots are numbered in order. */
+export class Journey {
+  /** Pages checked by axe so far, across every journey in this process. */
+  static pagesChecked = 0
+  private count = 0
+
+  private constructor(
+    readonly page: Page,
+    readonly name: string,
+    readonly watched: PageWatch,
+  ) {}
+
+  /** A new tab in the context; screenshots go to screenshots/<name>/, emptied first. */
+  static async start(context: BrowserContext, name: string): Promise<Journey> {
+    await rm(`${SCREENSHOTS}${name}`, { recursive: true, force: true })
+    await mkdir(`${SCREENSHOTS}${name}`, { recursive: true })
+    const page = await context.newPage()
+    return new Journey(page, name, watch(page))
+  }
+
+  async screenshot(state: string): Promise<void> {
+    this.count += 1
+    const slug = slugOf(this.page.url()) + (state ? `-${state}` : '')
+    const file = `${SCREENSHOTS}${this.name}/${String(this.count).padStart(2, '0')}-${slug}.png`
+    await this.page.screenshot({ path: file, fullPage: true })
+  }
+}
+
+/** The page-object base: every page of the service arrives the same way. */
+export abstract class PageObject {
+  constructor(readonly journey: Journey) {}
+
+  get page(): Page {
+    return this.journey.page
+  }
+
+  /**
+   * The page is here: its one h1 reads as expected, a full-page screenshot is kept, nothing
+   * scrolls sideways, and axe finds no WCAG 2.2 AA violation. `state` names a second look at
+   * the same page, such as "error".
+   */
+  async arrive(expectedH1: string | RegExp, state = ''): Promise<void> {
+    const h1 = this.page.locator('h1')
+    await h1.first().waitFor()
+    assert.equal(await h1.count(), 1, `one h1 on ${this.page.url()}`)
+    const text = (await h1.innerText()).trim()
+    if (typeof expectedH1 === 'string') assert.equal(text, expectedH1)
+    else assert.match(text, expectedH1)
+    await this.journey.screenshot(state)
+    const overflow = await this.page.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    )
+    assert.equal(overflow, 0, `no sideways scrolling on ${this.page.url()} (reflow)`)
+    await assertNoAxeViolations(this.page)
+    Journey.pagesChecked += 1
+  }
+
+  /** Clicks something that loads a new document (a link, or a form's button) and waits for it. */
+  async follow(target: Locator): Promise<void> {
+    await Promise.all([this.page.waitForEvent('load'), target.click()])
+  }
+
+  button(name: string | RegExp): Locator {
+    return this.page.getByRole('button', { name, exact: typeof name === 'string' })
+  }
+
+  link(name: string | RegExp): Locator {
+    return this.page.getByRole('link', { name, exact: typeof name === 'string' })
+  }
+}
