@@ -3,7 +3,6 @@ import rateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { fileURLToPath } from 'node:url'
 import { contentRoutes } from './content/routes.js'
-import { listCouncilAreas } from './jurisdictions/service.js'
 import type { Deps } from './deps.js'
 import { reportRoutes } from './reports/routes.js'
 import { registerErrorPages } from './web/errors.js'
@@ -54,7 +53,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     service: deps.reports,
     secureCookies: config.secureCookies,
     rateLimitPerMinute: config.reportRateLimitPerMinute,
-    councilAreas: () => listCouncilAreas(deps.db),
+    councilAreas: () => deps.jurisdictions.councilAreas(),
     partnersFor: (topic) => content.partners.filter((p) => p.topics.includes(topic)),
   })
   return app

@@ -2,6 +2,7 @@ import type { Config } from './config.js'
 import { loadContent } from './content/content.js'
 import { createEnvelope } from './crypto/envelope.js'
 import type { Db } from './db/db.js'
+import { jurisdictionDirectory } from './jurisdictions/directory.js'
 import { draftRepository } from './reports/drafts.js'
 import { buildReportJourney } from './reports/journey.js'
 import { reportService, type Triage } from './reports/service.js'
@@ -20,7 +21,8 @@ export interface DepsOptions {
 /** Everything the app needs, built once: the composition root's list of parts. */
 export async function buildDeps(options: DepsOptions) {
   const { config, db, secrets, now = () => new Date() } = options
-  const triage = options.triage ?? (await buildTriage(config))
+  const jurisdictions = jurisdictionDirectory(db)
+  const triage = options.triage ?? (await buildTriage(config, jurisdictions))
   const envelope = createEnvelope(secrets.encryptionKeys)
   const content = await loadContent(config.contentDir)
   const journey = buildReportJourney(now)
@@ -33,7 +35,7 @@ export async function buildDeps(options: DepsOptions) {
     draftTtlMinutes: config.draftTtlMinutes,
     triage,
   })
-  return { config, db, secrets, envelope, content, journey, reports, now }
+  return { config, db, secrets, envelope, content, journey, reports, jurisdictions, now }
 }
 
 export type Deps = Awaited<ReturnType<typeof buildDeps>>

@@ -177,37 +177,47 @@ export async function listAuthorities(db: Queryable): Promise<AuthorityRecord[]>
   return db.query<AuthorityRecord & Record<string, unknown>>(`${AUTHORITY_SELECT} ORDER BY la.code`)
 }
 
-export async function findDistrictAuthorities(
+const DISTRICT_AUTHORITY_SELECT = `
+  SELECT d.district,
+         d.local_authority_code AS "localAuthorityCode",
+         coalesce(la.name, d.local_authority_name) AS "localAuthorityName",
+         coalesce(la.children_services_code, d.children_services_code) AS "childrenServicesCode",
+         coalesce(la.children_services_name, d.children_services_name) AS "childrenServicesName",
+         d.police_force_code AS "policeForceCode",
+         pf.name AS "policeForceName",
+         d.share
+  FROM postcode_district_authorities d
+  LEFT JOIN local_authorities la ON la.code = d.local_authority_code
+  LEFT JOIN police_forces pf ON pf.code = d.police_force_code`
+
+const DISTRICT_FORCE_SELECT = `
+  SELECT d.district, d.police_force_code AS "policeForceCode", pf.name AS "policeForceName", d.share
+  FROM postcode_district_police_forces d
+  LEFT JOIN police_forces pf ON pf.code = d.police_force_code`
+
+type InDistrict<T> = T & { district: string }
+
+/** Every district's authorities, largest share first within a district. */
+export async function listDistrictAuthorities(
   db: Queryable,
-  district: string,
-): Promise<AreaAuthorityRecord[]> {
-  return db.query<AreaAuthorityRecord & Record<string, unknown>>(
-    `SELECT d.local_authority_code AS "localAuthorityCode",
-            coalesce(la.name, d.local_authority_name) AS "localAuthorityName",
-            coalesce(la.children_services_code, d.children_services_code) AS "childrenServicesCode",
-            coalesce(la.children_services_name, d.children_services_name) AS "childrenServicesName",
-            d.police_force_code AS "policeForceCode",
-            pf.name AS "policeForceName",
-            d.share
-     FROM postcode_district_authorities d
-     LEFT JOIN local_authorities la ON la.code = d.local_authority_code
-     LEFT JOIN police_forces pf ON pf.code = d.police_force_code
-     WHERE d.district = $1
-     ORDER BY d.share DESC, d.local_authority_code`,
-    [district],
+): Promise<InDistrict<AreaAuthorityRecord>[]> {
+  return db.query<InDistrict<AreaAuthorityRecord> & Record<string, unknown>>(
+    `${DISTRICT_AUTHORITY_SELECT} ORDER BY d.district, d.share DESC, d.local_authority_code`,
   )
 }
 
-export async function findDistrictPoliceForces(
+export async function listDistrictPoliceForces(
   db: Queryable,
-  district: string,
-): Promise<AreaPoliceForceRecord[]> {
-  return db.query<AreaPoliceForceRecord & Record<string, unknown>>(
-    `SELECT d.police_force_code AS "policeForceCode", pf.name AS "policeForceName", d.share
-     FROM postcode_district_police_forces d
-     LEFT JOIN police_forces pf ON pf.code = d.police_force_code
-     WHERE d.district = $1
-     ORDER BY d.share DESC, d.police_force_code`,
-    [district],
+): Promise<InDistrict<AreaPoliceForceRecord>[]> {
+  return db.query<InDistrict<AreaPoliceForceRecord> & Record<string, unknown>>(
+    `${DISTRICT_FORCE_SELECT} ORDER BY d.district, d.share DESC, d.police_force_code`,
   )
+}
+
+/** Changes whenever an import commits: the last import's id. */
+export async function importsVersion(db: Queryable): Promise<number> {
+  const rows = await db.query<{ version: number }>(
+    'SELECT coalesce(max(id), 0)::int AS version FROM jurisdiction_imports',
+  )
+  return rows[0]?.version ?? 0
 }

@@ -63,6 +63,22 @@ export interface LookedUp {
   postcodeArea: PostcodeAreaRecords | null
   /** Every local authority, read only when a town was given (names are matched here). */
   authorities: readonly AuthorityRecord[]
+  /** The authorities' names already turned into keys, when the caller keeps them. */
+  towns?: readonly TownEntry[]
+}
+
+/** An authority with its name as a place key, and that key without "city of", "council"... */
+export interface TownEntry {
+  authority: AuthorityRecord
+  key: string
+  core: string
+}
+
+export function indexTowns(authorities: readonly AuthorityRecord[]): TownEntry[] {
+  return authorities.map((authority) => {
+    const key = placeKey(authority.name)
+    return { authority, key, core: stripQualifiers(key) }
+  })
 }
 
 export const REASONS = {
@@ -107,7 +123,7 @@ export function decideJurisdiction(query: LocationQuery, found: LookedUp): Juris
   return (
     fromCouncilArea(found.councilArea) ??
     fromPostcodeArea(query.postcode, found.postcodeArea) ??
-    fromTown(query.town, found.authorities) ??
+    fromTown(query.town, found.towns ?? indexTowns(found.authorities)) ??
     national(query.given ? REASONS.notFound : REASONS.noLocation)
   )
 }
@@ -161,12 +177,9 @@ function straddles(candidates: readonly JurisdictionCandidate[]): string {
   return `The postcode's district spans ${plural(authorities, 'local authority', 'local authorities')} and ${plural(forces, 'police force', 'police forces')}: confirm which applies.`
 }
 
-function fromTown(
-  town: string | null,
-  authorities: readonly AuthorityRecord[],
-): Jurisdiction | null {
+function fromTown(town: string | null, towns: readonly TownEntry[]): Jurisdiction | null {
   if (town === null) return null
-  const { matches, exact } = matchTown(town, authorities)
+  const { matches, exact } = matchTownIn(town, towns)
   if (matches.length === 0) return null
   const share = 1 / matches.length
   const candidates = sortCandidates(matches.map((a) => authorityCandidate(a, share)))
@@ -191,15 +204,22 @@ export function matchTown(
   town: string,
   authorities: readonly AuthorityRecord[],
 ): { matches: AuthorityRecord[]; exact: boolean } {
+  return matchTownIn(town, indexTowns(authorities))
+}
+
+function matchTownIn(
+  town: string,
+  towns: readonly TownEntry[],
+): { matches: AuthorityRecord[]; exact: boolean } {
   const typed = placeKey(town)
   const typedCore = stripQualifiers(typed)
   if (typed === '') return { matches: [], exact: false }
-  const byName = authorities.filter((a) => placeKey(a.name) === typed)
+  const where = (keep: (t: TownEntry) => boolean) => towns.filter(keep).map((t) => t.authority)
+  const byName = where((t) => t.key === typed)
   if (byName.length > 0) return { matches: byName, exact: true }
-  const byTypedCore = authorities.filter((a) => placeKey(a.name) === typedCore)
+  const byTypedCore = where((t) => t.key === typedCore)
   if (byTypedCore.length > 0) return { matches: byTypedCore, exact: true }
-  const byCores = authorities.filter((a) => stripQualifiers(placeKey(a.name)) === typedCore)
-  return { matches: byCores, exact: false }
+  return { matches: where((t) => t.core === typedCore), exact: false }
 }
 
 /** Case, accents and punctuation do not distinguish places: "St. Helens" = "st helens". */

@@ -2,64 +2,25 @@ import type { Db, Queryable } from '../db/db.js'
 import type { JurisdictionFileKind, JurisdictionTables } from './import.js'
 import type { Area, ChildLocation, Jurisdiction } from './model.js'
 import * as repository from './repository.js'
-import { decideJurisdiction, readLocation } from './resolve.js'
-import type { LocationQuery, LookedUp, PostcodeAreaRecords } from './resolve.js'
+import { loadSnapshot, resolveIn, sortByName } from './directory.js'
 
 /**
- * Routes a report: reads the child's location, looks up the rows it could mean and lets the
- * pure rules decide. Only codes and names from the tables come back, never the typed location.
+ * Routes a report: reads the child's location, finds the rows it could mean and lets the pure
+ * rules decide. Only codes and names from the tables come back, never the typed location.
  */
 export async function resolveJurisdiction(
   db: Queryable,
   location: ChildLocation,
 ): Promise<Jurisdiction> {
-  const query = readLocation(location)
-  return decideJurisdiction(query, await lookUp(db, query))
+  return resolveIn(await loadSnapshot(db), location)
 }
 
 export async function hasJurisdictionData(db: Queryable): Promise<boolean> {
   return repository.hasJurisdictionData(db)
 }
 
-const byName = new Intl.Collator('en', { sensitivity: 'base', numeric: true })
-
-/**
- * The council areas the form offers, by name. Sorted here rather than in SQL because the
- * server's collation may differ from PGlite's, and the list should read the same on both.
- */
 export async function listCouncilAreas(db: Queryable): Promise<Area[]> {
-  const areas = await repository.listCouncilAreas(db)
-  return areas.sort((a, b) => byName.compare(a.name, b.name) || a.code.localeCompare(b.code))
-}
-
-async function lookUp(db: Queryable, query: LocationQuery): Promise<LookedUp> {
-  if (!(await repository.hasJurisdictionData(db))) {
-    return { hasData: false, councilArea: null, postcodeArea: null, authorities: [] }
-  }
-  return {
-    hasData: true,
-    councilArea:
-      query.councilAreaCode === null
-        ? null
-        : await repository.findAuthority(db, query.councilAreaCode),
-    postcodeArea:
-      query.postcode === null ? null : await lookUpPostcode(db, query.postcode.district),
-    authorities: query.town === null ? [] : await repository.listAuthorities(db),
-  }
-}
-
-/**
- * Only district tables exist today. A full-postcode table would be asked first here and answer
- * with basis 'postcode', falling back to the district when it does not know the postcode.
- */
-async function lookUpPostcode(
-  db: Queryable,
-  district: string,
-): Promise<PostcodeAreaRecords | null> {
-  const authorities = await repository.findDistrictAuthorities(db, district)
-  const policeForces = await repository.findDistrictPoliceForces(db, district)
-  if (authorities.length === 0 && policeForces.length === 0) return null
-  return { basis: 'postcode-district', authorities, policeForces }
+  return sortByName(await repository.listCouncilAreas(db))
 }
 
 export interface ImportSummary {

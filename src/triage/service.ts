@@ -1,6 +1,6 @@
 import type { Config } from '../config.js'
 import type { Queryable } from '../db/db.js'
-import { resolveJurisdiction } from '../jurisdictions/service.js'
+import type { JurisdictionDirectory } from '../jurisdictions/directory.js'
 import type { ChildLocation } from '../reports/report.js'
 import type { Triage } from '../reports/service.js'
 import type { TriageInput } from '../reports/model.js'
@@ -15,6 +15,7 @@ export interface TriageSettings {
   ruleSet: TriageRuleSet
   calendar: OfficeCalendar
   deadlines: DeadlinePolicy
+  jurisdictions: JurisdictionDirectory
 }
 
 /**
@@ -23,9 +24,9 @@ export interface TriageSettings {
  * the police force and children's services. All of it is stored with the report.
  */
 export function triageWith(settings: TriageSettings): Triage {
-  return async (tx: Queryable, input: TriageInput, location: ChildLocation, receivedAt: Date) => {
+  return async (_tx: Queryable, input: TriageInput, location: ChildLocation, receivedAt: Date) => {
     const outcome = assessPriority(input, settings.ruleSet)
-    const jurisdiction = await resolveJurisdiction(tx, {
+    const jurisdiction = await settings.jurisdictions.resolve({
       councilAreaCode: location.councilArea,
       postcode: location.postcode,
       town: location.town,
@@ -42,8 +43,12 @@ export function triageWith(settings: TriageSettings): Triage {
 }
 
 /** Reads the rule set and office calendar named by configuration; fails the boot if invalid. */
-export async function buildTriage(config: Config): Promise<Triage> {
+export async function buildTriage(
+  config: Config,
+  jurisdictions: JurisdictionDirectory,
+): Promise<Triage> {
   return triageWith({
+    jurisdictions,
     ruleSet: config.triageRulesFile ? loadRuleSet(config.triageRulesFile) : loadRuleSet(),
     calendar: await loadOfficeCalendar(config.office),
     deadlines: config.deadlines,
