@@ -233,10 +233,13 @@ for (const database of testDatabases()) {
         assert.equal(await reportsFor(idHash), 1)
       })
 
-      it('says a draft with pages still to answer is incomplete, and stores nothing', async () => {
+      it('says a draft with pages still to answer is incomplete, names the page to resume, and stores nothing', async () => {
         const answers = parseSteps(journey, reportSteps['parent-carer'].slice(0, 4))
         const idHash = await savedDraft(answers)
-        assert.deepEqual(await service().submit(idHash), { kind: 'incomplete' })
+        assert.deepEqual(await service().submit(idHash), {
+          kind: 'incomplete',
+          resumeAt: 'what-happened',
+        })
         await assertNothingStored(idHash, answers)
       })
 

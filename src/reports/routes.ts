@@ -131,12 +131,12 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
   })
 
   app.post(paths.report.checkAnswers, postLimits, async (request, reply) => {
-    const loaded = await loadDraft(request)
-    if (loaded.state !== 'live') return reply.redirect(paths.report.answersCleared, 303)
-    const outcome = await service.submit(loaded.idHash)
+    // submit() reads and locks the draft itself, so it is not read here first.
+    const id = request.cookies[DRAFT_COOKIE]
+    const outcome = id ? await service.submit(hashDraftId(id)) : ({ kind: 'expired' } as const)
     if (outcome.kind === 'expired') return reply.redirect(paths.report.answersCleared, 303)
     if (outcome.kind === 'incomplete')
-      return reply.redirect(paths.report.page(furthestPage(journey, loaded.draft.answers)), 303)
+      return reply.redirect(paths.report.page(outcome.resumeAt), 303)
     request.log.info({ reference: outcome.reference }, 'report submitted')
     return reply.redirect(paths.report.confirmation, 303)
   })

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { recordAuditEvent } from '../audit/repository.js'
 import type { Envelope } from '../crypto/envelope.js'
 import type { Db, Queryable } from '../db/db.js'
-import { walk, type Journey, type JourneyAnswers } from '../web/journey.js'
+import { furthestPage, walk, type Journey, type JourneyAnswers } from '../web/journey.js'
 import type { DraftRepository } from './drafts.js'
 import type { Source, TriageInput } from './model.js'
 import { newReference } from './reference.js'
@@ -35,7 +35,9 @@ export interface ReportServiceDeps {
 }
 
 export type SubmitOutcome =
-  { kind: 'submitted'; reference: string } | { kind: 'expired' } | { kind: 'incomplete' }
+  | { kind: 'submitted'; reference: string }
+  | { kind: 'expired' }
+  | { kind: 'incomplete'; resumeAt: string }
 
 const REFERENCE_ATTEMPTS = 5
 
@@ -85,14 +87,17 @@ export function reportService(deps: ReportServiceDeps) {
       return existing ? submitted(tx, existing) : { kind: 'expired' }
     }
     if (draft.reportId) return submitted(tx, draft.reportId)
-    if (!walk(deps.journey, draft.answers).complete) return { kind: 'incomplete' }
+    if (!walk(deps.journey, draft.answers).complete) {
+      return { kind: 'incomplete', resumeAt: furthestPage(deps.journey, draft.answers) }
+    }
 
     const report = toSubmittedReport(draft.answers, source, null)
     const id = randomUUID()
     const triage = await deps.triage(tx, report.triageInput, report.location, receivedAt)
+    const reference = (deps.newReference ?? newReference)()
     const inserted = await insertReport(tx, {
       id,
-      reference: (deps.newReference ?? newReference)(),
+      reference,
       submissionKey: idHash,
       receivedAt,
       source: report.source,
@@ -106,20 +111,23 @@ export function reportService(deps: ReportServiceDeps) {
       triage,
       personal: envelope.seal(JSON.stringify(report.personal), `report:${id}`),
     })
-    const reportId = inserted ?? (await reportIdForSubmission(tx, idHash))
-    if (!reportId) throw new Error('Report insert returned nothing and no report exists')
-    if (inserted) {
-      await recordAuditEvent(tx, {
-        occurredAt: receivedAt,
-        actor: `public:${source}`,
-        event: 'report.received',
-        subjectType: 'report',
-        subjectId: reportId,
-        details: { source, audience: report.audience, priority: triage.priority },
-      })
+    if (!inserted) {
+      // Another transaction stored this submission first: answer with its report.
+      const existing = await reportIdForSubmission(tx, idHash)
+      if (!existing) throw new Error('Report insert returned nothing and no report exists')
+      await drafts.markSubmitted(tx, idHash, existing)
+      return submitted(tx, existing)
     }
-    await drafts.markSubmitted(tx, idHash, reportId)
-    return submitted(tx, reportId)
+    await recordAuditEvent(tx, {
+      occurredAt: receivedAt,
+      actor: `public:${source}`,
+      event: 'report.received',
+      subjectType: 'report',
+      subjectId: inserted,
+      details: { source, audience: report.audience, priority: triage.priority },
+    })
+    await drafts.markSubmitted(tx, idHash, inserted)
+    return { kind: 'submitted', reference }
   }
 
   async function submitted(tx: Queryable, reportId: string): Promise<SubmitOutcome> {
