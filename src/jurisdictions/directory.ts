@@ -83,7 +83,12 @@ function postcodeArea(snapshot: Snapshot, district: string): PostcodeAreaRecords
 }
 
 export interface JurisdictionDirectory {
-  resolve(location: ChildLocation): Promise<Jurisdiction>
+  /**
+   * `via` is the connection to read through when the snapshot needs loading: inside a
+   * transaction pass the transaction, because asking the pool for a second connection while
+   * every connection is held by a waiting transaction would deadlock.
+   */
+  resolve(location: ChildLocation, via?: Queryable): Promise<Jurisdiction>
   councilAreas(): Promise<Area[]>
 }
 
@@ -98,17 +103,17 @@ export function jurisdictionDirectory(
   let current: Promise<Snapshot> | undefined
   let checkedAt = 0
 
-  async function fresh(): Promise<Snapshot> {
+  async function fresh(via: Queryable = db): Promise<Snapshot> {
     if (!current) {
       checkedAt = now()
-      current = loadSnapshot(db)
+      current = loadSnapshot(via)
     } else if (now() - checkedAt >= checkEveryMs) {
       checkedAt = now()
       const known = current
       current = (async () => {
         const snapshot = await known
-        const version = await repository.importsVersion(db)
-        return version === snapshot.version ? snapshot : loadSnapshot(db)
+        const version = await repository.importsVersion(via)
+        return version === snapshot.version ? snapshot : loadSnapshot(via)
       })()
     }
     // A failed load is not kept: the next request tries again.
@@ -119,7 +124,7 @@ export function jurisdictionDirectory(
   }
 
   return {
-    resolve: async (location) => resolveIn(await fresh(), location),
+    resolve: async (location, via) => resolveIn(await fresh(via), location),
     councilAreas: async () => {
       const { authorities } = await fresh()
       return sortByName(authorities.map(({ code, name }) => ({ code, name })))

@@ -114,6 +114,31 @@ for (const database of testDatabases()) {
       assert.equal(report.jurisdiction.candidates.length, 0)
     })
 
+    it('stores many reports sent at once, more than there are database connections', async () => {
+      // Each submission holds a connection for its transaction; triage must not ask for another.
+      const fresh = await buildTestApp({ db: t.db, now: () => clock })
+      try {
+        const browsers = Array.from({ length: 12 }, () => new Browser(fresh.app))
+        for (const browser of browsers) {
+          for (const [slug, form] of steps({ town: 'York' }, { description: 'Asked to meet.' }))
+            await browser.answer(`/report/${slug}`, form)
+          await browser.get('/report/check-your-answers')
+        }
+        // Past the directory's once-a-second check, so the submissions themselves ask the
+        // database whether the jurisdiction tables changed.
+        await new Promise((resolve) => setTimeout(resolve, 1100))
+        const sent = await Promise.all(
+          browsers.map((b) => b.post('/report/check-your-answers', {})),
+        )
+        assert.deepEqual(
+          sent.map((r) => r.headers.location),
+          browsers.map(() => '/report/confirmation'),
+        )
+      } finally {
+        await fresh.app.close()
+      }
+    })
+
     it('offers the council areas on the form once data is loaded and routes by the one chosen', async () => {
       clock = new Date('2026-11-25T10:00:00Z')
       const browser = new Browser(t.app)

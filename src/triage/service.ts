@@ -24,13 +24,12 @@ export interface TriageSettings {
  * the police force and children's services. All of it is stored with the report.
  */
 export function triageWith(settings: TriageSettings): Triage {
-  return async (_tx: Queryable, input: TriageInput, location: ChildLocation, receivedAt: Date) => {
+  return async (tx: Queryable, input: TriageInput, location: ChildLocation, receivedAt: Date) => {
     const outcome = assessPriority(input, settings.ruleSet)
-    const jurisdiction = await settings.jurisdictions.resolve({
-      councilAreaCode: location.councilArea,
-      postcode: location.postcode,
-      town: location.town,
-    })
+    const jurisdiction = await settings.jurisdictions.resolve(
+      { councilAreaCode: location.councilArea, postcode: location.postcode, town: location.town },
+      tx,
+    )
     return {
       priority: outcome.priority,
       reasons: outcome.reasons,
