@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { FastifyServerOptions } from 'fastify'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 
 /**
  * Logs carry references, never people: requests are logged by method, path and id only
@@ -25,3 +25,22 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
 }
 
 export const genReqId = (): string => randomUUID().slice(0, 8)
+
+/**
+ * One line per request, written when it is answered, instead of Fastify's two: the same facts
+ * (method, path without its query, status, time) at half the cost under load.
+ */
+export function registerRequestLog(app: FastifyInstance): void {
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    )
+    done()
+  })
+}
