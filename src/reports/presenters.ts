@@ -83,7 +83,11 @@ const orNotGiven = (value: string | null | undefined): string =>
   value === null || value === undefined || value === '' ? 'Not given' : value
 
 /** Check your answers: one section per answered question page, each row with a Change link. */
-export function checkAnswersSections(answers: ReportAnswers, journey: Journey): SummarySection[] {
+export function checkAnswersSections(
+  answers: ReportAnswers,
+  journey: Journey,
+  councilAreaNames: ReadonlyMap<string, string> = new Map(),
+): SummarySection[] {
   const w = wordingFor(answers['who-are-you']?.audience)
   const { path } = walk(journey, answers as JourneyAnswers)
   const row = (slug: string, key: string, value: string): SummaryRow => ({
@@ -134,6 +138,15 @@ export function checkAnswersSections(answers: ReportAnswers, journey: Journey): 
               child.childDateOfBirth ?? orNotGiven(child.childAge?.toString()),
             ),
           ]),
+      ...(child.councilArea
+        ? [
+            row(
+              'about-the-child',
+              'Council area',
+              councilAreaNames.get(child.councilArea) ?? child.councilArea,
+            ),
+          ]
+        : []),
       row('about-the-child', 'Town or area', child.town),
       row('about-the-child', 'Postcode', orNotGiven(child.postcode)),
     ])

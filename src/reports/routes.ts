@@ -125,7 +125,11 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
     const typed = answers as ReportAnswers
     return reply.header('cache-control', 'no-store').view('check-your-answers.njk', {
       w: wordingFor(typed['who-are-you']?.audience),
-      sections: checkAnswersSections(typed, journey),
+      sections: checkAnswersSections(
+        typed,
+        journey,
+        new Map((await options.councilAreas()).map((a) => [a.code, a.name])),
+      ),
       backLink: paths.report.page(previousPage(journey, answers, CHECK_ANSWERS) ?? journey.start),
     })
   })

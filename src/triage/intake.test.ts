@@ -146,6 +146,12 @@ for (const database of testDatabases()) {
         await browser.answer(`/report/${slug}`, form)
       const page = await browser.get('/report/about-the-child')
       assert.match(page.body, /<option value="E06000001"[^>]*>Hartlepool<\/option>/)
+      for (const [slug, form] of steps({ town: 'a village', councilArea: 'E06000002' }, {}).slice(
+        3,
+      ))
+        await browser.answer(`/report/${slug}`, form)
+      const check = await browser.get('/report/check-your-answers')
+      assert.match(check.body, /Council area[\s\S]{0,200}Middlesbrough/)
 
       const report = await submit(
         steps(

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -1007,7 +1007,11 @@ describe('rule set validation', () => {
     const dir = mkdtempSync(join(tmpdir(), 'triage-rules-'))
     const path = join(dir, 'rules.json')
     writeFileSync(path, '{ "version": ')
-    assert.throws(() => loadRuleSet(path), RuleSetError)
+    try {
+      assert.throws(() => loadRuleSet(path), RuleSetError)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
