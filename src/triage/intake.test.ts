@@ -146,19 +146,15 @@ for (const database of testDatabases()) {
         await browser.answer(`/report/${slug}`, form)
       const page = await browser.get('/report/about-the-child')
       assert.match(page.body, /<option value="E06000001"[^>]*>Hartlepool<\/option>/)
-      for (const [slug, form] of steps({ town: 'a village', councilArea: 'E06000002' }, {}).slice(
-        3,
-      ))
-        await browser.answer(`/report/${slug}`, form)
+      const chosen = steps(
+        { town: 'a village', councilArea: 'E06000002' },
+        { description: 'Someone keeps asking to meet up.' },
+      )
+      for (const [slug, form] of chosen.slice(3)) await browser.answer(`/report/${slug}`, form)
       const check = await browser.get('/report/check-your-answers')
       assert.match(check.body, /Council area[\s\S]{0,200}Middlesbrough/)
 
-      const report = await submit(
-        steps(
-          { town: 'a village', councilArea: 'E06000002' },
-          { description: 'Someone keeps asking to meet up.' },
-        ),
-      )
+      const report = await submit(chosen)
       assert.equal(report.jurisdiction.basis, 'council-area')
       assert.equal(report.jurisdiction.candidates[0]?.localAuthority?.name, 'Middlesbrough')
     })
