@@ -10,6 +10,8 @@ if (select && window.accessibleAutocomplete) {
     selectElement: select,
     defaultValue: '',
     showAllValues: true,
+    // Without autoselect there is no type-ahead "hint" input, which has no label of its own.
+    autoselect: false,
     dropdownArrow: () => '',
   })
 }
