@@ -137,6 +137,27 @@ describe('deciding a jurisdiction', () => {
     assert.match(result.reason, /2 local authorities and 2 police forces/)
   })
 
+  it('resolves a district split between authorities that share children’s services and a police force', () => {
+    const county = (code: string, name: string, share: number): AreaAuthorityRecord => ({
+      ...districtPart(code, name, ['PF-KENT', 'Kent Police'], share),
+      childrenServicesCode: 'CS-KENT',
+      childrenServicesName: 'Kent County Council',
+    })
+    const result = decide(
+      { postcode: 'XK1 1AA' },
+      { postcodeArea: district([county('LA-A', 'Ashford', 0.8), county('LA-B', 'Swale', 0.2)]) },
+    )
+    assert.equal(result.status, 'resolved')
+    assert.equal(result.reason, REASONS.districtOneRoute)
+    assert.deepEqual(
+      result.candidates.map((c) => [c.localAuthority?.name, c.childrenServices?.name, c.share]),
+      [
+        ['Ashford', 'Kent County Council', 0.8],
+        ['Swale', 'Kent County Council', 0.2],
+      ],
+    )
+  })
+
   it('asks for the authority when a district is known only by police force', () => {
     const result = decide(
       { postcode: 'XY1 1AA' },

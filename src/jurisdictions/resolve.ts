@@ -88,6 +88,8 @@ export const REASONS = {
     'The location given matches no local authority or postcode district in the loaded data: national, to be confirmed by a person.',
   councilArea: 'The council area chosen on the form.',
   districtOneAuthority: "The postcode's district lies in one local authority.",
+  districtOneRoute:
+    "The postcode's district spans several local authorities, all served by the same children's services and police force.",
   postcodeOneAuthority: 'The postcode lies in one local authority.',
   forcesOnly: "The postcode's district is known only by police force: confirm the local authority.",
   noChildrenServices:
@@ -167,7 +169,29 @@ function fromAreaAuthorities(records: PostcodeAreaRecords): Jurisdiction {
         records.basis === 'postcode' ? REASONS.postcodeOneAuthority : REASONS.districtOneAuthority,
     }
   }
+  // What a referral needs is the children's services and the police force: when every part of
+  // the district shares both, the route is certain even though the local authority is not.
+  if (candidates.length > 1 && sameRoute(candidates)) {
+    return {
+      status: 'resolved',
+      basis: records.basis,
+      candidates,
+      reason: REASONS.districtOneRoute,
+    }
+  }
   return { status: 'to-confirm', basis: records.basis, candidates, reason: straddles(candidates) }
+}
+
+function sameRoute(candidates: readonly JurisdictionCandidate[]): boolean {
+  const [first] = candidates
+  return (
+    first?.childrenServices != null &&
+    candidates.every(
+      (c) =>
+        c.childrenServices?.code === first.childrenServices?.code &&
+        c.policeForce.code === first.policeForce.code,
+    )
+  )
 }
 
 function straddles(candidates: readonly JurisdictionCandidate[]): string {
