@@ -354,6 +354,19 @@ describe('adding and removing usernames without JavaScript', () => {
   const rowsOn = (html: string) =>
     [...fieldNames(html)].filter((n) => n.startsWith('accountUsername-')).length
 
+  it('continues, rather than adding or removing a row, when Enter is pressed in a field', async () => {
+    const browser = await browserAt('parent-carer', 'the-other-person')
+    const added = await browser.post(page('the-other-person'), {
+      action: 'add-account',
+      'accountUsername-0': 'first_name',
+    })
+    // A browser submits a form on Enter with the form's first submit button.
+    const form = /<form[\s\S]*?<\/form>/.exec(added.body)?.[0] ?? ''
+    const firstButton = /<button[^>]*>/.exec(form)?.[0] ?? ''
+    assert.match(firstButton, /name="action"/)
+    assert.match(firstButton, /value="continue"/)
+  })
+
   it('adds a row, keeps what was typed and saves nothing yet', async () => {
     const browser = await browserAt('parent-carer', 'the-other-person')
     const shown = await browser.get(page('the-other-person'))
