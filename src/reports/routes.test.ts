@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, it } from 'node:test'
-import { buildTestApp, type TestApp } from '../../test/app.js'
+import { buildTestApp, testConfig, type TestApp } from '../../test/app.js'
 import {
   backLink,
   elementIds,
@@ -592,5 +592,32 @@ describe('headers and error pages', () => {
     const reference = /give this reference: <strong>([^<]+)<\/strong>/.exec(response.body)?.[1]
     assert.ok(reference && reference.length >= 6, response.body)
     assert.doesNotMatch(response.body, /synthetic failure|secret\.ts|\/srv\/|at \w+ \(/)
+  })
+})
+
+describe('the rate limit on form posts', () => {
+  it('answers posts beyond the limit with a "please wait" page, and still shows pages', async () => {
+    const limited = await buildTestApp({ config: { reportRateLimitPerMinute: 3 } })
+    try {
+      const browser = new Browser(limited.app)
+      await browser.get(page('who-are-you'))
+      const statuses: number[] = []
+      for (let i = 0; i < 4; i++) {
+        statuses.push(
+          (await browser.post(page('who-are-you'), { audience: 'parent-carer' })).statusCode,
+        )
+      }
+      assert.deepEqual(statuses, [303, 303, 303, 429])
+      assert.match(browser.lastBody, /Please wait a moment/)
+      assert.match(browser.lastBody, /Nothing you have told us is lost/)
+      assert.equal((await browser.get(page('what-is-it-about'))).statusCode, 200)
+    } finally {
+      await limited.close()
+    }
+  })
+
+  it('lets a whole report through many times over at the default limit', () => {
+    const postsPerReport = reportSteps.professional.length + 1
+    assert.ok(testConfig().reportRateLimitPerMinute >= postsPerReport * 10)
   })
 })
