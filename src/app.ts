@@ -14,10 +14,15 @@ import { viewsPlugin } from './web/views.js'
 const ASSETS_DIR = fileURLToPath(new URL('../public/assets/', import.meta.url))
 
 /** The composition root: shared plumbing first, then each capability, in this order. */
-export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+export interface AppOptions {
+  /** Where logs go instead of standard output (tests read them). */
+  logStream?: NodeJS.WritableStream
+}
+
+export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config, content } = deps
   const app = Fastify({
-    logger: loggerOptions(config.logLevel),
+    logger: loggerOptions(config.logLevel, options.logStream),
     genReqId,
     trustProxy: config.trustProxy,
     return503OnClosing: true,

@@ -32,6 +32,8 @@ export interface TestAppOptions {
   triage?: Triage
   /** Registers extra routes (e.g. one that throws) before the app is made ready. */
   routes?: (app: FastifyInstance) => void
+  /** Receives the app's log lines (set config.logLevel too: tests log nothing by default). */
+  logStream?: NodeJS.WritableStream
 }
 
 /** The real app on a fresh PGlite (or a given database), with test secrets and a fixed clock. */
@@ -44,7 +46,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.now ? { now: options.now } : {}),
     ...(options.triage ? { triage: options.triage } : {}),
   })
-  const app = await buildApp(deps)
+  const app = await buildApp(deps, options.logStream ? { logStream: options.logStream } : {})
   options.routes?.(app)
   await app.ready()
   return {

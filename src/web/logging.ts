@@ -6,9 +6,13 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify'
  * (query strings can hold typed answers; bodies are never logged) and the sensitive headers
  * are redacted should anything include them.
  */
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+export function loggerOptions(
+  level: string,
+  stream?: NodeJS.WritableStream,
+): FastifyServerOptions['logger'] {
   return {
     level,
+    ...(stream ? { stream } : {}),
     redact: {
       paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
       remove: true,
