@@ -138,6 +138,18 @@ describe('assessPriority', () => {
       )
     })
 
+    it('reads "a man she met online" as how they met, not as a video call, when a meeting is arranged', () => {
+      assertTriage(
+        {
+          ...adult,
+          concerns: ['pressure-to-meet'],
+          description: 'She is meeting a man she met online after school on Friday.',
+        },
+        'P1',
+        'meeting-soon',
+      )
+    })
+
     it('puts a report where the child met the man last night in P1', () => {
       assertTriage(
         {
