@@ -221,6 +221,42 @@ describe('assessPriority', () => {
   })
 
   describe('P2: high, same day', () => {
+    it('puts a threat to leak "her private pictures" unless she sends more in P2 as blackmail', () => {
+      assertTriage(
+        {
+          concerns: ['hacking'],
+          description:
+            'The hacker is threatening to leak her private pictures unless she sends more.',
+        },
+        'P2',
+        'blackmail',
+      )
+    })
+
+    it("puts a fake nude made from a child's photo in P2 as an intimate image of the child", () => {
+      assertTriage(
+        {
+          concerns: ['fake-account'],
+          description: 'someone made a fake account with my face edited onto naked pictures',
+        },
+        'P2',
+        'intimate-image-shared',
+      )
+    })
+
+    it('puts an adult asking a 10-year-old what she is wearing in P2', () => {
+      assertTriage(
+        {
+          ...adult,
+          childAge: 10,
+          concerns: ['something-else'],
+          description: 'A grown man keeps asking my daughter what she is wearing.',
+        },
+        'P2',
+        'young-child-sexual-element',
+      )
+    })
+
     it('puts a report where the reporter is unsure about immediate danger in at least P2', () => {
       assertTriage({ immediateDanger: 'unsure' }, 'P2', 'unsure-danger')
     })
