@@ -12,6 +12,7 @@ import {
 import type { Scenario } from './scenario.js'
 
 const PUBLIC_SCENARIOS = new URL('../../../shared/scenarios/public.json', import.meta.url)
+const EXTRA_SCENARIOS = new URL('../../test/scenarios/extra.json', import.meta.url)
 
 function scenario(overrides: Partial<Scenario>): Scenario {
   return {
@@ -42,6 +43,21 @@ describe('scenarios', () => {
     assert.equal(
       summaryLine(evaluation),
       'accuracy 20/20, urgent missed 0, in-scope marked out-of-scope 0',
+    )
+  })
+
+  it('misses no urgent report and marks nothing in scope as out of scope in the extra scenarios', () => {
+    // The project's own scenarios, written in other words than the public ones. The one miss
+    // allowed is the adult victim of image threats, kept in scope by the never-out-of-scope rule.
+    const data: unknown = JSON.parse(readFileSync(EXTRA_SCENARIOS, 'utf8'))
+    const evaluation = evaluateScenarios(parseScenarios(data, 'extra.json'))
+    assert.equal(
+      summaryLine(evaluation),
+      'accuracy 44/45, urgent missed 0, in-scope marked out-of-scope 0',
+    )
+    assert.deepEqual(
+      evaluation.misses.map(({ scenario: s, outcome }) => [s.id, outcome.priority]),
+      [['extra-33', 'P2']],
     )
   })
 
