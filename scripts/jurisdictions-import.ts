@@ -6,15 +6,13 @@
  * running it again replaces what the same file loaded before. See docs/jurisdiction-data.md.
  */
 import { createReadStream } from 'node:fs'
-import { mkdir, stat } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { basename } from 'node:path'
 import cliProgress from 'cli-progress'
 import { ConfigError, loadConfig } from '../src/config.js'
-import type { Config } from '../src/config.js'
 import type { Db } from '../src/db/db.js'
 import { migrate } from '../src/db/migrate.js'
-import { openPglite } from '../src/db/pglite.js'
-import { openPostgres } from '../src/db/postgres.js'
+import { openDatabase } from '../src/db/open.js'
 import { JurisdictionFileError, readJurisdictionFile } from '../src/jurisdictions/import.js'
 import { importJurisdictionTables } from '../src/jurisdictions/service.js'
 import type { ImportSummary } from '../src/jurisdictions/service.js'
@@ -34,7 +32,8 @@ async function main(paths: string[]): Promise<void> {
     throw new UsageError('Usage: npm run jurisdictions:import -- FILE.csv [FILE.csv ...]')
   }
   const sizes = await Promise.all(paths.map(fileSize))
-  const db = await openDatabase(loadConfig())
+  // An import is one client doing one transaction at a time.
+  const db = await openDatabase(loadConfig(), 2)
   try {
     await migrate(db)
     for (const [i, path] of paths.entries()) {
@@ -51,15 +50,6 @@ async function fileSize(path: string): Promise<number> {
   if (info === null) throw new UsageError(`${path}: no such file.`)
   if (!info.isFile()) throw new UsageError(`${path}: not a file.`)
   return info.size
-}
-
-async function openDatabase(config: Config): Promise<Db> {
-  if (config.databaseUrl !== undefined) {
-    return openPostgres({ connectionString: config.databaseUrl, maxConnections: 2 })
-  }
-  const dir = join(config.dataDir, 'pglite')
-  await mkdir(dir, { recursive: true })
-  return openPglite(dir)
 }
 
 async function importFile(db: Db, path: string, size: number): Promise<ImportSummary> {

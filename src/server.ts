@@ -1,27 +1,10 @@
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import { buildApp } from './app.js'
-import { loadConfig, type Config } from './config.js'
-import type { Db } from './db/db.js'
+import { loadConfig } from './config.js'
 import { migrate } from './db/migrate.js'
-import { openPglite } from './db/pglite.js'
-import { openPostgres } from './db/postgres.js'
+import { openDatabase } from './db/open.js'
 import { buildDeps } from './deps.js'
+import { startHousekeeping } from './housekeeping.js'
 import { resolveSecrets } from './secrets.js'
-
-const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000
-
-export async function openDatabase(config: Config): Promise<Db> {
-  if (config.databaseUrl) {
-    return openPostgres({
-      connectionString: config.databaseUrl,
-      maxConnections: config.databasePoolSize,
-    })
-  }
-  const dir = join(config.dataDir, 'pglite')
-  await mkdir(dir, { recursive: true })
-  return openPglite(dir)
-}
 
 async function main(): Promise<void> {
   const config = loadConfig()
@@ -38,22 +21,11 @@ async function main(): Promise<void> {
     )
   }
 
-  // Several instances may run this at once; the DELETE is idempotent.
-  const housekeeping = setInterval(() => {
-    deps.reports
-      .purgeExpiredDrafts()
-      .then((count) => {
-        app.log.info({ count }, 'expired drafts deleted')
-      })
-      .catch((error: unknown) => {
-        app.log.error({ err: error }, 'could not delete expired drafts')
-      })
-  }, HOUSEKEEPING_INTERVAL_MS)
-  housekeeping.unref()
+  const stopHousekeeping = startHousekeeping(deps, app.log)
 
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')
-    clearInterval(housekeeping)
+    stopHousekeeping()
     await app.close()
     await db.close()
     process.exit(0)

@@ -1,0 +1,34 @@
+import type { FastifyBaseLogger } from 'fastify'
+import { sealAuditEvents } from './audit/sealing.js'
+import type { Deps } from './deps.js'
+
+/**
+ * Background upkeep, in-process: sealing new audit events into the hash chain, and deleting
+ * drafts whose time is up. Both are safe with several instances running them at once (the
+ * sealer takes an advisory lock; the delete is idempotent). Returns a function that stops them.
+ */
+export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => void {
+  const timers = [
+    every(5_000, async () => {
+      const sealed = await sealAuditEvents(deps.db)
+      if (sealed > 0) log.debug({ sealed }, 'audit events sealed')
+    }),
+    every(10 * 60_000, async () => {
+      const count = await deps.reports.purgeExpiredDrafts()
+      log.info({ count }, 'expired drafts deleted')
+    }),
+  ]
+  return () => {
+    for (const timer of timers) clearInterval(timer)
+  }
+
+  function every(ms: number, task: () => Promise<void>): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      task().catch((error: unknown) => {
+        log.error({ err: error }, 'housekeeping task failed')
+      })
+    }, ms)
+    timer.unref()
+    return timer
+  }
+}
