@@ -3,6 +3,7 @@ import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { openPostgres } from '../src/db/postgres.js'
 import { buildDeps } from '../src/deps.js'
+import { startHousekeeping } from '../src/housekeeping.js'
 import { resolveSecrets } from '../src/secrets.js'
 import {
   BARE_INSERT_PATH,
@@ -36,7 +37,10 @@ async function start(message: ServerStart): Promise<void> {
     options: `-c search_path=${message.schema}`,
   })
   const secrets = await resolveSecrets(config)
-  const app = await buildApp(await buildDeps({ config, db, secrets }))
+  const deps = await buildDeps({ config, db, secrets })
+  const app = await buildApp(deps)
+  // As in production: the audit sealer and draft clean-up run in the same process.
+  const stopHousekeeping = startHousekeeping(deps, app.log)
 
   app.post(BARE_INSERT_PATH, async (_request, reply) => {
     await db.query(`INSERT INTO ${BARE_TABLE} (id, inserted_at) VALUES ($1, $2)`, [
@@ -57,6 +61,7 @@ async function start(message: ServerStart): Promise<void> {
       process.send?.(cpu)
       return
     }
+    stopHousekeeping()
     void app
       .close()
       .then(() => db.close())

@@ -4,13 +4,13 @@
  */
 import { loadConfig } from '../src/config.js'
 import { migrate } from '../src/db/migrate.js'
-import { sealAuditEvents, verifyAuditChain } from '../src/audit/sealing.js'
+import { sealAllAuditEvents, verifyAuditChain } from '../src/audit/sealing.js'
 import { openDatabase } from '../src/db/open.js'
 
 const db = await openDatabase(loadConfig())
 try {
   await migrate(db)
-  await sealAuditEvents(db)
+  await sealAllAuditEvents(db)
   const check = await verifyAuditChain(db)
   if (check.brokenAt) {
     console.error(

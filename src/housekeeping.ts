@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { sealAuditEvents } from './audit/sealing.js'
+import { sealAllAuditEvents } from './audit/sealing.js'
 import type { Deps } from './deps.js'
 
 /**
@@ -10,7 +10,7 @@ import type { Deps } from './deps.js'
 export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => void {
   const timers = [
     every(5_000, async () => {
-      const sealed = await sealAuditEvents(deps.db)
+      const sealed = await sealAllAuditEvents(deps.db)
       if (sealed > 0) log.debug({ sealed }, 'audit events sealed')
     }),
     every(10 * 60_000, async () => {
@@ -22,11 +22,19 @@ export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => voi
     for (const timer of timers) clearInterval(timer)
   }
 
+  /** Runs `task` every `ms`, skipping a turn while the last run is still going. */
   function every(ms: number, task: () => Promise<void>): NodeJS.Timeout {
+    let running = false
     const timer = setInterval(() => {
-      task().catch((error: unknown) => {
-        log.error({ err: error }, 'housekeeping task failed')
-      })
+      if (running) return
+      running = true
+      task()
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'housekeeping task failed')
+        })
+        .finally(() => {
+          running = false
+        })
     }, ms)
     timer.unref()
     return timer

@@ -4,7 +4,7 @@ import { testDatabases } from '../../test/db.js'
 import type { Db } from '../db/db.js'
 import { chainHash, GENESIS_HASH } from './chain.js'
 import { recordAuditEvent } from './repository.js'
-import { sealAuditEvents, verifyAuditChain } from './sealing.js'
+import { sealAllAuditEvents, sealAuditEvents, verifyAuditChain } from './sealing.js'
 
 const at = new Date('2026-11-24T10:00:00Z')
 const event = (n: number) => ({
@@ -50,6 +50,12 @@ for (const database of testDatabases()) {
       for (let n = 6; n <= 7; n++) await recordAuditEvent(db, event(n))
       assert.equal(await sealAuditEvents(db), 2)
       assert.deepEqual(await verifyAuditChain(db, 3), { sealed: 7, unsealed: 0, brokenAt: null })
+    })
+
+    it('seals a backlog larger than one batch in one go', async () => {
+      for (let n = 100; n < 107; n++) await recordAuditEvent(db, event(n))
+      assert.equal(await sealAllAuditEvents(db, 3), 7)
+      assert.deepEqual(await verifyAuditChain(db), { sealed: 14, unsealed: 0, brokenAt: null })
     })
 
     it('refuses to change or delete an event, sealed or not', async () => {

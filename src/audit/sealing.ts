@@ -68,6 +68,16 @@ export async function sealAuditEvents(db: Db, batchSize = 1000): Promise<number>
   })
 }
 
+/** Seals batch after batch until nothing is left, so a busy hour does not leave a backlog. */
+export async function sealAllAuditEvents(db: Db, batchSize = 1000): Promise<number> {
+  let total = 0
+  for (;;) {
+    const sealed = await sealAuditEvents(db, batchSize)
+    total += sealed
+    if (sealed < batchSize) return total
+  }
+}
+
 export interface ChainCheck {
   sealed: number
   unsealed: number
