@@ -8,14 +8,11 @@ import {
   UK_JURISDICTION_FILES as UK_FILES,
 } from '../../test/jurisdictions.js'
 import type { Db } from '../db/db.js'
+import { jurisdictionDirectory } from './directory.js'
+import * as repository from './repository.js'
 import { readJurisdictionFile } from './import.js'
 import type { Jurisdiction } from './model.js'
-import {
-  hasJurisdictionData,
-  importJurisdictionTables,
-  listCouncilAreas,
-  resolveJurisdiction,
-} from './service.js'
+import { importJurisdictionTables, resolveJurisdiction } from './service.js'
 
 function routes(jurisdiction: Jurisdiction) {
   return jurisdiction.candidates.map((c) => ({
@@ -41,8 +38,8 @@ for (const database of testDatabases()) {
     after(() => db.close())
 
     it('says data is loaded and lists every council area by name', async () => {
-      assert.equal(await hasJurisdictionData(db), true)
-      const areas = await listCouncilAreas(db)
+      assert.equal(await repository.hasJurisdictionData(db), true)
+      const areas = await jurisdictionDirectory(db).councilAreas()
       assert.equal(areas.length, 361)
       assert.deepEqual(areas.slice(0, 2), [
         { code: 'S12000033', name: 'Aberdeen City' },
@@ -175,8 +172,8 @@ for (const database of testDatabases()) {
     after(() => db.close())
 
     it('says no data is loaded and offers no council areas', async () => {
-      assert.equal(await hasJurisdictionData(db), false)
-      assert.deepEqual(await listCouncilAreas(db), [])
+      assert.equal(await repository.hasJurisdictionData(db), false)
+      assert.deepEqual(await jurisdictionDirectory(db).councilAreas(), [])
     })
 
     it('resolves every location to national, to be confirmed', async () => {
@@ -203,7 +200,7 @@ for (const database of testDatabases()) {
       })
       assert.equal(await count(db, 'local_authorities'), 0)
       assert.equal(await count(db, 'police_forces'), 0)
-      assert.equal(await hasJurisdictionData(db), false)
+      assert.equal(await repository.hasJurisdictionData(db), false)
     })
   })
 }

@@ -150,12 +150,6 @@ export async function hasJurisdictionData(db: Queryable): Promise<boolean> {
   return rows[0]?.loaded === true
 }
 
-export async function listCouncilAreas(db: Queryable): Promise<Area[]> {
-  return db.query<{ code: string; name: string }>(
-    'SELECT code, name FROM local_authorities ORDER BY name, code',
-  )
-}
-
 const AUTHORITY_SELECT = `
   SELECT la.code, la.name,
          la.children_services_code AS "childrenServicesCode",

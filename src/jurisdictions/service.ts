@@ -2,7 +2,7 @@ import type { Db, Queryable } from '../db/db.js'
 import type { JurisdictionFileKind, JurisdictionTables } from './import.js'
 import type { Area, ChildLocation, Jurisdiction } from './model.js'
 import * as repository from './repository.js'
-import { loadSnapshot, resolveIn, sortByName } from './directory.js'
+import { loadSnapshot, resolveIn } from './directory.js'
 
 /**
  * Routes a report: reads the child's location, finds the rows it could mean and lets the pure
@@ -13,14 +13,6 @@ export async function resolveJurisdiction(
   location: ChildLocation,
 ): Promise<Jurisdiction> {
   return resolveIn(await loadSnapshot(db), location)
-}
-
-export async function hasJurisdictionData(db: Queryable): Promise<boolean> {
-  return repository.hasJurisdictionData(db)
-}
-
-export async function listCouncilAreas(db: Queryable): Promise<Area[]> {
-  return sortByName(await repository.listCouncilAreas(db))
 }
 
 export interface ImportSummary {
