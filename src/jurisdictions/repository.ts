@@ -159,14 +159,6 @@ const AUTHORITY_SELECT = `
   FROM local_authorities la
   LEFT JOIN police_forces pf ON pf.code = la.police_force_code`
 
-export async function findAuthority(db: Queryable, code: string): Promise<AuthorityRecord | null> {
-  const rows = await db.query<AuthorityRecord & Record<string, unknown>>(
-    `${AUTHORITY_SELECT} WHERE la.code = $1`,
-    [code],
-  )
-  return rows[0] ?? null
-}
-
 export async function listAuthorities(db: Queryable): Promise<AuthorityRecord[]> {
   return db.query<AuthorityRecord & Record<string, unknown>>(`${AUTHORITY_SELECT} ORDER BY la.code`)
 }
