@@ -8,7 +8,8 @@ import { CONCERNS } from '../reports/model.js'
 import type { Concern, Priority, TriageInput } from '../reports/model.js'
 import { defaultRuleSet, loadRuleSet, parseRuleSet, RuleSetError } from './rule-set.js'
 import type { TriageRuleSet } from './rule-set.js'
-import { assessPriority, normaliseText, priorityRank } from './rules.js'
+import { normaliseText } from './phrases.js'
+import { assessPriority, priorityRank } from './rules.js'
 import type { TriageOutcome } from './rules.js'
 
 /** A report that matches no rule: a 14-year-old, "something else", stopped, nothing in the text. */

@@ -1,0 +1,466 @@
+/**
+ * Text signals: whether a report's description says what a lexicon's phrases say. Pure.
+ *
+ * The description and every phrase go through the same normalisation (lower case, apostrophes
+ * dropped, text-speak respelt, "9pm" split into "9 pm"), so an agency writes phrases the way
+ * people write and they still meet "2moro", "dont" and "pics". Long words may carry one slip.
+ *
+ * The work is arranged so that its cost grows with the description, not with the rule set:
+ * the rule set is compiled once into an index of the words phrases can start with, and each
+ * distinct word of a description is compared with the rule set's vocabulary once.
+ */
+import type { TriageRuleSet } from './rule-set.js'
+
+/** Stands for the end of a sentence: phrases and gaps never reach across one. */
+const SENTENCE_BREAK = '|'
+
+type Part =
+  /** `key` names the word (and whether it is a stem) in a description token's fits. */
+  | { kind: 'word'; text: string; prefix: boolean; key: string }
+  | { kind: 'any-word' }
+  | { kind: 'number'; min: number; max: number }
+  | { kind: 'gap' }
+  | { kind: 'not-next'; options: Sequence[] }
+  | { kind: 'choice'; options: Sequence[] }
+type Sequence = readonly Part[]
+
+interface CompiledLexicon {
+  phrases: PhraseList
+  except: PhraseList
+}
+
+/** Phrases indexed by the words they can start with, so a token finds its few candidates. */
+interface PhraseList {
+  all: Sequence[]
+  /** Phrases that can start with any token (a number, a gap, "*"). */
+  anywhere: Sequence[]
+  byFirstWord: Map<string, Sequence[]>
+}
+
+/** Every word the phrases name, grouped by first letter: a slip never changes the first. */
+interface Vocabulary {
+  exact: Set<string>
+  exactByInitial: Map<string, string[]>
+  stemsByInitial: Map<string, string[]>
+}
+
+interface CompiledRuleSet {
+  spellings: ReadonlyMap<string, readonly string[]>
+  lexicons: Map<string, CompiledLexicon>
+  vocabulary: Vocabulary
+  maxGap: number
+  typoMinLength: number
+}
+
+/** One description, ready to be asked about any lexicon. */
+export interface DescriptionText {
+  matches(lexicon: string): boolean
+}
+
+export function readDescription(ruleSet: TriageRuleSet, description: string): DescriptionText {
+  const compiled = compileRuleSet(ruleSet)
+  const tokens = normaliseText(description, compiled.spellings)
+  const fitsCache = new Map<string, ReadonlySet<string>>()
+  const text: Text = {
+    tokens,
+    compiled,
+    fits(token) {
+      let keys = fitsCache.get(token)
+      if (!keys) {
+        keys = fittingWords(token, compiled)
+        fitsCache.set(token, keys)
+      }
+      return keys
+    },
+  }
+  const answers = new Map<string, boolean>()
+  return {
+    matches(name) {
+      let found = answers.get(name)
+      if (found === undefined) {
+        found = lexiconMatches(text, name)
+        answers.set(name, found)
+      }
+      return found
+    },
+  }
+}
+
+interface Text {
+  tokens: readonly string[]
+  compiled: CompiledRuleSet
+  /** The keys of the phrase words a description token fits, exactly or with one slip. */
+  fits(token: string): ReadonlySet<string>
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compiling a rule set's lexicons, once per rule set
+
+const compiledCache = new WeakMap<TriageRuleSet, CompiledRuleSet>()
+
+function compileRuleSet(ruleSet: TriageRuleSet): CompiledRuleSet {
+  const cached = compiledCache.get(ruleSet)
+  if (cached) return cached
+  const spellings = spellingMap(ruleSet.spellings)
+  const sequences = new Map<string, { phrases: Sequence[]; except: Sequence[] }>()
+  const compiling = new Set<string>()
+  const phrasesOf = (name: string): Sequence[] => {
+    const done = sequences.get(name)
+    if (done) return done.phrases
+    const lexicon = ruleSet.lexicons[name]
+    if (!lexicon) throw new Error(`unknown lexicon "${name}"`)
+    if (compiling.has(name)) throw new Error(`lexicon "${name}" refers to itself`)
+    compiling.add(name)
+    const phrase = (text: string): Sequence => compilePhrase(text, spellings, phrasesOf)
+    const result = { phrases: lexicon.phrases.map(phrase), except: lexicon.except.map(phrase) }
+    compiling.delete(name)
+    sequences.set(name, result)
+    return result.phrases
+  }
+  for (const name of Object.keys(ruleSet.lexicons)) phrasesOf(name)
+
+  const lexicons = new Map<string, CompiledLexicon>()
+  for (const [name, { phrases, except }] of sequences) {
+    lexicons.set(name, { phrases: phraseList(phrases), except: phraseList(except) })
+  }
+  const compiled: CompiledRuleSet = {
+    spellings,
+    lexicons,
+    vocabulary: vocabularyOf([...sequences.values()].flatMap((s) => [...s.phrases, ...s.except])),
+    maxGap: ruleSet.matching.maxGapWords,
+    typoMinLength: ruleSet.matching.typoMinWordLength,
+  }
+  compiledCache.set(ruleSet, compiled)
+  return compiled
+}
+
+function spellingMap(spellings: Record<string, string[]>): Map<string, string[]> {
+  const map = new Map<string, string[]>()
+  for (const [canonical, variants] of Object.entries(spellings)) {
+    const words = canonical.toLowerCase().split(/\s+/).filter(Boolean)
+    for (const variant of variants) map.set(variant, words)
+  }
+  return map
+}
+
+/** Lower-cases, drops apostrophes, respells text-speak and marks sentence ends. */
+export function normaliseText(
+  text: string,
+  spellings: ReadonlyMap<string, readonly string[]>,
+): string[] {
+  const cleaned = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/['’‘`´]/g, '')
+    .replace(/\b([ap])\.m\b\.?/g, '$1m')
+    .replace(/(\d)[.:](\d)/g, '$1 $2')
+  const tokens: string[] = []
+  for (const [raw] of cleaned.matchAll(/[\p{L}\p{N}]+|[£$€]|[.!?;\n]+/gu)) {
+    if (/^[.!?;\n]+$/.test(raw)) {
+      if (tokens.length > 0 && tokens.at(-1) !== SENTENCE_BREAK) tokens.push(SENTENCE_BREAK)
+    } else {
+      tokens.push(...respell(raw, spellings))
+    }
+  }
+  return tokens
+}
+
+function respell(word: string, spellings: ReadonlyMap<string, readonly string[]>): string[] {
+  const whole = spellings.get(word)
+  if (whole) return [...whole]
+  // "9pm", "14yo", "£100": numbers and words glued together are read apart.
+  const parts = word.match(/\p{N}+|[^\p{N}]+/gu) ?? [word]
+  if (parts.length === 1) return [word]
+  return parts.flatMap((part) => spellings.get(part) ?? [part])
+}
+
+function compilePhrase(
+  phrase: string,
+  spellings: ReadonlyMap<string, readonly string[]>,
+  lexicon: (name: string) => Sequence[],
+): Sequence {
+  return phrase
+    .trim()
+    .split(/\s+/)
+    .flatMap((token) => compileToken(token, spellings, lexicon))
+}
+
+function compileToken(
+  token: string,
+  spellings: ReadonlyMap<string, readonly string[]>,
+  lexicon: (name: string) => Sequence[],
+): Part[] {
+  if (token === '...') return [{ kind: 'gap' }]
+  if (token === '*') return [{ kind: 'any-word' }]
+  if (token.startsWith('!')) {
+    const options = token
+      .slice(1)
+      .split('/')
+      .map((word) => compileWords(word, spellings))
+    return [{ kind: 'not-next', options }]
+  }
+  const ref = /^\{([a-z0-9-]+)\}$/.exec(token)
+  if (ref) return [{ kind: 'choice', options: lexicon(ref[1] ?? '') }]
+  const range = /^#(?:(\d+)-(\d+))?$/.exec(token)
+  if (range) {
+    const [, min, max] = range
+    return [
+      { kind: 'number', min: Number(min ?? 0), max: max === undefined ? Infinity : Number(max) },
+    ]
+  }
+  const options = token.split('/').map((alternative) => compileWords(alternative, spellings))
+  const [only] = options
+  return options.length === 1 && only ? [...only] : [{ kind: 'choice', options }]
+}
+
+const wordKey = (text: string, prefix: boolean): string => `${prefix ? '*' : '='}${text}`
+
+function compileWords(
+  alternative: string,
+  spellings: ReadonlyMap<string, readonly string[]>,
+): Sequence {
+  const stem = alternative.endsWith('*')
+  const words = normaliseText(stem ? alternative.slice(0, -1) : alternative, spellings).filter(
+    (word) => word !== SENTENCE_BREAK,
+  )
+  if (words.length === 0) throw new Error(`"${alternative}" has no letters or digits to match`)
+  return words.map((text, index) => {
+    const prefix = stem && index === words.length - 1
+    return { kind: 'word', text, prefix, key: wordKey(text, prefix) }
+  })
+}
+
+/** The words a sequence can begin with: anything, or one of a set of word keys. */
+interface FirstWords {
+  anything: boolean
+  keys: Set<string>
+}
+
+const firstWordsCache = new WeakMap<Sequence, FirstWords>()
+
+function firstWords(sequence: Sequence): FirstWords {
+  let first = firstWordsCache.get(sequence)
+  if (!first) {
+    first = firstWordsFrom(sequence, 0)
+    firstWordsCache.set(sequence, first)
+  }
+  return first
+}
+
+function firstWordsFrom(sequence: Sequence, from: number): FirstWords {
+  const part = sequence[from]
+  const result: FirstWords = { anything: false, keys: new Set() }
+  if (!part || part.kind === 'any-word' || part.kind === 'number' || part.kind === 'gap') {
+    result.anything = true
+  } else if (part.kind === 'not-next') {
+    return firstWordsFrom(sequence, from + 1)
+  } else if (part.kind === 'word') {
+    result.keys.add(part.key)
+  } else {
+    for (const option of part.options) {
+      const inner = firstWords(option)
+      result.anything ||= inner.anything
+      for (const key of inner.keys) result.keys.add(key)
+    }
+  }
+  return result
+}
+
+function phraseList(phrases: Sequence[]): PhraseList {
+  const list: PhraseList = { all: phrases, anywhere: [], byFirstWord: new Map() }
+  for (const phrase of phrases) {
+    const first = firstWords(phrase)
+    if (first.anything) {
+      list.anywhere.push(phrase)
+      continue
+    }
+    for (const key of first.keys) {
+      const starting = list.byFirstWord.get(key)
+      if (starting) starting.push(phrase)
+      else list.byFirstWord.set(key, [phrase])
+    }
+  }
+  return list
+}
+
+function vocabularyOf(sequences: readonly Sequence[]): Vocabulary {
+  const exact = new Set<string>()
+  const stems = new Set<string>()
+  const seen = new Set<Sequence>()
+  const visit = (sequence: Sequence) => {
+    if (seen.has(sequence)) return
+    seen.add(sequence)
+    for (const part of sequence) {
+      if (part.kind === 'word') (part.prefix ? stems : exact).add(part.text)
+      else if (part.kind === 'choice' || part.kind === 'not-next') part.options.forEach(visit)
+    }
+  }
+  sequences.forEach(visit)
+  return { exact, exactByInitial: byInitial(exact), stemsByInitial: byInitial(stems) }
+}
+
+function byInitial(words: Iterable<string>): Map<string, string[]> {
+  const map = new Map<string, string[]>()
+  for (const word of words) {
+    const initial = word.slice(0, 1)
+    const group = map.get(initial)
+    if (group) group.push(word)
+    else map.set(initial, [word])
+  }
+  return map
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching one description
+
+function fittingWords(token: string, compiled: CompiledRuleSet): Set<string> {
+  const { vocabulary, typoMinLength } = compiled
+  const keys = new Set<string>()
+  if (token === SENTENCE_BREAK) return keys
+  if (vocabulary.exact.has(token)) keys.add(wordKey(token, false))
+  const initial = token.slice(0, 1)
+  for (const word of vocabulary.exactByInitial.get(initial) ?? []) {
+    if (isTypo(token, word, typoMinLength)) keys.add(wordKey(word, false))
+  }
+  for (const stem of vocabulary.stemsByInitial.get(initial) ?? []) {
+    if (stemFits(token, stem, typoMinLength)) keys.add(wordKey(stem, true))
+  }
+  return keys
+}
+
+// The functions below run for every token of every description, so they loop rather than
+// create closures: under tsx every closure created also pays for a name being set on it.
+
+function lexiconMatches(text: Text, name: string): boolean {
+  const lexicon = text.compiled.lexicons.get(name)
+  if (!lexicon) throw new Error(`unknown lexicon "${name}"`)
+  let excluded: [number, number][] | undefined
+  for (let start = 0; start < text.tokens.length; start++) {
+    for (const phrase of candidatesAt(lexicon.phrases, start, text)) {
+      for (const end of endsOf(phrase, 0, start, text)) {
+        excluded ??= allSpans(lexicon.except, text)
+        if (!within(excluded, start, end)) return true
+      }
+    }
+  }
+  return false
+}
+
+function allSpans(list: PhraseList, text: Text): [number, number][] {
+  const found: [number, number][] = []
+  for (let start = 0; start < text.tokens.length; start++) {
+    for (const phrase of candidatesAt(list, start, text)) {
+      for (const end of endsOf(phrase, 0, start, text)) found.push([start, end])
+    }
+  }
+  return found
+}
+
+function within(spans: readonly [number, number][], start: number, end: number): boolean {
+  for (const [from, to] of spans) if (from <= start && end <= to) return true
+  return false
+}
+
+/** The phrases that may start at a token: those starting with a word it fits, or with anything. */
+function candidatesAt(list: PhraseList, at: number, text: Text): Iterable<Sequence> {
+  const token = text.tokens[at]
+  if (token === undefined || token === SENTENCE_BREAK) return []
+  let found: Set<Sequence> | undefined
+  for (const key of text.fits(token)) {
+    const starting = list.byFirstWord.get(key)
+    if (!starting) continue
+    found ??= new Set(list.anywhere)
+    for (const phrase of starting) found.add(phrase)
+  }
+  return found ?? list.anywhere
+}
+
+function mayStart(sequence: Sequence, token: string, text: Text): boolean {
+  const first = firstWords(sequence)
+  if (first.anything) return true
+  for (const key of text.fits(token)) if (first.keys.has(key)) return true
+  return false
+}
+
+/** Every token position at which `sequence[from..]` can finish when it starts at `at`. */
+function endsOf(sequence: Sequence, from: number, at: number, text: Text): number[] {
+  const { tokens } = text
+  const part = sequence[from]
+  if (!part) return [at]
+  if (part.kind === 'gap') {
+    const ends: number[] = []
+    for (let skip = 0; skip <= text.compiled.maxGap && at + skip <= tokens.length; skip++) {
+      if (skip > 0 && tokens[at + skip - 1] === SENTENCE_BREAK) break
+      ends.push(...endsOf(sequence, from + 1, at + skip, text))
+    }
+    return ends
+  }
+  if (part.kind === 'not-next') {
+    for (const option of part.options) if (endsOf(option, 0, at, text).length > 0) return []
+    return endsOf(sequence, from + 1, at, text)
+  }
+  const token = tokens[at]
+  if (token === undefined) return []
+  if (part.kind === 'choice') {
+    const ends: number[] = []
+    for (const option of part.options) {
+      if (!mayStart(option, token, text)) continue
+      for (const next of endsOf(option, 0, at, text)) {
+        ends.push(...endsOf(sequence, from + 1, next, text))
+      }
+    }
+    return ends
+  }
+  if (token === SENTENCE_BREAK) return []
+  return tokenFits(part, token, text) ? endsOf(sequence, from + 1, at + 1, text) : []
+}
+
+function tokenFits(
+  part: Extract<Part, { kind: 'word' | 'any-word' | 'number' }>,
+  token: string,
+  text: Text,
+): boolean {
+  if (part.kind === 'any-word') return true
+  if (part.kind === 'number') {
+    if (!/^\d+$/.test(token)) return false
+    const value = Number(token)
+    return value >= part.min && value <= part.max
+  }
+  return text.fits(token).has(part.key)
+}
+
+function stemFits(token: string, stem: string, typoMinLength: number): boolean {
+  if (token.startsWith(stem)) return true
+  // A slip inside the stem ("blackmialing") still counts; the stem may have lost or gained a letter.
+  for (let delta = -1; delta <= 1; delta++) {
+    if (isTypo(token.slice(0, stem.length + delta), stem, typoMinLength)) return true
+  }
+  return false
+}
+
+/** One slip (a letter missing, extra, wrong or two swapped) in a long word, first letter right. */
+function isTypo(token: string, word: string, minLength: number): boolean {
+  if (word.length < minLength || !token.startsWith(word.slice(0, 1)) || /\d/.test(token)) {
+    return false
+  }
+  if (Math.abs(token.length - word.length) > 1) return false
+  if (token.length === word.length) return oneSubstitutionOrSwap(token, word)
+  const [shorter, longer] = token.length < word.length ? [token, word] : [word, token]
+  let same = 0
+  while (same < shorter.length && shorter[same] === longer[same]) same++
+  return shorter.slice(same) === longer.slice(same + 1)
+}
+
+function oneSubstitutionOrSwap(a: string, b: string): boolean {
+  const differ: number[] = []
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ.push(i)
+  if (differ.length === 1) return true
+  const [first, second] = differ
+  return (
+    differ.length === 2 &&
+    first !== undefined &&
+    second === first + 1 &&
+    a[first] === b[second] &&
+    a[second] === b[first]
+  )
+}
