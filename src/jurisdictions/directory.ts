@@ -84,11 +84,10 @@ function postcodeArea(snapshot: Snapshot, district: string): PostcodeAreaRecords
 
 export interface JurisdictionDirectory {
   /**
-   * `via` is the connection to read through when the snapshot needs loading: inside a
-   * transaction pass the transaction, because asking the pool for a second connection while
-   * every connection is held by a waiting transaction would deadlock.
+   * Reads through the pool when the snapshot needs loading, so call it outside a transaction:
+   * while every connection is held by a waiting transaction the pool has none to give.
    */
-  resolve(location: ChildLocation, via?: Queryable): Promise<Jurisdiction>
+  resolve(location: ChildLocation): Promise<Jurisdiction>
   councilAreas(): Promise<Area[]>
 }
 
@@ -103,17 +102,17 @@ export function jurisdictionDirectory(
   let current: Promise<Snapshot> | undefined
   let checkedAt = 0
 
-  async function fresh(via: Queryable = db): Promise<Snapshot> {
+  async function fresh(): Promise<Snapshot> {
     if (!current) {
       checkedAt = now()
-      current = loadSnapshot(via)
+      current = loadSnapshot(db)
     } else if (now() - checkedAt >= checkEveryMs) {
       checkedAt = now()
       const known = current
       current = (async () => {
         const snapshot = await known
-        const version = await repository.importsVersion(via)
-        return version === snapshot.version ? snapshot : loadSnapshot(via)
+        const version = await repository.importsVersion(db)
+        return version === snapshot.version ? snapshot : loadSnapshot(db)
       })()
     }
     // A failed load is not kept: the next request tries again.
@@ -124,7 +123,7 @@ export function jurisdictionDirectory(
   }
 
   return {
-    resolve: async (location, via) => resolveIn(await fresh(via), location),
+    resolve: async (location) => resolveIn(await fresh(), location),
     councilAreas: async () => {
       const { authorities } = await fresh()
       return sortByName(authorities.map(({ code, name }) => ({ code, name })))

@@ -34,24 +34,27 @@ export function draftRepository(envelope: Envelope) {
     idHash: row.id_hash,
     reportId: row.report_id,
     expiresAt: row.expires_at,
-    answers: JSON.parse(
-      envelope.open(
-        {
-          keyId: row.key_id,
-          wrappedKey: Buffer.from(row.wrapped_data_key),
-          ciphertext: Buffer.from(row.answers_ciphertext),
-        },
-        aad(row.id_hash),
-      ),
-    ) as JourneyAnswers,
+    // A sent draft keeps no answers: its report holds them.
+    answers: row.report_id
+      ? {}
+      : (JSON.parse(
+          envelope.open(
+            {
+              keyId: row.key_id,
+              wrappedKey: Buffer.from(row.wrapped_data_key),
+              ciphertext: Buffer.from(row.answers_ciphertext),
+            },
+            aad(row.id_hash),
+          ),
+        ) as JourneyAnswers),
   })
 
   return {
     /** A live draft, or undefined when there is none or it has expired. */
-    async find(db: Queryable, idHash: string, now: Date, lock = false): Promise<Draft | undefined> {
+    async find(db: Queryable, idHash: string, now: Date): Promise<Draft | undefined> {
       const rows = await db.query<DraftRow>(
         `SELECT id_hash, key_id, wrapped_data_key, answers_ciphertext, expires_at, report_id
-           FROM report_drafts WHERE id_hash = $1 AND expires_at > $2 ${lock ? 'FOR UPDATE' : ''}`,
+           FROM report_drafts WHERE id_hash = $1 AND expires_at > $2`,
         [idHash, now],
       )
       return rows[0] ? toDraft(rows[0]) : undefined
@@ -69,17 +72,6 @@ export function draftRepository(envelope: Envelope) {
            updated_at = EXCLUDED.updated_at, expires_at = EXCLUDED.expires_at
          WHERE report_drafts.report_id IS NULL`,
         [idHash, sealed.keyId, sealed.wrappedKey, sealed.ciphertext, now, expiresAt],
-      )
-    },
-
-    /** Links the draft to its report and drops its answers: the report now holds them. */
-    async markSubmitted(db: Queryable, idHash: string, reportId: string): Promise<void> {
-      const sealed = envelope.seal('{}', aad(idHash))
-      await db.query(
-        `UPDATE report_drafts
-            SET report_id = $2, key_id = $3, wrapped_data_key = $4, answers_ciphertext = $5
-          WHERE id_hash = $1`,
-        [idHash, reportId, sealed.keyId, sealed.wrappedKey, sealed.ciphertext],
       )
     },
 

@@ -4,7 +4,7 @@ import { testSecrets } from '../../test/app.js'
 import { testDatabases } from '../../test/db.js'
 import { parseSteps, reportSteps } from '../../test/reports.js'
 import { createEnvelope } from '../crypto/envelope.js'
-import type { Db, Queryable, Row } from '../db/db.js'
+import type { Db } from '../db/db.js'
 import type { JourneyAnswers } from '../web/journey.js'
 import { draftRepository, hashDraftId, newDraftId } from './drafts.js'
 import { buildReportJourney } from './journey.js'
@@ -17,7 +17,7 @@ const TTL_MINUTES = 60
 const START = new Date('2026-03-10T10:00:00Z')
 const minutes = (n: number) => n * 60_000
 
-const fixedTriage: Triage = (_tx, _input, _location, receivedAt) =>
+const fixedTriage: Triage = (_input, _location, receivedAt) =>
   Promise.resolve({
     priority: 'P3',
     reasons: [{ code: 'standard', text: 'A standard report', priority: 'P3' }],
@@ -27,19 +27,22 @@ const fixedTriage: Triage = (_tx, _input, _location, receivedAt) =>
     jurisdiction: { status: 'national', basis: 'none', candidates: [], reason: 'test' },
   })
 
-/** The database, except that statements matching `pattern` fail inside transactions. */
-function failingInTransactions(db: Db, pattern: RegExp): Db {
-  const wrap = (tx: Queryable): Queryable => ({
-    query: <T extends Row>(sql: string, params?: readonly unknown[]) =>
-      pattern.test(sql) ? Promise.reject(new Error('synthetic failure')) : tx.query<T>(sql, params),
-    exec: (sql) => tx.exec(sql),
-  })
-  return {
-    kind: db.kind,
-    query: (sql, params) => db.query(sql, params),
-    exec: (sql) => db.exec(sql),
-    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
-    close: () => db.close(),
+/** Runs `work` while every `operation` on `table` fails, as a full disk or a bug would. */
+async function whileWritesFail(
+  db: Db,
+  operation: 'INSERT' | 'UPDATE',
+  table: string,
+  work: () => Promise<void>,
+): Promise<void> {
+  await db.exec(`
+    CREATE FUNCTION synthetic_failure() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'synthetic failure'; END $$;
+    CREATE TRIGGER synthetic_failure BEFORE ${operation} ON ${table}
+      FOR EACH ROW EXECUTE FUNCTION synthetic_failure();`)
+  try {
+    await work()
+  } finally {
+    await db.exec(`DROP TRIGGER synthetic_failure ON ${table}; DROP FUNCTION synthetic_failure();`)
   }
 }
 
@@ -187,8 +190,9 @@ for (const database of testDatabases()) {
         const answers = parseSteps(journey, reportSteps['concerned-adult'])
         const idHash = await savedDraft(answers)
         const auditsBefore = await allAudits()
-        const broken = failingInTransactions(db, /INSERT INTO audit_events/)
-        await assert.rejects(service({ db: broken }).submit(idHash), /synthetic failure/)
+        await whileWritesFail(db, 'INSERT', 'audit_events', () =>
+          assert.rejects(service().submit(idHash), /synthetic failure/),
+        )
         await assertNothingStored(idHash, answers)
         assert.equal(await allAudits(), auditsBefore)
 
@@ -201,8 +205,9 @@ for (const database of testDatabases()) {
         const answers = parseSteps(journey, reportSteps['parent-carer'])
         const idHash = await savedDraft(answers)
         const auditsBefore = await allAudits()
-        const broken = failingInTransactions(db, /UPDATE report_drafts/)
-        await assert.rejects(service({ db: broken }).submit(idHash), /synthetic failure/)
+        await whileWritesFail(db, 'UPDATE', 'report_drafts', () =>
+          assert.rejects(service().submit(idHash), /synthetic failure/),
+        )
         await assertNothingStored(idHash, answers)
         assert.equal(await allAudits(), auditsBefore)
       })

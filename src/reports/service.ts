@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { recordAuditEvent } from '../audit/repository.js'
 import type { Envelope } from '../crypto/envelope.js'
-import type { Db, Queryable } from '../db/db.js'
+import type { Db } from '../db/db.js'
 import { furthestPage, walk, type Journey, type JourneyAnswers } from '../web/journey.js'
 import type { DraftRepository } from './drafts.js'
 import type { Source, TriageInput } from './model.js'
@@ -9,14 +8,13 @@ import { newReference } from './reference.js'
 import { toSubmittedReport, type ChildLocation } from './report.js'
 import {
   DuplicateReferenceError,
-  insertReport,
+  referenceForSubmission,
   referenceOf,
-  reportIdForSubmission,
+  storeReport,
   type TriageFields,
 } from './repository.js'
 
 export type Triage = (
-  tx: Queryable,
   input: TriageInput,
   location: ChildLocation,
   receivedAt: Date,
@@ -60,13 +58,44 @@ export function reportService(deps: ReportServiceDeps) {
 
     /**
      * Stores the report durably before anything is acknowledged: the report, its triage and
-     * its audit entry commit together or not at all. Locking the draft row makes a double
-     * submission wait for the first and then find the report it created.
+     * its audit entry are written by one statement, so they commit together or not at all.
+     * The draft is read without a lock; the statement claims it only if it is still unsent,
+     * so a double submission stores one report and both get its reference.
      */
     async submit(idHash: string, source: Source = 'form'): Promise<SubmitOutcome> {
+      const receivedAt = now()
+      const draft = await drafts.find(db, idHash, receivedAt)
+      if (!draft || draft.reportId) return alreadySubmitted(idHash)
+      if (!walk(deps.journey, draft.answers).complete) {
+        return { kind: 'incomplete', resumeAt: furthestPage(deps.journey, draft.answers) }
+      }
+      const report = toSubmittedReport(draft.answers, source, null)
+      const id = randomUUID()
+      const triage = await deps.triage(report.triageInput, report.location, receivedAt)
+      const row = {
+        id,
+        submissionKey: idHash,
+        receivedAt,
+        source: report.source,
+        sourceSite: report.sourceSite,
+        audience: report.audience,
+        immediateDanger: report.triageInput.immediateDanger,
+        concerns: report.triageInput.concerns,
+        stillHappening: report.triageInput.stillHappening,
+        otherPersonAge: report.triageInput.otherPersonAge,
+        childAge: report.triageInput.childAge,
+        triage,
+        personal: envelope.seal(JSON.stringify(report.personal), `report:${id}`),
+      }
+      const audit = {
+        actor: `public:${source}`,
+        details: { source, audience: report.audience, priority: triage.priority },
+      }
       for (let attempt = 1; ; attempt++) {
+        const reference = (deps.newReference ?? newReference)()
         try {
-          return await db.transaction((tx) => submitInTransaction(tx, idHash, source))
+          const stored = await storeReport(db, { ...row, reference }, audit)
+          return stored ? { kind: 'submitted', reference } : await alreadySubmitted(idHash)
         } catch (error) {
           if (!(error instanceof DuplicateReferenceError) || attempt >= REFERENCE_ATTEMPTS)
             throw error
@@ -75,65 +104,10 @@ export function reportService(deps: ReportServiceDeps) {
     },
   }
 
-  async function submitInTransaction(
-    tx: Queryable,
-    idHash: string,
-    source: Source,
-  ): Promise<SubmitOutcome> {
-    const receivedAt = now()
-    const draft = await drafts.find(tx, idHash, receivedAt, true)
-    if (!draft) {
-      const existing = await reportIdForSubmission(tx, idHash)
-      return existing ? submitted(tx, existing) : { kind: 'expired' }
-    }
-    if (draft.reportId) return submitted(tx, draft.reportId)
-    if (!walk(deps.journey, draft.answers).complete) {
-      return { kind: 'incomplete', resumeAt: furthestPage(deps.journey, draft.answers) }
-    }
-
-    const report = toSubmittedReport(draft.answers, source, null)
-    const id = randomUUID()
-    const triage = await deps.triage(tx, report.triageInput, report.location, receivedAt)
-    const reference = (deps.newReference ?? newReference)()
-    const inserted = await insertReport(tx, {
-      id,
-      reference,
-      submissionKey: idHash,
-      receivedAt,
-      source: report.source,
-      sourceSite: report.sourceSite,
-      audience: report.audience,
-      immediateDanger: report.triageInput.immediateDanger,
-      concerns: report.triageInput.concerns,
-      stillHappening: report.triageInput.stillHappening,
-      otherPersonAge: report.triageInput.otherPersonAge,
-      childAge: report.triageInput.childAge,
-      triage,
-      personal: envelope.seal(JSON.stringify(report.personal), `report:${id}`),
-    })
-    if (!inserted) {
-      // Another transaction stored this submission first: answer with its report.
-      const existing = await reportIdForSubmission(tx, idHash)
-      if (!existing) throw new Error('Report insert returned nothing and no report exists')
-      await drafts.markSubmitted(tx, idHash, existing)
-      return submitted(tx, existing)
-    }
-    await recordAuditEvent(tx, {
-      occurredAt: receivedAt,
-      actor: `public:${source}`,
-      event: 'report.received',
-      subjectType: 'report',
-      subjectId: inserted,
-      details: { source, audience: report.audience, priority: triage.priority },
-    })
-    await drafts.markSubmitted(tx, idHash, inserted)
-    return { kind: 'submitted', reference }
-  }
-
-  async function submitted(tx: Queryable, reportId: string): Promise<SubmitOutcome> {
-    const reference = await referenceOf(tx, reportId)
-    if (!reference) throw new Error('Submitted report has no reference')
-    return { kind: 'submitted', reference }
+  /** A draft that was sent before (or raced this one) answers with its report; else it expired. */
+  async function alreadySubmitted(idHash: string): Promise<SubmitOutcome> {
+    const reference = await referenceForSubmission(db, idHash)
+    return reference ? { kind: 'submitted', reference } : { kind: 'expired' }
   }
 }
 

@@ -1,5 +1,4 @@
 import type { Config } from '../config.js'
-import type { Queryable } from '../db/db.js'
 import type { JurisdictionDirectory } from '../jurisdictions/directory.js'
 import type { ChildLocation } from '../reports/report.js'
 import type { Triage } from '../reports/service.js'
@@ -19,17 +18,18 @@ export interface TriageSettings {
 }
 
 /**
- * Triage as intake runs it, inside the intake transaction: the rules give a priority and
+ * Triage as intake runs it, before the report is stored with it: the rules give a priority and
  * reasons, the office calendar gives the deadline and queues, and the child's location gives
  * the police force and children's services. All of it is stored with the report.
  */
 export function triageWith(settings: TriageSettings): Triage {
-  return async (tx: Queryable, input: TriageInput, location: ChildLocation, receivedAt: Date) => {
+  return async (input: TriageInput, location: ChildLocation, receivedAt: Date) => {
     const outcome = assessPriority(input, settings.ruleSet)
-    const jurisdiction = await settings.jurisdictions.resolve(
-      { councilAreaCode: location.councilArea, postcode: location.postcode, town: location.town },
-      tx,
-    )
+    const jurisdiction = await settings.jurisdictions.resolve({
+      councilAreaCode: location.councilArea,
+      postcode: location.postcode,
+      town: location.town,
+    })
     return {
       priority: outcome.priority,
       reasons: outcome.reasons,
