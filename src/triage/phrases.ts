@@ -21,7 +21,7 @@ type Part =
   | { kind: 'number'; min: number; max: number }
   | { kind: 'gap' }
   | { kind: 'not-next'; options: Sequence[] }
-  | { kind: 'choice'; options: Sequence[] }
+  | { kind: 'choice'; options: PhraseList }
 type Sequence = readonly Part[]
 
 interface CompiledLexicon {
@@ -200,7 +200,7 @@ function compileToken(
     return [{ kind: 'not-next', options }]
   }
   const ref = /^\{([a-z0-9-]+)\}$/.exec(token)
-  if (ref) return [{ kind: 'choice', options: lexicon(ref[1] ?? '') }]
+  if (ref) return [{ kind: 'choice', options: phraseList(lexicon(ref[1] ?? '')) }]
   const range = /^#(?:(\d+)-(\d+))?$/.exec(token)
   if (range) {
     const [, min, max] = range
@@ -210,10 +210,14 @@ function compileToken(
   }
   const options = token.split('/').map((alternative) => compileWords(alternative, spellings))
   const [only] = options
-  return options.length === 1 && only ? [...only] : [{ kind: 'choice', options }]
+  return options.length === 1 && only
+    ? [...only]
+    : [{ kind: 'choice', options: phraseList(options) }]
 }
 
 const wordKey = (text: string, prefix: boolean): string => `${prefix ? '*' : '='}${text}`
+/** The key every number fits; a number part checks its range once it is a candidate. */
+const NUMBER_KEY = '#'
 
 function compileWords(
   alternative: string,
@@ -250,14 +254,16 @@ function firstWords(sequence: Sequence): FirstWords {
 function firstWordsFrom(sequence: Sequence, from: number): FirstWords {
   const part = sequence[from]
   const result: FirstWords = { anything: false, keys: new Set() }
-  if (!part || part.kind === 'any-word' || part.kind === 'number' || part.kind === 'gap') {
+  if (!part || part.kind === 'any-word' || part.kind === 'gap') {
     result.anything = true
+  } else if (part.kind === 'number') {
+    result.keys.add(NUMBER_KEY)
   } else if (part.kind === 'not-next') {
     return firstWordsFrom(sequence, from + 1)
   } else if (part.kind === 'word') {
     result.keys.add(part.key)
   } else {
-    for (const option of part.options) {
+    for (const option of part.options.all) {
       const inner = firstWords(option)
       result.anything ||= inner.anything
       for (const key of inner.keys) result.keys.add(key)
@@ -266,8 +272,14 @@ function firstWordsFrom(sequence: Sequence, from: number): FirstWords {
   return result
 }
 
+const phraseLists = new WeakMap<Sequence[], PhraseList>()
+
+/** Built once per array of phrases: a lexicon referred to from many phrases shares one. */
 function phraseList(phrases: Sequence[]): PhraseList {
+  const known = phraseLists.get(phrases)
+  if (known) return known
   const list: PhraseList = { all: phrases, anywhere: [], byFirstWord: new Map() }
+  phraseLists.set(phrases, list)
   for (const phrase of phrases) {
     const first = firstWords(phrase)
     if (first.anything) {
@@ -292,7 +304,8 @@ function vocabularyOf(sequences: readonly Sequence[]): Vocabulary {
     seen.add(sequence)
     for (const part of sequence) {
       if (part.kind === 'word') (part.prefix ? stems : exact).add(part.text)
-      else if (part.kind === 'choice' || part.kind === 'not-next') part.options.forEach(visit)
+      else if (part.kind === 'choice') part.options.all.forEach(visit)
+      else if (part.kind === 'not-next') part.options.forEach(visit)
     }
   }
   sequences.forEach(visit)
@@ -317,6 +330,7 @@ function fittingWords(token: string, compiled: CompiledRuleSet): Set<string> {
   const { vocabulary, typoMinLength } = compiled
   const keys = new Set<string>()
   if (token === SENTENCE_BREAK) return keys
+  if (/^\d+$/.test(token)) keys.add(NUMBER_KEY)
   if (vocabulary.exact.has(token)) keys.add(wordKey(token, false))
   const initial = token.slice(0, 1)
   for (const word of vocabulary.exactByInitial.get(initial) ?? []) {
@@ -335,8 +349,9 @@ function lexiconMatches(text: Text, name: string): boolean {
   const lexicon = text.compiled.lexicons.get(name)
   if (!lexicon) throw new Error(`unknown lexicon "${name}"`)
   let excluded: [number, number][] | undefined
-  for (let start = 0; start < text.tokens.length; start++) {
-    for (const phrase of candidatesAt(lexicon.phrases, start, text)) {
+  for (const [start, token] of text.tokens.entries()) {
+    if (token === SENTENCE_BREAK) continue
+    for (const phrase of candidates(lexicon.phrases, token, text)) {
       for (const end of endsOf(phrase, 0, start, text)) {
         excluded ??= allSpans(lexicon.except, text)
         if (!within(excluded, start, end)) return true
@@ -348,8 +363,9 @@ function lexiconMatches(text: Text, name: string): boolean {
 
 function allSpans(list: PhraseList, text: Text): [number, number][] {
   const found: [number, number][] = []
-  for (let start = 0; start < text.tokens.length; start++) {
-    for (const phrase of candidatesAt(list, start, text)) {
+  for (const [start, token] of text.tokens.entries()) {
+    if (token === SENTENCE_BREAK) continue
+    for (const phrase of candidates(list, token, text)) {
       for (const end of endsOf(phrase, 0, start, text)) found.push([start, end])
     }
   }
@@ -362,9 +378,7 @@ function within(spans: readonly [number, number][], start: number, end: number):
 }
 
 /** The phrases that may start at a token: those starting with a word it fits, or with anything. */
-function candidatesAt(list: PhraseList, at: number, text: Text): Iterable<Sequence> {
-  const token = text.tokens[at]
-  if (token === undefined || token === SENTENCE_BREAK) return []
+function candidates(list: PhraseList, token: string, text: Text): Iterable<Sequence> {
   let found: Set<Sequence> | undefined
   for (const key of text.fits(token)) {
     const starting = list.byFirstWord.get(key)
@@ -373,13 +387,6 @@ function candidatesAt(list: PhraseList, at: number, text: Text): Iterable<Sequen
     for (const phrase of starting) found.add(phrase)
   }
   return found ?? list.anywhere
-}
-
-function mayStart(sequence: Sequence, token: string, text: Text): boolean {
-  const first = firstWords(sequence)
-  if (first.anything) return true
-  for (const key of text.fits(token)) if (first.keys.has(key)) return true
-  return false
 }
 
 /** Every token position at which `sequence[from..]` can finish when it starts at `at`. */
@@ -403,8 +410,7 @@ function endsOf(sequence: Sequence, from: number, at: number, text: Text): numbe
   if (token === undefined) return []
   if (part.kind === 'choice') {
     const ends: number[] = []
-    for (const option of part.options) {
-      if (!mayStart(option, token, text)) continue
+    for (const option of candidates(part.options, token, text)) {
       for (const next of endsOf(option, 0, at, text)) {
         ends.push(...endsOf(sequence, from + 1, next, text))
       }

@@ -125,41 +125,94 @@ function createContext(input: TriageInput, ruleSet: TriageRuleSet): Context {
   return { input, ruleSet, textMatches: (lexicon) => description.matches(lexicon) }
 }
 
+/**
+ * Whether a condition holds for a report. Each condition is turned into a function once per
+ * rule set, so a report pays for looking at its answers, not for reading the rule set again.
+ */
 function holds(condition: Condition, context: Context): boolean {
-  const { input } = context
-  if ('all' in condition) return condition.all.every((child) => holds(child, context))
-  if ('any' in condition) return condition.any.some((child) => holds(child, context))
-  if ('not' in condition) return !holds(condition.not, context)
-  if ('condition' in condition) return holdsNamed(condition.condition, context)
-  if ('textMatches' in condition) return condition.textMatches.some(context.textMatches)
-  if ('concernAny' in condition) return input.concerns.some((c) => condition.concernAny.includes(c))
-  if ('concernsOnly' in condition) {
-    return (
-      input.concerns.length > 0 && input.concerns.every((c) => condition.concernsOnly.includes(c))
-    )
+  return predicateOf(condition, context.ruleSet)(context)
+}
+
+type Predicate = (context: Context) => boolean
+
+const predicates = new WeakMap<Condition, Predicate>()
+
+function predicateOf(condition: Condition, ruleSet: TriageRuleSet): Predicate {
+  let predicate = predicates.get(condition)
+  if (!predicate) {
+    predicate = compileCondition(condition, ruleSet)
+    predicates.set(condition, predicate)
   }
-  return holdsAnswer(condition, input)
+  return predicate
 }
 
-function holdsNamed(name: string, context: Context): boolean {
-  const named = context.ruleSet.conditions[name]
-  if (!named) throw new Error(`unknown named condition "${name}"`)
-  return holds(named.when, context)
+function compileCondition(condition: Condition, ruleSet: TriageRuleSet): Predicate {
+  const child = (c: Condition) => predicateOf(c, ruleSet)
+  if ('all' in condition) {
+    const children = condition.all.map(child)
+    return (context) => children.every((p) => p(context))
+  }
+  if ('any' in condition) {
+    const children = condition.any.map(child)
+    return (context) => children.some((p) => p(context))
+  }
+  if ('not' in condition) {
+    const inner = child(condition.not)
+    return (context) => !inner(context)
+  }
+  if ('condition' in condition) {
+    const named = ruleSet.conditions[condition.condition]
+    if (!named) throw new Error(`unknown named condition "${condition.condition}"`)
+    // Looked up when first used, so named conditions may refer to each other in any order.
+    return (context) => predicateOf(named.when, ruleSet)(context)
+  }
+  if ('textMatches' in condition) {
+    const lexicons = condition.textMatches
+    return (context) => lexicons.some((lexicon) => context.textMatches(lexicon))
+  }
+  return answerPredicate(condition)
 }
 
-function holdsAnswer(condition: Condition, input: TriageInput): boolean {
+function answerPredicate(condition: Condition): Predicate {
+  if ('concernAny' in condition) {
+    const wanted = new Set(condition.concernAny)
+    return ({ input }) => input.concerns.some((c) => wanted.has(c))
+  }
+  if ('concernsOnly' in condition) {
+    const allowed = new Set(condition.concernsOnly)
+    return ({ input }) => input.concerns.length > 0 && input.concerns.every((c) => allowed.has(c))
+  }
   if ('childAgeBelow' in condition) {
-    return input.childAge !== null && input.childAge < condition.childAgeBelow
+    const below = condition.childAgeBelow
+    return ({ input }) => input.childAge !== null && input.childAge < below
   }
   if ('childAgeAtLeast' in condition) {
-    return input.childAge !== null && input.childAge >= condition.childAgeAtLeast
+    const atLeast = condition.childAgeAtLeast
+    return ({ input }) => input.childAge !== null && input.childAge >= atLeast
   }
-  if ('childAgeUnknown' in condition) return (input.childAge === null) === condition.childAgeUnknown
-  if ('immediateDanger' in condition)
-    return condition.immediateDanger.includes(input.immediateDanger)
-  if ('stillHappening' in condition) return condition.stillHappening.includes(input.stillHappening)
-  if ('otherPersonAge' in condition) return condition.otherPersonAge.includes(input.otherPersonAge)
-  if ('knownOffline' in condition) return input.otherPersonKnownOffline === condition.knownOffline
-  if ('audience' in condition) return condition.audience.includes(input.audience)
+  if ('childAgeUnknown' in condition) {
+    const unknown = condition.childAgeUnknown
+    return ({ input }) => (input.childAge === null) === unknown
+  }
+  if ('immediateDanger' in condition) {
+    const values: readonly string[] = condition.immediateDanger
+    return ({ input }) => values.includes(input.immediateDanger)
+  }
+  if ('stillHappening' in condition) {
+    const values: readonly string[] = condition.stillHappening
+    return ({ input }) => values.includes(input.stillHappening)
+  }
+  if ('otherPersonAge' in condition) {
+    const values: readonly string[] = condition.otherPersonAge
+    return ({ input }) => values.includes(input.otherPersonAge)
+  }
+  if ('knownOffline' in condition) {
+    const known = condition.knownOffline
+    return ({ input }) => input.otherPersonKnownOffline === known
+  }
+  if ('audience' in condition) {
+    const values: readonly string[] = condition.audience
+    return ({ input }) => values.includes(input.audience)
+  }
   throw new Error(`unknown condition ${JSON.stringify(condition)}`)
 }
