@@ -11,7 +11,12 @@ import { buildReportJourney } from './journey.js'
 import type { Audience } from './model.js'
 import { newReference } from './reference.js'
 import { DuplicateReferenceError } from './repository.js'
-import { reportService, type ReportServiceDeps, type Triage } from './service.js'
+import {
+  reportService,
+  type ReportServiceDeps,
+  type SubmitOutcome,
+  type Triage,
+} from './service.js'
 
 const TTL_MINUTES = 60
 const START = new Date('2026-03-10T10:00:00Z')
@@ -252,6 +257,66 @@ for (const database of testDatabases()) {
         const idHash = hashDraftId(newDraftId())
         assert.deepEqual(await service().submit(idHash), { kind: 'expired' })
         assert.equal(await reportsFor(idHash), 0)
+      })
+    })
+
+    describe('many reporters sending at once', () => {
+      const referenceFrom = (outcome: SubmitOutcome): string => {
+        if (outcome.kind !== 'submitted') assert.fail(`not submitted: ${outcome.kind}`)
+        return outcome.reference
+      }
+      // One call in flight: the first submission goes alone, the rest share the next statement.
+      const shared = (overrides: Partial<ReportServiceDeps> = {}) =>
+        service({ batching: { maxBatch: 64, maxInFlight: 1 }, ...overrides })
+      const audiences: Audience[] = [
+        'young-person',
+        'parent-carer',
+        'professional',
+        'concerned-adult',
+      ]
+      const manyDrafts = () =>
+        Promise.all([...audiences, ...audiences, ...audiences].map((a) => completeDraft(a)))
+
+      it('stores each report once, with its audit entry, when submissions share statements', async () => {
+        const idHashes = await manyDrafts()
+        const again = idHashes[1] ?? ''
+        let statements = 0
+        const counting: Db = {
+          ...db,
+          query: (sql, params) => {
+            if (sql.includes('INSERT INTO reports')) statements++
+            return db.query(sql, params)
+          },
+        }
+        const reporters = shared({ db: counting })
+        const outcomes = await Promise.all(
+          [...idHashes, again].map((idHash) => reporters.submit(idHash)),
+        )
+        const references = outcomes.map(referenceFrom)
+        assert.equal(new Set(references).size, idHashes.length)
+        assert.equal(references.at(-1), references[1])
+        assert.ok(statements < idHashes.length, `${statements} statements stored the reports`)
+        for (const idHash of idHashes) {
+          assert.equal(await reportsFor(idHash), 1)
+          assert.equal(await auditsFor(idHash), 1)
+        }
+      })
+
+      it('still stores the others when one report in a shared statement has a taken reference', async () => {
+        const taken = newReference(() => 3)
+        await service({ newReference: () => taken }).submit(await completeDraft())
+        const idHashes = await manyDrafts()
+        let made = 0
+        const reporters = shared({
+          newReference: () => (++made === 2 ? taken : newReference()),
+        })
+        const outcomes = await Promise.all(idHashes.map((idHash) => reporters.submit(idHash)))
+        assert.ok(!outcomes.map(referenceFrom).includes(taken))
+        assert.equal(made, idHashes.length + 1)
+        for (const idHash of idHashes) {
+          assert.equal(await reportsFor(idHash), 1)
+          assert.equal(await auditsFor(idHash), 1)
+        }
       })
     })
 

@@ -48,69 +48,94 @@ export interface ReceivedAudit {
   details: Record<string, string | number | boolean | null>
 }
 
+export interface ReportToStore {
+  report: NewReportRow
+  audit: ReceivedAudit
+}
+
+const hex = (bytes: Uint8Array) => `\\x${Buffer.from(bytes).toString('hex')}`
+
 /**
- * Stores a submitted report in one statement, so it commits whole or not at all: it claims
- * the live, unsent draft (`submissionKey`), inserts the report and its `report.received`
- * audit entry, and drops the draft's answers, which the report now holds. A draft that is
- * already claimed (a double click racing the first) or has expired claims nothing, stores
- * nothing and gives false. The foreign key from the draft to the report is checked at the end
- * of the statement, when the report row exists.
+ * Stores submitted reports in one statement, so each batch commits whole or not at all. For
+ * each report it claims the live, unsent draft (`submissionKey`), inserts the report and its
+ * `report.received` audit entry, and drops the draft's answers, which the report now holds.
+ * A draft already claimed (a double click racing the first) or expired claims nothing and
+ * stores nothing: its result is false. When one draft is claimed twice in a batch, the
+ * report the update chose is the one stored. The foreign key from the draft to the report is
+ * checked at the end of the statement, when the report row exists.
+ *
+ * The rows travel as one JSON array: a statement's parameters are fixed in number, and
+ * arrays of arrays (concerns, queues) cannot be unnested.
  */
-export async function storeReport(
+export async function storeReports(
   db: Queryable,
-  r: NewReportRow,
-  audit: ReceivedAudit,
-): Promise<boolean> {
+  batch: readonly ReportToStore[],
+): Promise<boolean[]> {
+  const rows = batch.map(({ report: r, audit }) => ({
+    id: r.id,
+    reference: r.reference,
+    submission_key: r.submissionKey,
+    received_at: r.receivedAt.toISOString(),
+    source: r.source,
+    source_site: r.sourceSite,
+    audience: r.audience,
+    immediate_danger: r.immediateDanger,
+    concerns: r.concerns,
+    still_happening: r.stillHappening,
+    other_person_age: r.otherPersonAge,
+    child_age: r.childAge,
+    priority: r.triage.priority,
+    priority_reasons: r.triage.reasons,
+    rules_version: r.triage.rulesVersion,
+    deadline_at: r.triage.deadlineAt.toISOString(),
+    queues: r.triage.queues,
+    jurisdiction: r.triage.jurisdiction,
+    key_id: r.personal.keyId,
+    wrapped_data_key: hex(r.personal.wrappedKey),
+    personal_ciphertext: hex(r.personal.ciphertext),
+    actor: audit.actor,
+    details: audit.details,
+  }))
   try {
-    const rows = await db.query<{ stored: number }>(
-      `WITH claimed AS (
-         UPDATE report_drafts
-            SET report_id = $1::uuid, wrapped_data_key = '', answers_ciphertext = ''
-          WHERE id_hash = $3 AND report_id IS NULL AND expires_at > $4::timestamptz
-         RETURNING id_hash
+    const stored = await db.query<{ id: string }>(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+           id uuid, reference text, submission_key text, received_at timestamptz, source text,
+           source_site text, audience text, immediate_danger text, concerns text[],
+           still_happening text, other_person_age text, child_age smallint, priority text,
+           priority_reasons jsonb, rules_version text, deadline_at timestamptz, queues text[],
+           jurisdiction jsonb, key_id text, wrapped_data_key bytea, personal_ciphertext bytea,
+           actor text, details jsonb)
+       ), claimed AS (
+         UPDATE report_drafts d
+            SET report_id = i.id, wrapped_data_key = '', answers_ciphertext = ''
+           FROM input i
+          WHERE d.id_hash = i.submission_key AND d.report_id IS NULL
+            AND d.expires_at > i.received_at
+         RETURNING d.report_id
        ), report AS (
          INSERT INTO reports (
            id, reference, submission_key, received_at, source, source_site, audience,
            immediate_danger, concerns, still_happening, other_person_age, child_age,
            priority, priority_reasons, rules_version, deadline_at, queues, jurisdiction,
            key_id, wrapped_data_key, personal_ciphertext)
-         SELECT $1::uuid, $2, id_hash, $4::timestamptz, $5, $6, $7, $8, $9::text[], $10, $11,
-                $12::smallint, $13, $14::jsonb, $15, $16::timestamptz, $17::text[], $18::jsonb,
-                $19, $20::bytea, $21::bytea
-           FROM claimed
-         RETURNING id, received_at
+         SELECT i.id, i.reference, i.submission_key, i.received_at, i.source, i.source_site,
+                i.audience, i.immediate_danger, i.concerns, i.still_happening,
+                i.other_person_age, i.child_age, i.priority, i.priority_reasons,
+                i.rules_version, i.deadline_at, i.queues, i.jurisdiction, i.key_id,
+                i.wrapped_data_key, i.personal_ciphertext
+           FROM input i JOIN claimed c ON c.report_id = i.id
+         RETURNING id
        ), audit AS (
          INSERT INTO audit_events (occurred_at, actor, event, subject_type, subject_id, details)
-         SELECT received_at, $22, 'report.received', 'report', id::text, $23::jsonb FROM report
+         SELECT i.received_at, i.actor, 'report.received', 'report', i.id::text, i.details
+           FROM input i JOIN report r ON r.id = i.id
        )
-       SELECT count(*)::int AS stored FROM report`,
-      [
-        r.id,
-        r.reference,
-        r.submissionKey,
-        r.receivedAt,
-        r.source,
-        r.sourceSite,
-        r.audience,
-        r.immediateDanger,
-        r.concerns,
-        r.stillHappening,
-        r.otherPersonAge,
-        r.childAge,
-        r.triage.priority,
-        JSON.stringify(r.triage.reasons),
-        r.triage.rulesVersion,
-        r.triage.deadlineAt,
-        r.triage.queues,
-        JSON.stringify(r.triage.jurisdiction),
-        r.personal.keyId,
-        r.personal.wrappedKey,
-        r.personal.ciphertext,
-        audit.actor,
-        JSON.stringify(audit.details),
-      ],
+       SELECT id FROM report`,
+      [JSON.stringify(rows)],
     )
-    return rows[0]?.stored === 1
+    const ids = new Set(stored.map((row) => row.id))
+    return batch.map(({ report }) => ids.has(report.id))
   } catch (error) {
     if (isUniqueViolation(error, 'reports_reference_unique')) throw new DuplicateReferenceError()
     throw error

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Envelope } from '../crypto/envelope.js'
+import { naturalBatches, type BatchOptions } from '../db/batching.js'
 import type { Db } from '../db/db.js'
 import { furthestPage, walk, type Journey, type JourneyAnswers } from '../web/journey.js'
 import type { DraftRepository } from './drafts.js'
@@ -10,7 +11,8 @@ import {
   DuplicateReferenceError,
   referenceForSubmission,
   referenceOf,
-  storeReport,
+  storeReports,
+  type ReportToStore,
   type TriageFields,
 } from './repository.js'
 
@@ -30,7 +32,15 @@ export interface ReportServiceDeps {
   /** Makes report references; tests pass one that collides. */
   newReference?: () => string
   triage: Triage
+  /**
+   * How submissions share statements (src/db/batching.ts). In flight: at most this many
+   * draft reads and as many report writes at once, so page views keep connections of their own.
+   */
+  batching?: BatchOptions
 }
+
+/** Sized for the default pool of 10 connections. */
+const DEFAULT_BATCHING: BatchOptions = { maxBatch: 64, maxInFlight: 3 }
 
 export type SubmitOutcome =
   | { kind: 'submitted'; reference: string }
@@ -42,6 +52,16 @@ const REFERENCE_ATTEMPTS = 5
 export function reportService(deps: ReportServiceDeps) {
   const { db, drafts, envelope, now } = deps
   const expiry = (from: Date) => new Date(from.getTime() + deps.draftTtlMinutes * 60_000)
+  const batching = deps.batching ?? DEFAULT_BATCHING
+  // Many reporters sending at once share statements; each still waits for its own commit.
+  const draftToSubmit = naturalBatches(async (idHashes: readonly string[]) => {
+    const found = await drafts.findMany(db, idHashes, now())
+    return idHashes.map((idHash) => found.get(idHash) ?? null)
+  }, batching)
+  const store = naturalBatches(
+    (batch: readonly ReportToStore[]) => storeReports(db, batch),
+    batching,
+  )
 
   return {
     findDraft: (idHash: string) => drafts.find(db, idHash, now()),
@@ -64,7 +84,7 @@ export function reportService(deps: ReportServiceDeps) {
      */
     async submit(idHash: string, source: Source = 'form'): Promise<SubmitOutcome> {
       const receivedAt = now()
-      const draft = await drafts.find(db, idHash, receivedAt)
+      const draft = await draftToSubmit(idHash)
       if (!draft || draft.reportId) return alreadySubmitted(idHash)
       if (!walk(deps.journey, draft.answers).complete) {
         return { kind: 'incomplete', resumeAt: furthestPage(deps.journey, draft.answers) }
@@ -94,7 +114,7 @@ export function reportService(deps: ReportServiceDeps) {
       for (let attempt = 1; ; attempt++) {
         const reference = (deps.newReference ?? newReference)()
         try {
-          const stored = await storeReport(db, { ...row, reference }, audit)
+          const stored = await store({ report: { ...row, reference }, audit })
           return stored ? { kind: 'submitted', reference } : await alreadySubmitted(idHash)
         } catch (error) {
           if (!(error instanceof DuplicateReferenceError) || attempt >= REFERENCE_ATTEMPTS)
