@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import fc from 'fast-check'
 import type { OfficeCalendar, WallClock } from './calendar.js'
 import {
   addDays,
@@ -47,6 +48,35 @@ describe('wall clock and instants', () => {
     assert.deepEqual(
       wallClockAt(new Date('2026-07-15T12:00:00Z'), 'Europe/London'),
       wall('2026-07-15 13:00'),
+    )
+  })
+
+  it('reads every instant as Intl formats it, on both sides of clock changes and in any zone', () => {
+    const zones = ['Europe/London', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe']
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2100, 0, 1) }),
+        fc.constantFrom(...zones),
+        (ms, timeZone) => {
+          const parts = new Intl.DateTimeFormat('en-GB', {
+            timeZone,
+            hourCycle: 'h23',
+            year: 'numeric',
+            month: 'numeric',
+            day: 'numeric',
+            hour: 'numeric',
+            minute: 'numeric',
+            second: 'numeric',
+          }).formatToParts(new Date(ms))
+          const part = (type: string) => Number(parts.find((p) => p.type === type)?.value)
+          const { year, month, day, hour, minute, second } = wallClockAt(new Date(ms), timeZone)
+          assert.deepEqual(
+            [year, month, day, hour, minute, second],
+            ['year', 'month', 'day', 'hour', 'minute', 'second'].map(part),
+          )
+        },
+      ),
+      { numRuns: 2000 },
     )
   })
 

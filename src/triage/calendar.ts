@@ -64,8 +64,46 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter
 }
 
+/**
+ * How far ahead of UTC `timeZone` is, by UTC minute: clocks change on whole minutes, so one
+ * look-up per minute serves every report of that minute. Formatting through Intl is the slow
+ * part of the calendar, and each report needs the wall clock several times.
+ */
+const offsetsByMinute = new Map<string, Map<number, number>>()
+const OFFSETS_KEPT = 4096
+
+function zoneOffsetForMinute(minute: number, timeZone: string): number {
+  let offsets = offsetsByMinute.get(timeZone)
+  if (!offsets) {
+    offsets = new Map()
+    offsetsByMinute.set(timeZone, offsets)
+  }
+  let offset = offsets.get(minute)
+  if (offset === undefined) {
+    const start = minute * MINUTE_MS
+    offset = wallClockMs(formattedWallClock(new Date(start), timeZone)) - start
+    if (offsets.size >= OFFSETS_KEPT) offsets.clear()
+    offsets.set(minute, offset)
+  }
+  return offset
+}
+
 /** The wall clock in `timeZone` at the instant `at` (to the second). */
 export function wallClockAt(at: Date, timeZone: string): WallClock {
+  const ms = at.getTime()
+  if (!Number.isFinite(ms)) return formattedWallClock(at, timeZone)
+  const wall = new Date(ms + zoneOffsetForMinute(Math.floor(ms / MINUTE_MS), timeZone))
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+  }
+}
+
+function formattedWallClock(at: Date, timeZone: string): WallClock {
   const parts: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {}
   for (const part of formatterFor(timeZone).formatToParts(at)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value)
