@@ -61,18 +61,17 @@ export function readDescription(ruleSet: TriageRuleSet, description: string): De
   const compiled = compileRuleSet(ruleSet)
   const tokens = normaliseText(description, compiled.spellings)
   const fitsCache = new Map<string, ReadonlySet<string>>()
-  const text: Text = {
-    tokens,
-    compiled,
-    fits(token) {
-      let keys = fitsCache.get(token)
-      if (!keys) {
-        keys = fittingWords(token, compiled)
-        fitsCache.set(token, keys)
-      }
-      return keys
-    },
+  const fits = (token: string) => {
+    let keys = fitsCache.get(token)
+    if (!keys) {
+      keys = fittingWords(token, compiled)
+      fitsCache.set(token, keys)
+    }
+    return keys
   }
+  const wordsFitted = new Set<string>()
+  for (const token of tokens) for (const key of fits(token)) wordsFitted.add(key)
+  const text: Text = { tokens, compiled, fits, wordsFitted }
   const answers = new Map<string, boolean>()
   return {
     matches(name) {
@@ -91,6 +90,8 @@ interface Text {
   compiled: CompiledRuleSet
   /** The keys of the phrase words a description token fits, exactly or with one slip. */
   fits(token: string): ReadonlySet<string>
+  /** Every key some token fits: a lexicon none of whose phrases starts with one cannot match. */
+  wordsFitted: ReadonlySet<string>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -348,6 +349,7 @@ function fittingWords(token: string, compiled: CompiledRuleSet): Set<string> {
 function lexiconMatches(text: Text, name: string): boolean {
   const lexicon = text.compiled.lexicons.get(name)
   if (!lexicon) throw new Error(`unknown lexicon "${name}"`)
+  if (!mayStartAnywhere(lexicon.phrases, text)) return false
   let excluded: [number, number][] | undefined
   for (const [start, token] of text.tokens.entries()) {
     if (token === SENTENCE_BREAK) continue
@@ -374,6 +376,13 @@ function allSpans(list: PhraseList, text: Text): [number, number][] {
 
 function within(spans: readonly [number, number][], start: number, end: number): boolean {
   for (const [from, to] of spans) if (from <= start && end <= to) return true
+  return false
+}
+
+/** False when no phrase of the list can start at any token of the description. */
+function mayStartAnywhere(list: PhraseList, text: Text): boolean {
+  if (list.anywhere.length > 0) return true
+  for (const key of text.wordsFitted) if (list.byFirstWord.has(key)) return true
   return false
 }
 

@@ -147,14 +147,20 @@ function predicateOf(condition: Condition, ruleSet: TriageRuleSet): Predicate {
 }
 
 function compileCondition(condition: Condition, ruleSet: TriageRuleSet): Predicate {
+  // Conditions have no side effects, so the answers are looked at before the free text: a
+  // rule whose answers already rule it out never scans the description.
+  const children = (list: Condition[]) =>
+    [...list]
+      .sort((a, b) => Number(readsText(a, ruleSet)) - Number(readsText(b, ruleSet)))
+      .map((c) => predicateOf(c, ruleSet))
   const child = (c: Condition) => predicateOf(c, ruleSet)
   if ('all' in condition) {
-    const children = condition.all.map(child)
-    return (context) => children.every((p) => p(context))
+    const all = children(condition.all)
+    return (context) => all.every((p) => p(context))
   }
   if ('any' in condition) {
-    const children = condition.any.map(child)
-    return (context) => children.some((p) => p(context))
+    const any = children(condition.any)
+    return (context) => any.some((p) => p(context))
   }
   if ('not' in condition) {
     const inner = child(condition.not)
@@ -171,6 +177,25 @@ function compileCondition(condition: Condition, ruleSet: TriageRuleSet): Predica
     return (context) => lexicons.some((lexicon) => context.textMatches(lexicon))
   }
   return answerPredicate(condition)
+}
+
+function readsText(
+  condition: Condition,
+  ruleSet: TriageRuleSet,
+  seen = new Set<string>(),
+): boolean {
+  if ('textMatches' in condition) return true
+  if ('all' in condition) return condition.all.some((c) => readsText(c, ruleSet, seen))
+  if ('any' in condition) return condition.any.some((c) => readsText(c, ruleSet, seen))
+  if ('not' in condition) return readsText(condition.not, ruleSet, seen)
+  if ('condition' in condition) {
+    const name = condition.condition
+    const named = ruleSet.conditions[name]
+    if (!named || seen.has(name)) return false
+    seen.add(name)
+    return readsText(named.when, ruleSet, seen)
+  }
+  return false
 }
 
 function answerPredicate(condition: Condition): Predicate {
