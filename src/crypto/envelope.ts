@@ -23,9 +23,9 @@ export interface Envelope {
 
 const IV_BYTES = 12
 const TAG_BYTES = 16
+const DATA_KEY_BYTES = 32
 
-function encrypt(key: Buffer, plaintext: Buffer, aad: string): Buffer {
-  const iv = randomBytes(IV_BYTES)
+function encrypt(key: Buffer, plaintext: Buffer, aad: string, iv = randomBytes(IV_BYTES)): Buffer {
   const cipher = createCipheriv('aes-256-gcm', key, iv)
   cipher.setAAD(Buffer.from(aad, 'utf8'))
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()])
@@ -53,11 +53,16 @@ export function createEnvelope(ring: KeyRingConfig): Envelope {
   return {
     activeKeyId: ring.activeKeyId,
     seal(plaintext, associatedData) {
-      const dataKey = randomBytes(32)
+      // One draw from the random source for the data key and both IVs: it is the same
+      // source either way, and sealing happens on every page of the form.
+      const random = randomBytes(DATA_KEY_BYTES + 2 * IV_BYTES)
+      const dataKey = random.subarray(0, DATA_KEY_BYTES)
+      const keyIv = random.subarray(DATA_KEY_BYTES, DATA_KEY_BYTES + IV_BYTES)
+      const dataIv = random.subarray(DATA_KEY_BYTES + IV_BYTES)
       return {
         keyId: ring.activeKeyId,
-        wrappedKey: encrypt(kek(ring.activeKeyId), dataKey, `key:${ring.activeKeyId}`),
-        ciphertext: encrypt(dataKey, Buffer.from(plaintext, 'utf8'), associatedData),
+        wrappedKey: encrypt(kek(ring.activeKeyId), dataKey, `key:${ring.activeKeyId}`, keyIv),
+        ciphertext: encrypt(dataKey, Buffer.from(plaintext, 'utf8'), associatedData, dataIv),
       }
     },
     open(sealed, associatedData) {
