@@ -40,7 +40,7 @@ export interface ReportServiceDeps {
 }
 
 /** Sized for the default pool of 10 connections. */
-const DEFAULT_BATCHING: BatchOptions = { maxBatch: 64, maxInFlight: 3 }
+const DEFAULT_BATCHING: BatchOptions = { maxBatch: 64, maxInFlight: 2 }
 
 export type SubmitOutcome =
   | { kind: 'submitted'; reference: string }
