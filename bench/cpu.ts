@@ -13,7 +13,7 @@ const MICROS_PER_TICK = 10_000
 
 /**
  * Sums user + system time of every process named `postgres` (backends, WAL writer,
- * checkpointer...). The server is local, so its share of the two cores can be seen; another
+ * checkpointer...) and of those that have exited. The server is local, so its share of the two cores can be seen; another
  * database on the same server adds to it, which is why the load average is printed too.
  */
 export async function postgresCpuMicros(): Promise<number | undefined> {
@@ -28,9 +28,11 @@ export async function postgresCpuMicros(): Promise<number | undefined> {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
     const close = stat.lastIndexOf(')')
     if (close < 0 || stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue
-    // Fields after "pid (comm) ": state is field 3, utime field 14 and stime field 15.
+    // Fields after "pid (comm) ": state is field 3, utime 14, stime 15, cutime 16, cstime 17.
+    // cutime and cstime are children that have exited: the postmaster keeps the time of each
+    // backend it reaped (the pool closes idle connections), so the sum never goes backwards.
     const fields = stat.slice(close + 2).split(' ')
-    ticks += Number(fields[11]) + Number(fields[12])
+    ticks += [11, 12, 13, 14].reduce((sum, field) => sum + Number(fields[field]), 0)
   }
   return ticks * MICROS_PER_TICK
 }
