@@ -29,7 +29,7 @@ import {
   postgresCpuMicros,
   type CpuTimes,
 } from './cpu.js'
-import { drive, type LoadResult } from './load.js'
+import { drive, type LoadOptions, type LoadResult } from './load.js'
 import {
   BARE_INSERT_PATH,
   BARE_TABLE,
@@ -55,6 +55,7 @@ interface Settings {
   poolSize: number
   connections: number
   seconds: number
+  rounds: number
   warmup: number
   logLevel: string
   jurisdictionsDir: string
@@ -73,6 +74,7 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
     poolSize: int('BENCH_POOL_SIZE', 10),
     connections: int('BENCH_CONNECTIONS', 50),
     seconds: int('BENCH_SECONDS', 10),
+    rounds: int('BENCH_ROUNDS', 3),
     warmup: int('BENCH_WARMUP', 1000),
     logLevel: env.BENCH_LOG_LEVEL ?? 'info',
     // The UK open data kept beside the repository, as docs/jurisdiction-data.md imports it.
@@ -99,6 +101,8 @@ interface Bench {
   answers: JourneyAnswers
   drafts: ReturnType<typeof draftRepository>
   csrf: Csrf[]
+  /** Successful responses so far, warm-ups included: what the database must hold afterwards. */
+  answered: { reports: number; bare: number }
 }
 
 async function main(): Promise<void> {
@@ -154,6 +158,7 @@ async function run(settings: Settings, schema: string, db: Db): Promise<void> {
         createEnvelope({ activeKeyId: KEY_ID, keys: new Map([[KEY_ID, key]]) }),
       ),
       csrf: await csrfPairs(server.ready.port, journey, settings.connections),
+      answered: { reports: 0, bare: 0 },
     }
     const [pg] = await db.query<{ server_version: string }>('SHOW server_version')
     printHeader(settings, {
@@ -162,10 +167,12 @@ async function run(settings: Settings, schema: string, db: Db): Promise<void> {
       busy: await machineBusyShare(),
     })
 
-    const reports = await measure(settings, server, (amount) => submitReports(bench, amount))
-    const bare = await measure(settings, server, (amount) => insertBare(bench, amount))
-    printResults(reports.measured, bare.measured)
-    await verify(db, reports.total, bare.total)
+    const rounds = await measureRounds(settings, server, {
+      reports: (amount) => submitReports(bench, amount),
+      bare: (amount) => insertBare(bench, amount),
+    })
+    printResults(rounds)
+    await verify(db, bench.answered.reports, bench.answered.bare)
   } finally {
     await server.stop()
   }
@@ -239,87 +246,128 @@ async function prepareDrafts(bench: Bench, count: number): Promise<string[]> {
   return ids
 }
 
-/** The real final submission: its own complete draft per request, and a valid CSRF token. */
-async function submitReports(bench: Bench, amount: number): Promise<LoadResult> {
-  // autocannon builds no more requests than it sends; the margin only guards a reconnect.
-  const ids = await prepareDrafts(bench, amount + bench.settings.connections)
-  let sent = 0
-  return drive({
+async function counted(
+  bench: Bench,
+  route: keyof Bench['answered'],
+  options: Omit<LoadOptions, 'port' | 'connections'>,
+): Promise<LoadResult> {
+  const result = await drive({
     port: bench.port,
     connections: bench.settings.connections,
-    amount,
-    path: paths.report.checkAnswers,
-    next: () => {
-      const csrf = bench.csrf[sent++ % bench.csrf.length]
-      return {
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          cookie: `sc_report=${ids.pop() ?? ''}; ${csrf?.cookie ?? ''}`,
-        },
-        body: `_csrf=${encodeURIComponent(csrf?.token ?? '')}`,
-      }
-    },
-    check: (status, headers) =>
-      status === 303 && headers.location === paths.report.confirmation
-        ? undefined
-        : `${status} ${headers.location ?? ''}`.trim(),
+    ...options,
   })
-}
-
-async function insertBare(bench: Bench, amount: number): Promise<LoadResult> {
-  return drive({
-    port: bench.port,
-    connections: bench.settings.connections,
-    amount,
-    path: BARE_INSERT_PATH,
-    next: () => ({ headers: {}, body: '' }),
-    check: (status) => (status === 204 ? undefined : String(status)),
-  })
+  bench.answered[route] += result.succeeded
+  return result
 }
 
 /**
- * Warms up (a fixed count, then about two seconds at the rate that reached, so the JIT and the
- * pools are warm and the rate is known), then runs a fixed count sized to last about `seconds`.
- * A run that ends much sooner (the rate was still climbing) counts as warm-up and is sized
- * again, at most twice. Every run stops by itself and its count can be checked.
+ * A route under load: `prepare(amount)` does the untimed set-up for that many requests and
+ * gives back the timed part, so set-up work is outside both the clock and the CPU figures.
  */
-async function measure(
+type Route = (amount: number) => Promise<() => Promise<LoadResult>>
+
+/** The real final submission: its own complete draft per request, and a valid CSRF token. */
+async function submitReports(bench: Bench, amount: number): Promise<() => Promise<LoadResult>> {
+  // autocannon builds no more requests than it sends; the margin only guards a reconnect.
+  const ids = await prepareDrafts(bench, amount + bench.settings.connections)
+  let sent = 0
+  return () =>
+    counted(bench, 'reports', {
+      amount,
+      path: paths.report.checkAnswers,
+      next: () => {
+        const csrf = bench.csrf[sent++ % bench.csrf.length]
+        return {
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            cookie: `sc_report=${ids.pop() ?? ''}; ${csrf?.cookie ?? ''}`,
+          },
+          body: `_csrf=${encodeURIComponent(csrf?.token ?? '')}`,
+        }
+      },
+      check: (status, headers) =>
+        status === 303 && headers.location === paths.report.confirmation
+          ? undefined
+          : `${status} ${headers.location ?? ''}`.trim(),
+    })
+}
+
+function insertBare(bench: Bench, amount: number): Promise<() => Promise<LoadResult>> {
+  return Promise.resolve(() =>
+    counted(bench, 'bare', {
+      amount,
+      path: BARE_INSERT_PATH,
+      next: () => ({ headers: {}, body: '' }),
+      check: (status) => (status === 204 ? undefined : String(status)),
+    }),
+  )
+}
+
+/** Warms a route up: a fixed count, then about two seconds, so the JIT and pools are warm. */
+async function warmUp(settings: Settings, route: Route): Promise<LoadResult> {
+  const first = await (await route(settings.warmup))()
+  return (await route(sized(settings, first, 2)))()
+}
+
+/** A fixed count, so every run stops by itself and its count can be checked. */
+function sized(settings: Settings, rate: LoadResult, seconds: number): number {
+  return Math.max(settings.connections * 10, Math.round(rate.perSecond * seconds))
+}
+
+/** One timed run sized to last about `seconds` at the rate last seen, with its CPU per request. */
+async function measureOnce(
   settings: Settings,
   server: RunningServer,
-  load: (amount: number) => Promise<LoadResult>,
-): Promise<{ measured: Measured; total: number }> {
-  const sized = (rate: LoadResult, seconds: number) =>
-    Math.max(settings.connections * 10, Math.round(rate.perSecond * seconds))
+  route: Route,
+  rate: LoadResult,
+): Promise<Measured> {
+  const run = await route(sized(settings, rate, settings.seconds))
   const cpuTimes = async (): Promise<CpuTimes> => ({
     server: await server.cpuMicros(),
     postgres: await postgresCpuMicros(),
     load: loadGeneratorCpuMicros(),
   })
-  let previous = await load(settings.warmup)
-  let total = previous.succeeded
-  previous = await load(sized(previous, 2))
-  total += previous.succeeded
-  for (let attempt = 1; ; attempt++) {
-    const before = await cpuTimes()
-    const measured = await load(sized(previous, settings.seconds))
-    const after = await cpuTimes()
-    total += measured.succeeded
-    if (measured.seconds < settings.seconds * 0.8 && attempt < 3) {
-      previous = measured
-      continue
-    }
-    const perRequest = (micros: number) => micros / 1000 / measured.succeeded
-    const postgres =
+  const before = await cpuTimes()
+  const measured = await run()
+  const after = await cpuTimes()
+  const perRequest = (micros: number) => micros / 1000 / measured.succeeded
+  const cpuMs = {
+    server: perRequest(after.server - before.server),
+    postgres:
       after.postgres === undefined || before.postgres === undefined
         ? undefined
-        : perRequest(after.postgres - before.postgres)
-    const cpuMs = {
-      server: perRequest(after.server - before.server),
-      postgres,
-      load: perRequest(after.load - before.load),
-    }
-    return { measured: { ...measured, cpuMs }, total }
+        : perRequest(after.postgres - before.postgres),
+    load: perRequest(after.load - before.load),
   }
+  return { ...measured, cpuMs }
+}
+
+interface Round {
+  reports: Measured
+  bare: Measured
+}
+
+/**
+ * Both routes warmed up, then `rounds` rounds of reports followed by bare inserts. A machine
+ * shared with other work speeds up and slows down over a minute; the ratio is taken within a
+ * round, where both routes met the same machine, and the median round is what counts.
+ */
+async function measureRounds(
+  settings: Settings,
+  server: RunningServer,
+  routes: { reports: Route; bare: Route },
+): Promise<Round[]> {
+  let reportRate = await warmUp(settings, routes.reports)
+  let bareRate = await warmUp(settings, routes.bare)
+  const rounds: Round[] = []
+  for (let round = 0; round < settings.rounds; round++) {
+    const reports = await measureOnce(settings, server, routes.reports, reportRate)
+    const bare = await measureOnce(settings, server, routes.bare, bareRate)
+    rounds.push({ reports, bare })
+    reportRate = reports
+    bareRate = bare
+  }
+  return rounds
 }
 
 /** Nothing lost, nothing duplicated: each 303 is one report, one audit row, one used draft. */
@@ -371,29 +419,65 @@ function printHeader(
   )
   console.log(
     `load: autocannon from this process, ${settings.connections} connections to 127.0.0.1, ` +
-      `${settings.warmup} warm-up requests, then a count sized to about ${settings.seconds} s\n`,
+      `each route warmed up (${settings.warmup} requests, then about 2 s), then ` +
+      `${settings.rounds} rounds of reports then bare inserts, each sized to about ` +
+      `${settings.seconds} s\n`,
   )
 }
 
-function printResults(reports: Measured, bare: Measured): void {
-  const row = (label: string, r: Measured) => {
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2
+}
+
+/** The median of each figure over the rounds (each figure on its own). */
+function medianOf(runs: readonly Measured[]): Measured {
+  const of = (pick: (r: Measured) => number | undefined) => {
+    const values = runs.map(pick)
+    return values.some((v) => v === undefined) ? undefined : median(values as number[])
+  }
+  return {
+    succeeded: runs.reduce((sum, r) => sum + r.succeeded, 0),
+    seconds: runs.reduce((sum, r) => sum + r.seconds, 0),
+    perSecond: median(runs.map((r) => r.perSecond)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    cpuMs: {
+      server: median(runs.map((r) => r.cpuMs.server)),
+      postgres: of((r) => r.cpuMs.postgres),
+      load: median(runs.map((r) => r.cpuMs.load)),
+    },
+  }
+}
+
+function printResults(rounds: readonly Round[]): void {
+  const cpu = (ms: number | undefined) => (ms === undefined ? '?' : ms.toFixed(2)).padStart(10)
+  const row = (label: string, r: Measured, ratio: number) => {
     console.log(
-      `${label.padEnd(18)}${String(r.succeeded).padStart(8)}${r.seconds.toFixed(1).padStart(9)}` +
+      `${label.padEnd(22)}${String(r.succeeded).padStart(8)}${r.seconds.toFixed(1).padStart(9)}` +
         `${r.perSecond.toFixed(0).padStart(10)}${String(r.p50).padStart(9)}` +
         `${String(r.p99).padStart(9)}${cpu(r.cpuMs.server)}${cpu(r.cpuMs.postgres)}` +
-        cpu(r.cpuMs.load),
+        `${cpu(r.cpuMs.load)}${(Number.isNaN(ratio) ? '' : ratio.toFixed(2)).padStart(8)}`,
     )
   }
-  const cpu = (ms: number | undefined) => (ms === undefined ? '?' : ms.toFixed(2)).padStart(10)
-  console.log(`${''.padEnd(18)}${''.padStart(51)}CPU ms per request`)
+  console.log(`${''.padEnd(22)}${''.padStart(51)}CPU ms per request`)
   console.log(
-    `${''.padEnd(18)}   count  seconds     per s   p50 ms   p99 ms` +
-      `    server  postgres  autocannon`,
+    `${''.padEnd(22)}   count  seconds     per s   p50 ms   p99 ms` +
+      `    server  postgres  autocannon   ratio`,
   )
-  row('complete reports', reports)
-  row('bare inserts', bare)
-  const ratio = reports.perSecond / bare.perSecond
-  console.log(`ratio reports/bare ${ratio.toFixed(2)}\n`)
+  const ratios = rounds.map((r) => r.reports.perSecond / r.bare.perSecond)
+  rounds.forEach((round, index) => {
+    row(`round ${index + 1}: reports`, round.reports, ratios[index] ?? NaN)
+    row(`round ${index + 1}: bare`, round.bare, NaN)
+  })
+  const reports = medianOf(rounds.map((r) => r.reports))
+  const ratio = median(ratios)
+  row('median: reports', reports, ratio)
+  row('median: bare', medianOf(rounds.map((r) => r.bare)), NaN)
+  console.log(`\nratio reports/bare (median of the rounds' ratios) ${ratio.toFixed(2)}\n`)
   const aim = (text: string, met: boolean) => {
     console.log(`aim ${text.padEnd(32)}${met ? 'met' : 'NOT MET'}`)
   }
