@@ -37,11 +37,17 @@ interface PhraseList {
   byFirstWord: Map<string, Sequence[]>
 }
 
-/** Every word the phrases name, grouped by first letter: a slip never changes the first. */
+/**
+ * Every word the phrases name. A slip never changes the first letter and changes the length
+ * by at most one, so the words a token may be a slip of are found by first letter and length.
+ */
 interface Vocabulary {
   exact: Set<string>
-  exactByInitial: Map<string, string[]>
-  stemsByInitial: Map<string, string[]>
+  stems: Set<string>
+  /** Words long enough to carry a slip, by first letter and length (`w7`). */
+  slipWords: Map<string, string[]>
+  /** Stems long enough to carry a slip, by first letter. */
+  slipStems: Map<string, string[]>
 }
 
 interface CompiledRuleSet {
@@ -69,9 +75,15 @@ export function readDescription(ruleSet: TriageRuleSet, description: string): De
     }
     return keys
   }
-  const wordsFitted = new Set<string>()
-  for (const token of tokens) for (const key of fits(token)) wordsFitted.add(key)
-  const text: Text = { tokens, compiled, fits, wordsFitted }
+  const startsByWord = new Map<string, number[]>()
+  for (const [at, token] of tokens.entries()) {
+    for (const key of fits(token)) {
+      const starts = startsByWord.get(key)
+      if (starts) starts.push(at)
+      else startsByWord.set(key, [at])
+    }
+  }
+  const text: Text = { tokens, compiled, fits, startsByWord }
   const answers = new Map<string, boolean>()
   return {
     matches(name) {
@@ -90,8 +102,8 @@ interface Text {
   compiled: CompiledRuleSet
   /** The keys of the phrase words a description token fits, exactly or with one slip. */
   fits(token: string): ReadonlySet<string>
-  /** Every key some token fits: a lexicon none of whose phrases starts with one cannot match. */
-  wordsFitted: ReadonlySet<string>
+  /** The positions of the tokens that fit each word key, in order. */
+  startsByWord: ReadonlyMap<string, readonly number[]>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,7 +139,10 @@ function compileRuleSet(ruleSet: TriageRuleSet): CompiledRuleSet {
   const compiled: CompiledRuleSet = {
     spellings,
     lexicons,
-    vocabulary: vocabularyOf([...sequences.values()].flatMap((s) => [...s.phrases, ...s.except])),
+    vocabulary: vocabularyOf(
+      [...sequences.values()].flatMap((s) => [...s.phrases, ...s.except]),
+      ruleSet.matching.typoMinWordLength,
+    ),
     maxGap: ruleSet.matching.maxGapWords,
     typoMinLength: ruleSet.matching.typoMinWordLength,
   }
@@ -169,6 +184,7 @@ export function normaliseText(
 function respell(word: string, spellings: ReadonlyMap<string, readonly string[]>): string[] {
   const whole = spellings.get(word)
   if (whole) return [...whole]
+  if (!/\p{N}/u.test(word)) return [word]
   // "9pm", "14yo", "£100": numbers and words glued together are read apart.
   const parts = word.match(/\p{N}+|[^\p{N}]+/gu) ?? [word]
   if (parts.length === 1) return [word]
@@ -296,7 +312,7 @@ function phraseList(phrases: Sequence[]): PhraseList {
   return list
 }
 
-function vocabularyOf(sequences: readonly Sequence[]): Vocabulary {
+function vocabularyOf(sequences: readonly Sequence[], typoMinLength: number): Vocabulary {
   const exact = new Set<string>()
   const stems = new Set<string>()
   const seen = new Set<Sequence>()
@@ -310,16 +326,21 @@ function vocabularyOf(sequences: readonly Sequence[]): Vocabulary {
     }
   }
   sequences.forEach(visit)
-  return { exact, exactByInitial: byInitial(exact), stemsByInitial: byInitial(stems) }
+  const long = (words: Set<string>) => [...words].filter((word) => word.length >= typoMinLength)
+  return {
+    exact,
+    stems,
+    slipWords: groupBy(long(exact), (word) => `${word.slice(0, 1)}${word.length}`),
+    slipStems: groupBy(long(stems), (stem) => stem.slice(0, 1)),
+  }
 }
 
-function byInitial(words: Iterable<string>): Map<string, string[]> {
+function groupBy(words: readonly string[], key: (word: string) => string): Map<string, string[]> {
   const map = new Map<string, string[]>()
   for (const word of words) {
-    const initial = word.slice(0, 1)
-    const group = map.get(initial)
+    const group = map.get(key(word))
     if (group) group.push(word)
-    else map.set(initial, [word])
+    else map.set(key(word), [word])
   }
   return map
 }
@@ -333,12 +354,21 @@ function fittingWords(token: string, compiled: CompiledRuleSet): Set<string> {
   if (token === SENTENCE_BREAK) return keys
   if (/^\d+$/.test(token)) keys.add(NUMBER_KEY)
   if (vocabulary.exact.has(token)) keys.add(wordKey(token, false))
-  const initial = token.slice(0, 1)
-  for (const word of vocabulary.exactByInitial.get(initial) ?? []) {
-    if (isTypo(token, word, typoMinLength)) keys.add(wordKey(word, false))
+  for (let end = 1; end <= token.length; end++) {
+    const start = token.slice(0, end)
+    if (vocabulary.stems.has(start)) keys.add(wordKey(start, true))
   }
-  for (const stem of vocabulary.stemsByInitial.get(initial) ?? []) {
-    if (stemFits(token, stem, typoMinLength)) keys.add(wordKey(stem, true))
+  const initial = token.slice(0, 1)
+  for (let length = token.length - 1; length <= token.length + 1; length++) {
+    for (const word of vocabulary.slipWords.get(`${initial}${length}`) ?? []) {
+      if (isTypo(token, word, typoMinLength)) keys.add(wordKey(word, false))
+    }
+  }
+  for (const stem of vocabulary.slipStems.get(initial) ?? []) {
+    // A stem more than a letter longer than the token cannot be in it, even with a slip.
+    if (stem.length <= token.length + 1 && stemFits(token, stem, typoMinLength)) {
+      keys.add(wordKey(stem, true))
+    }
   }
   return keys
 }
@@ -349,40 +379,38 @@ function fittingWords(token: string, compiled: CompiledRuleSet): Set<string> {
 function lexiconMatches(text: Text, name: string): boolean {
   const lexicon = text.compiled.lexicons.get(name)
   if (!lexicon) throw new Error(`unknown lexicon "${name}"`)
-  if (!mayStartAnywhere(lexicon.phrases, text)) return false
   let excluded: [number, number][] | undefined
-  for (const [start, token] of text.tokens.entries()) {
-    if (token === SENTENCE_BREAK) continue
-    for (const phrase of candidates(lexicon.phrases, token, text)) {
-      for (const end of endsOf(phrase, 0, start, text)) {
-        excluded ??= allSpans(lexicon.except, text)
-        if (!within(excluded, start, end)) return true
-      }
-    }
+  for (const [start, end] of spans(lexicon.phrases, text)) {
+    excluded ??= [...spans(lexicon.except, text)]
+    if (!within(excluded, start, end)) return true
   }
   return false
 }
 
-function allSpans(list: PhraseList, text: Text): [number, number][] {
-  const found: [number, number][] = []
-  for (const [start, token] of text.tokens.entries()) {
-    if (token === SENTENCE_BREAK) continue
-    for (const phrase of candidates(list, token, text)) {
-      for (const end of endsOf(phrase, 0, start, text)) found.push([start, end])
+/**
+ * Where the list's phrases match, found from the words of the description rather than from
+ * every token: only the tokens that fit a word some phrase starts with are tried.
+ */
+function* spans(list: PhraseList, text: Text): Generator<[number, number]> {
+  for (const phrase of list.anywhere) {
+    for (const [start, token] of text.tokens.entries()) {
+      if (token === SENTENCE_BREAK) continue
+      for (const end of endsOf(phrase, 0, start, text)) yield [start, end]
     }
   }
-  return found
+  for (const [key, starts] of text.startsByWord) {
+    const phrases = list.byFirstWord.get(key)
+    if (!phrases) continue
+    for (const start of starts) {
+      for (const phrase of phrases) {
+        for (const end of endsOf(phrase, 0, start, text)) yield [start, end]
+      }
+    }
+  }
 }
 
 function within(spans: readonly [number, number][], start: number, end: number): boolean {
   for (const [from, to] of spans) if (from <= start && end <= to) return true
-  return false
-}
-
-/** False when no phrase of the list can start at any token of the description. */
-function mayStartAnywhere(list: PhraseList, text: Text): boolean {
-  if (list.anywhere.length > 0) return true
-  for (const key of text.wordsFitted) if (list.byFirstWord.has(key)) return true
   return false
 }
 
