@@ -40,7 +40,15 @@ describe('the logs', () => {
       references.push(reference)
     }
     const log = lines.join('\n')
-    for (const reference of references) assert.ok(log.includes(reference), `${reference} logged`)
+    for (const reference of references) {
+      // One line per request: the submission's own line names the report it stored.
+      const mentions = lines.filter((line) => line.includes(reference))
+      assert.equal(mentions.length, 1, `${reference} logged once`)
+      const entry = JSON.parse(mentions[0] ?? '{}') as Record<string, unknown>
+      assert.equal(entry.msg, 'report submitted')
+      assert.equal(entry.path, '/report/check-your-answers')
+      assert.equal(entry.status, 303)
+    }
     for (const audience of AUDIENCES) {
       for (const canary of canaries[audience]) {
         assert.ok(!log.includes(canary), `"${canary}" must not be logged`)

@@ -12,6 +12,7 @@ import {
   type Journey,
   type JourneyAnswers,
 } from '../web/journey.js'
+import { noteForLog } from '../web/logging.js'
 import { paths } from '../web/paths.js'
 import type { OnlineAccount, ReportAnswers } from './answers.js'
 import { hashDraftId, newDraftId, type Draft } from './drafts.js'
@@ -141,7 +142,7 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
     if (outcome.kind === 'expired') return reply.redirect(paths.report.answersCleared, 303)
     if (outcome.kind === 'incomplete')
       return reply.redirect(paths.report.page(outcome.resumeAt), 303)
-    request.log.info({ reference: outcome.reference }, 'report submitted')
+    noteForLog(request, { event: 'report submitted', fields: { reference: outcome.reference } })
     return reply.redirect(paths.report.confirmation, 303)
   })
 
