@@ -7,6 +7,7 @@ import { draftRepository } from './reports/drafts.js'
 import { buildReportJourney } from './reports/journey.js'
 import { reportService, type Triage } from './reports/service.js'
 import type { Secrets } from './secrets.js'
+import { loadOfficeCalendar } from './triage/calendar-settings.js'
 import { buildTriage } from './triage/service.js'
 
 export interface DepsOptions {
@@ -22,7 +23,8 @@ export interface DepsOptions {
 export async function buildDeps(options: DepsOptions) {
   const { config, db, secrets, now = () => new Date() } = options
   const jurisdictions = jurisdictionDirectory(db)
-  const triage = options.triage ?? (await buildTriage(config, jurisdictions))
+  const calendar = await loadOfficeCalendar(config.office)
+  const triage = options.triage ?? buildTriage(config, jurisdictions, calendar)
   const envelope = createEnvelope(secrets.encryptionKeys)
   const content = await loadContent(config.contentDir)
   const journey = buildReportJourney(now)
@@ -35,7 +37,18 @@ export async function buildDeps(options: DepsOptions) {
     draftTtlMinutes: config.draftTtlMinutes,
     triage,
   })
-  return { config, db, secrets, envelope, content, journey, reports, jurisdictions, now }
+  return {
+    config,
+    db,
+    secrets,
+    envelope,
+    content,
+    journey,
+    reports,
+    jurisdictions,
+    calendar,
+    now,
+  }
 }
 
 export type Deps = Awaited<ReturnType<typeof buildDeps>>

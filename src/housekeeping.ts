@@ -1,10 +1,17 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { sealAllAuditEvents } from './audit/sealing.js'
 import type { Deps } from './deps.js'
+import { holidayCoverageWarning } from './triage/calendar.js'
+
+/** Says so, in the log, when the office's holiday list is about to run out. */
+export function warnOfCalendarGaps(deps: Deps, log: FastifyBaseLogger): void {
+  const warning = holidayCoverageWarning(deps.calendar, deps.now())
+  if (warning) log.warn(warning)
+}
 
 /**
- * Background upkeep, in-process: sealing new audit events into the hash chain, and deleting
- * drafts whose time is up. Both are safe with several instances running them at once (the
+ * Background upkeep, in-process: sealing new audit events into the hash chain, deleting
+ * drafts whose time is up, and a daily look at whether the holiday list is running out. Both are safe with several instances running them at once (the
  * sealer takes an advisory lock; the delete is idempotent). Returns a function that stops them.
  */
 export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => void {
@@ -16,6 +23,10 @@ export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => voi
     every(10 * 60_000, async () => {
       const count = await deps.reports.purgeExpiredDrafts()
       log.info({ count }, 'expired drafts deleted')
+    }),
+    every(24 * 60 * 60_000, () => {
+      warnOfCalendarGaps(deps, log)
+      return Promise.resolve()
     }),
   ]
   return () => {

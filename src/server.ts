@@ -3,7 +3,7 @@ import { loadConfig } from './config.js'
 import { migrate } from './db/migrate.js'
 import { openDatabase } from './db/open.js'
 import { buildDeps } from './deps.js'
-import { startHousekeeping } from './housekeeping.js'
+import { startHousekeeping, warnOfCalendarGaps } from './housekeeping.js'
 import { resolveSecrets } from './secrets.js'
 
 async function main(): Promise<void> {
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     )
   }
 
+  warnOfCalendarGaps(deps, app.log)
   const stopHousekeeping = startHousekeeping(deps, app.log)
 
   const close = async (signal: string) => {

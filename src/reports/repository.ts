@@ -2,7 +2,7 @@ import type { Sealed } from '../crypto/envelope.js'
 import type { Queryable } from '../db/db.js'
 import type { Audience, Concern, Priority, Source } from './model.js'
 
-/** The triage outcome stored with a report, decided inside the intake transaction. */
+/** The triage outcome stored with a report, decided before the statement that stores it. */
 export interface TriageFields {
   priority: Priority
   reasons: readonly { code: string; text: string; priority: Priority }[]

@@ -136,7 +136,7 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
   })
 
   app.post(paths.report.checkAnswers, postLimits, async (request, reply) => {
-    // submit() reads and locks the draft itself, so it is not read here first.
+    // submit() reads the draft itself, so it is not read here first.
     const id = request.cookies[DRAFT_COOKIE]
     const outcome = id ? await service.submit(hashDraftId(id)) : ({ kind: 'expired' } as const)
     if (outcome.kind === 'expired') return reply.redirect(paths.report.answersCleared, 303)

@@ -5,6 +5,7 @@ import type { OfficeCalendar, WallClock } from './calendar.js'
 import {
   addDays,
   dayOfWeek,
+  holidayCoverageWarning,
   instantAt,
   isLocalDate,
   isOfficeHours,
@@ -310,5 +311,22 @@ describe('next office opening', () => {
         name: 'RangeError',
       },
     )
+  })
+})
+
+describe('the holiday list running out', () => {
+  it('says nothing while the holidays reach a year ahead', () => {
+    assert.equal(holidayCoverageWarning(london, new Date('2026-03-01T12:00:00+00:00')), undefined)
+  })
+
+  it('warns, naming the last listed holiday, when they run out within the year', () => {
+    const warning = holidayCoverageWarning(london, new Date('2026-06-01T12:00:00+01:00'))
+    assert.match(warning ?? '', /only until 2027-03-29/)
+    assert.match(warning ?? '', /HOLIDAYS_FILE/)
+  })
+
+  it('warns when no holidays are listed at all', () => {
+    const none = { ...london, holidays: new Set<string>() }
+    assert.match(holidayCoverageWarning(none, new Date()) ?? '', /No public holidays/)
   })
 })

@@ -271,3 +271,25 @@ export function nextOfficeOpening(at: Date, cal: OfficeCalendar): Date {
 export function addMinutes(at: Date, minutes: number): Date {
   return new Date(at.getTime() + minutes * MINUTE_MS)
 }
+
+/**
+ * A warning when the office's holidays run out within `aheadDays` of `now`: deadlines past the
+ * last listed holiday would count every later holiday as a working day. Undefined when the
+ * list reaches far enough.
+ */
+export function holidayCoverageWarning(
+  calendar: OfficeCalendar,
+  now: Date,
+  aheadDays = 365,
+): string | undefined {
+  const needed = addDays(localDateOf(now, calendar.timeZone), aheadDays)
+  const last = [...calendar.holidays].sort().at(-1)
+  if (last === undefined) {
+    return 'No public holidays are listed for the office, so deadlines count them as working days.'
+  }
+  if (last >= needed) return undefined
+  return (
+    `The office's public holidays are listed only until ${last}. Add the coming years to the ` +
+    'holidays file (HOLIDAYS_FILE), or deadlines will count them as working days.'
+  )
+}

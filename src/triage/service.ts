@@ -3,7 +3,6 @@ import type { JurisdictionDirectory } from '../jurisdictions/directory.js'
 import type { ChildLocation } from '../reports/report.js'
 import type { Triage } from '../reports/service.js'
 import type { TriageInput } from '../reports/model.js'
-import { loadOfficeCalendar } from './calendar-settings.js'
 import type { OfficeCalendar } from './calendar.js'
 import { deadlineFor, type DeadlinePolicy } from './deadlines.js'
 import { queuesFor } from './queues.js'
@@ -41,15 +40,16 @@ export function triageWith(settings: TriageSettings): Triage {
   }
 }
 
-/** Reads the rule set and office calendar named by configuration; fails the boot if invalid. */
-export async function buildTriage(
+/** Reads the rule set named by configuration (fails the boot if invalid) and triages with it. */
+export function buildTriage(
   config: Config,
   jurisdictions: JurisdictionDirectory,
-): Promise<Triage> {
+  calendar: OfficeCalendar,
+): Triage {
   return triageWith({
     jurisdictions,
     ruleSet: config.triageRulesFile ? loadRuleSet(config.triageRulesFile) : loadRuleSet(),
-    calendar: await loadOfficeCalendar(config.office),
+    calendar,
     deadlines: config.deadlines,
   })
 }
