@@ -145,15 +145,37 @@ class ReportForm extends PageObject {
     }
   }
 
-  /** A second username: without JavaScript the server shows the page again with a new row. */
-  async theOtherPerson(): Promise<void> {
+  /**
+   * A second username. Without JavaScript the server shows the page again with a new row; with
+   * it the row appears in the page, and a row added by mistake can be removed the same way.
+   */
+  async theOtherPerson(javaScript: boolean): Promise<void> {
     await this.arrive('The other person')
     await this.fill('Their name or names (optional)', 'Canary Other')
     await this.fill('App, game or website 1', 'GameChat')
     await this.fill('Username 1', 'canary_user_99')
-    await this.follow(this.button('Add another username'))
-    await this.arrive('The other person', 'added')
-    assert.equal(await this.page.getByLabel('App, game or website 1').inputValue(), 'GameChat')
+    if (javaScript) {
+      const url = this.page.url()
+      await this.button('Add another username').click()
+      await this.button('Add another username').click()
+      assert.equal(this.page.url(), url, 'rows are added without leaving the page')
+      assert.equal(await this.page.locator('.app-add-another__item').count(), 3)
+      const focused = await this.page.evaluate('document.activeElement.id')
+      assert.equal(focused, 'accountPlatform-2', 'focus moves to the new row')
+      // Focus scrolled the page, and "Exit this page" stays on screen over what is beneath it,
+      // as GOV.UK Frontend designs it: look at the page from the top, as it loads.
+      await this.page.evaluate('window.scrollTo(0, 0)')
+      await this.arrive('The other person', 'added')
+      await this.button('Remove username 2').click()
+      assert.equal(await this.page.locator('.app-add-another__item').count(), 2)
+      assert.equal(await this.page.getByLabel('App, game or website 1').inputValue(), 'GameChat')
+      assert.equal(await this.page.getByLabel('App, game or website 2').inputValue(), '')
+      assert.equal(await this.page.getByLabel('App, game or website 3').count(), 0)
+    } else {
+      await this.follow(this.button('Add another username'))
+      await this.arrive('The other person', 'added')
+      assert.equal(await this.page.getByLabel('App, game or website 1').inputValue(), 'GameChat')
+    }
     await this.fill('App, game or website 2', 'PhotoApp')
     await this.fill('Username 2', 'canary_user_100')
     await this.tick('otherPersonAge', 'adult')
@@ -237,7 +259,7 @@ async function walk(
   if (audience === 'professional') await form.professionalCheckpoint()
   await form.aboutTheChild(audience)
   await form.whatHappened(javaScript)
-  await form.theOtherPerson()
+  await form.theOtherPerson(javaScript)
   await form.contactDetails(audience)
   await form.checkYourAnswers()
   return form.confirmation()
