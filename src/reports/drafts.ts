@@ -49,29 +49,26 @@ export function draftRepository(envelope: Envelope) {
         ) as JourneyAnswers),
   })
 
+  /** The live drafts among `idHashes`, by id hash: one statement for many reporters. */
+  async function findMany(
+    db: Queryable,
+    idHashes: readonly string[],
+    now: Date,
+  ): Promise<Map<string, Draft>> {
+    const rows = await db.query<DraftRow>(
+      `SELECT id_hash, key_id, wrapped_data_key, answers_ciphertext, expires_at, report_id
+         FROM report_drafts WHERE id_hash = ANY($1::text[]) AND expires_at > $2`,
+      [idHashes, now],
+    )
+    return new Map(rows.map((row) => [row.id_hash, toDraft(row)]))
+  }
+
   return {
-    /** The live drafts among `idHashes`, by id hash: one statement for many reporters. */
-    async findMany(
-      db: Queryable,
-      idHashes: readonly string[],
-      now: Date,
-    ): Promise<Map<string, Draft>> {
-      const rows = await db.query<DraftRow>(
-        `SELECT id_hash, key_id, wrapped_data_key, answers_ciphertext, expires_at, report_id
-           FROM report_drafts WHERE id_hash = ANY($1::text[]) AND expires_at > $2`,
-        [idHashes, now],
-      )
-      return new Map(rows.map((row) => [row.id_hash, toDraft(row)]))
-    },
+    findMany,
 
     /** A live draft, or undefined when there is none or it has expired. */
     async find(db: Queryable, idHash: string, now: Date): Promise<Draft | undefined> {
-      const rows = await db.query<DraftRow>(
-        `SELECT id_hash, key_id, wrapped_data_key, answers_ciphertext, expires_at, report_id
-           FROM report_drafts WHERE id_hash = $1 AND expires_at > $2`,
-        [idHash, now],
-      )
-      return rows[0] ? toDraft(rows[0]) : undefined
+      return (await findMany(db, [idHash], now)).get(idHash)
     },
 
     async save(db: Queryable, idHash: string, answers: JourneyAnswers, now: Date, expiresAt: Date) {
