@@ -142,14 +142,6 @@ export async function storeReports(
   }
 }
 
-export async function referenceOf(db: Queryable, reportId: string): Promise<string | undefined> {
-  const rows = await db.query<{ reference: string }>(
-    'SELECT reference FROM reports WHERE id = $1',
-    [reportId],
-  )
-  return rows[0]?.reference
-}
-
 /** The reference of the report stored for a submission key (the draft's id hash), if any. */
 export async function referenceForSubmission(
   db: Queryable,

@@ -111,7 +111,7 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
   app.get(paths.report.confirmation, async (request, reply) => {
     const loaded = await loadDraft(request)
     if (loaded.state !== 'live' || !loaded.draft.reportId) return reply.redirect(paths.report.start)
-    const reference = await service.referenceOf(loaded.draft.reportId)
+    const reference = await service.referenceFor(loaded.idHash)
     return reply.header('cache-control', 'no-store').view('confirmation.njk', { reference })
   })
 

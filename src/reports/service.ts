@@ -10,7 +10,6 @@ import { toSubmittedReport, type ChildLocation } from './report.js'
 import {
   DuplicateReferenceError,
   referenceForSubmission,
-  referenceOf,
   storeReports,
   type ReportToStore,
   type TriageFields,
@@ -66,7 +65,8 @@ export function reportService(deps: ReportServiceDeps) {
   return {
     findDraft: (idHash: string) => drafts.find(db, idHash, now()),
 
-    referenceOf: (reportId: string) => referenceOf(db, reportId),
+    /** The reference of the report stored from this draft, if it has been sent. */
+    referenceFor: (idHash: string) => referenceForSubmission(db, idHash),
 
     /** Unsent answers past their expiry are deleted: nothing in them was acknowledged. */
     purgeExpiredDrafts: () => drafts.deleteExpired(db, now()),
