@@ -11,8 +11,9 @@ export function warnOfCalendarGaps(deps: Deps, log: FastifyBaseLogger): void {
 
 /**
  * Background upkeep, in-process: sealing new audit events into the hash chain, deleting
- * drafts whose time is up, and a daily look at whether the holiday list is running out. Both are safe with several instances running them at once (the
- * sealer takes an advisory lock; the delete is idempotent). Returns a function that stops them.
+ * drafts whose time is up, and a daily look at whether the holiday list is running out. All
+ * are safe with several instances running them at once (the sealer takes an advisory lock;
+ * the delete is idempotent; the look only logs). Returns a function that stops them.
  */
 export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => void {
   const timers = [
