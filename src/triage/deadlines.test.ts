@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { OfficeCalendar } from './calendar.js'
+import { londonOffice } from '../../test/calendar.js'
 import type { DeadlinePolicy } from './deadlines.js'
 import { deadlineFor, defaultDeadlinePolicy } from './deadlines.js'
 
-// Instants carry their UTC offset: +00:00 is GMT, +01:00 is BST.
-const london: OfficeCalendar = {
-  timeZone: 'Europe/London',
-  openingTime: '09:00',
-  closingTime: '17:00',
-  workingDays: [1, 2, 3, 4, 5],
-  holidays: new Set(['2026-12-25', '2026-12-28', '2027-03-26', '2027-03-29']),
-}
+// Instants are written with their UTC offset so each test states the real moment independently
+// of the code under test: +00:00 is GMT (winter), +01:00 is BST (summer).
+const london = londonOffice
 
 function due(priority: 'P1' | 'P2' | 'P3' | 'out-of-scope', receivedAt: string): string {
   return deadlineFor(priority, new Date(receivedAt), defaultDeadlinePolicy, london).toISOString()
