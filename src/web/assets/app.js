@@ -97,10 +97,11 @@ function enhanceAddAnother(container) {
 
   function label(input, name, text) {
     const group = input.closest('.govuk-form-group')
+    const labelElement = group.querySelector('label')
     input.name = name
     input.id = name
-    group.querySelector('label').htmlFor = name
-    group.querySelector('label').textContent = text
+    labelElement.htmlFor = name
+    labelElement.textContent = text
     const error = group.querySelector('.govuk-error-message')
     if (error) {
       error.id = `${name}-error`
