@@ -18,7 +18,7 @@ export function warnOfCalendarGaps(deps: Deps, log: FastifyBaseLogger): void {
 export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => void {
   const timers = [
     every(5_000, async () => {
-      const sealed = await sealAllAuditEvents(deps.db)
+      const sealed = await sealAllAuditEvents(deps.db, deps.secrets.encryptionKeys)
       if (sealed > 0) log.debug({ sealed }, 'audit events sealed')
     }),
     every(10 * 60_000, async () => {
