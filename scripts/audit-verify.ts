@@ -26,7 +26,7 @@ function describeBreak(check: ChainCheck): string | null {
   const at = `audit chain BROKEN at seal ${broken.sealSeq}${
     broken.id === null ? '' : ` (event id ${broken.id})`
   }`
-  const before = `${check.sealed} events before it verify`
+  const before = `events before it that verify: ${check.sealed}`
   switch (broken.reason) {
     case 'changed':
       return `${at}: the event no longer matches its seal (changed); ${before}`

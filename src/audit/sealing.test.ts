@@ -2,8 +2,9 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import { testSecrets } from '../../test/app.js'
+import { appendForgedEvent, auditEvent, behindTheTriggers, idAtSeal } from '../../test/audit.js'
 import { testDatabases } from '../../test/db.js'
-import type { Db, Queryable } from '../db/db.js'
+import type { Db } from '../db/db.js'
 import { chainHash, checkpointKey, checkpointMac, GENESIS_HASH } from './chain.js'
 import { recordAuditEvent } from './repository.js'
 import {
@@ -15,14 +16,7 @@ import {
 } from './sealing.js'
 
 const at = new Date('2026-11-24T10:00:00Z')
-const event = (n: number) => ({
-  occurredAt: new Date(at.getTime() + n * 1000),
-  actor: 'public:form',
-  event: 'report.received',
-  subjectType: 'report',
-  subjectId: `report-${n}`,
-  details: { source: 'form', n, priority: 'P2' },
-})
+const event = auditEvent
 const keys = testSecrets().encryptionKeys
 
 describe('the audit chain hash', () => {
@@ -57,52 +51,6 @@ describe('the audit chain hash', () => {
     assert.notEqual(checkpointMac(checkpointKey(randomBytes(32)), checkpoint), mac)
   })
 })
-
-/** Does what only the tables' owner can: acts with the append-only triggers out of the way. */
-async function behindTheTriggers(db: Db, work: (tx: Queryable) => Promise<void>): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.exec('SET LOCAL session_replication_role = replica')
-    await work(tx)
-  })
-}
-
-async function idAtSeal(db: Queryable, seq: number): Promise<number> {
-  const [row] = await db.query<{ id: number }>('SELECT id FROM audit_events WHERE seal_seq = $1', [
-    seq,
-  ])
-  assert.ok(row, `no event sealed at ${seq}`)
-  return row.id
-}
-
-/** A forged event, appended with a seal that chains correctly onto the last one. */
-async function appendForgedEvent(tx: Queryable): Promise<{ id: number; seq: number }> {
-  const [last] = await tx.query<{ id: number; seal_seq: number; hash: string }>(
-    `SELECT (SELECT max(id) FROM audit_events) AS id, seal_seq, hash
-       FROM audit_events ORDER BY seal_seq DESC NULLS LAST LIMIT 1`,
-  )
-  assert.ok(last)
-  // Well above the ids the identity will hand out next, so later writes do not collide.
-  const forged = { id: last.id + 1000, ...event(99), actor: 'staff:forged' }
-  const hash = chainHash(last.hash, forged)
-  await tx.query(
-    `INSERT INTO audit_events
-       (id, occurred_at, actor, event, subject_type, subject_id, details, seal_seq, prev_hash, hash)
-     OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      forged.id,
-      forged.occurredAt,
-      forged.actor,
-      forged.event,
-      forged.subjectType,
-      forged.subjectId,
-      JSON.stringify(forged.details),
-      last.seal_seq + 1,
-      last.hash,
-      hash,
-    ],
-  )
-  return { id: forged.id, seq: last.seal_seq + 1 }
-}
 
 for (const database of testDatabases()) {
   describe(`the audit trail on ${database.name}`, () => {
