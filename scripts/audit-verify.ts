@@ -3,6 +3,10 @@
  * then exits 1 if any sealed event was changed, removed, added behind the sealer's back or
  * reordered, naming the first one (docs/adr/0005, 0007).
  *
+ * `npm run audit:verify -- --head SEQ:HASH` also checks that a head noted earlier (the
+ * housekeeping log's `auditChainHead`) is still on the chain, which shows the last events
+ * deleted together with their checkpoint.
+ *
  * `npm run audit:verify -- --adopt` takes on a chain sealed before checkpoints existed: it
  * records the first checkpoint once the whole chain verifies.
  */
@@ -10,15 +14,27 @@ import { parseArgs } from 'node:util'
 import {
   adoptAuditChain,
   AuditChainError,
+  chainHoldsHead,
   sealAllAuditEvents,
   verifyAuditChain,
   type ChainCheck,
+  type ChainHead,
 } from '../src/audit/sealing.js'
 import { loadConfig } from '../src/config.js'
 import { migrateDatabase, openDatabase } from '../src/db/open.js'
 import { resolveSecrets } from '../src/secrets.js'
 
-const { values } = parseArgs({ options: { adopt: { type: 'boolean', default: false } } })
+const { values } = parseArgs({
+  options: { adopt: { type: 'boolean', default: false }, head: { type: 'string', multiple: true } },
+})
+const heads = (values.head ?? []).map((value) => {
+  const match = /^(\d+):([0-9a-f]{64})$/.exec(value)
+  if (!match) {
+    console.error(`--head ${value}: expected SEQ:HASH, as in the log's auditChainHead`)
+    process.exit(2)
+  }
+  return { sealSeq: Number(match[1]), hash: match[2] ?? '' }
+})
 
 function describeBreak(check: ChainCheck): string | null {
   const broken = check.brokenAt
@@ -63,8 +79,21 @@ try {
   }
   const check = await verifyAuditChain(db, encryptionKeys)
   const problem = describeBreak(check)
+  const lost: ChainHead[] = []
+  if (!problem) {
+    for (const head of heads) if (!(await chainHoldsHead(db, head))) lost.push(head)
+  }
   if (problem) {
     console.error(problem)
+    process.exitCode = 1
+  } else if (lost.length > 0) {
+    for (const head of lost) {
+      console.error(
+        `audit chain BROKEN: it no longer holds seal ${head.sealSeq} with the hash noted ` +
+          `earlier, though it verifies up to seal ${check.sealed}: events were deleted or ` +
+          'rewritten with their checkpoints',
+      )
+    }
     process.exitCode = 1
   } else {
     console.log(

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { sealAllAuditEvents } from './audit/sealing.js'
+import { auditChainHead, sealAllAuditEvents } from './audit/sealing.js'
 import type { Deps } from './deps.js'
 import { holidayCoverageWarning } from './triage/calendar.js'
 
@@ -19,7 +19,10 @@ export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => voi
   const timers = [
     every(5_000, async () => {
       const sealed = await sealAllAuditEvents(deps.db, deps.secrets.encryptionKeys)
-      if (sealed > 0) log.debug({ sealed }, 'audit events sealed')
+      // The head goes to the log, outside the database's reach: see auditChainHead.
+      if (sealed > 0) {
+        log.info({ sealed, auditChainHead: await auditChainHead(deps.db) }, 'audit events sealed')
+      }
     }),
     every(10 * 60_000, async () => {
       const count = await deps.reports.purgeExpiredDrafts()

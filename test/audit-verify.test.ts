@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
 import { recordAuditEvent } from '../src/audit/repository.js'
-import { sealAllAuditEvents } from '../src/audit/sealing.js'
+import { auditChainHead, sealAllAuditEvents } from '../src/audit/sealing.js'
 import type { Queryable } from '../src/db/db.js'
 import { migrate } from '../src/db/migrate.js'
 import { openPostgres } from '../src/db/postgres.js'
@@ -44,11 +44,11 @@ async function throwawaySchema(url: string) {
   }
 }
 
-function runAuditVerify(env: Record<string, string>) {
+function runAuditVerify(env: Record<string, string>, args: string[] = []) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'scripts/audit-verify.ts'],
+      ['--import', 'tsx', 'scripts/audit-verify.ts', ...args],
       {
         cwd: ROOT,
         env: {
@@ -66,25 +66,58 @@ function runAuditVerify(env: Record<string, string>) {
   })
 }
 
-const cases: { tampering: string; tamper?: (tx: Queryable) => Promise<unknown>; says: RegExp }[] = [
+interface Case {
+  tampering: string
+  tamper?: (tx: Queryable) => Promise<unknown>
+  /** Passes the head noted before the tampering, as an operator would from the log. */
+  withHead?: boolean
+  code: 0 | 1
+  says: RegExp
+}
+
+const lastBatchAndItsCheckpoint = async (tx: Queryable) => {
+  await tx.query('DELETE FROM audit_events WHERE seal_seq > 3')
+  await tx.query('DELETE FROM audit_checkpoints WHERE seal_seq > 3')
+}
+
+const cases: Case[] = [
   {
     tampering: 'nothing',
+    withHead: true,
+    code: 0,
     says: /^audit chain intact: 6 events sealed, 0 waiting, checkpointed to seal 6\n$/,
   },
   {
     tampering: 'an edited event',
     tamper: (tx) => tx.query(`UPDATE audit_events SET details = '{}' WHERE seal_seq = 2`),
+    code: 1,
     says: /^audit chain BROKEN at seal 2 \(event id \d+\): the event no longer matches its seal \(changed\); events before it that verify: 1\n$/,
   },
   {
     tampering: 'an inserted event',
     tamper: appendForgedEvent,
+    code: 1,
     says: /^audit chain BROKEN at seal 7 \(event id \d+\): sealed after the last checkpoint \(seal 6\), so not by the sealer \(added\); events before it that verify: 6\n$/,
   },
   {
     tampering: 'a deleted event',
     tamper: (tx) => tx.query('DELETE FROM audit_events WHERE seal_seq = 6'),
+    code: 1,
     says: /^audit chain BROKEN at seal 6: the event sealed there is missing \(deleted\); events before it that verify: 5\n$/,
+  },
+  // The one deletion the database alone cannot show (docs/adr/0007): the head noted outside it can.
+  {
+    tampering: 'the last batch deleted with its checkpoint, without the noted head',
+    tamper: lastBatchAndItsCheckpoint,
+    code: 0,
+    says: /^audit chain intact: 3 events sealed, 0 waiting, checkpointed to seal 3\n$/,
+  },
+  {
+    tampering: 'the last batch deleted with its checkpoint, given the noted head',
+    tamper: lastBatchAndItsCheckpoint,
+    withHead: true,
+    code: 1,
+    says: /^audit chain BROKEN: it no longer holds seal 6 with the hash noted earlier, though it verifies up to seal 3: events were deleted or rewritten with their checkpoints\n$/,
   },
 ]
 
@@ -97,23 +130,26 @@ describe(
     skip: !onServer && 'needs TEST_DATABASE_URL (npm run test:postgres)',
   },
   () => {
-    for (const { tampering, tamper, says } of cases) {
-      it(`${tamper ? 'exits 1 naming' : 'exits 0 after'} ${tampering}`, async () => {
+    for (const { tampering, tamper, withHead, code, says } of cases) {
+      it(`exits ${code} after ${tampering}`, async () => {
         const schema = await throwawaySchema(serverUrl ?? '')
         const { db, databaseUrl } = schema
         try {
           for (let n = 1; n <= 6; n++) await recordAuditEvent(db, auditEvent(n))
           await sealAllAuditEvents(db, keys, 3)
+          const head = await auditChainHead(db)
+          assert.equal(head?.sealSeq, 6)
           if (tamper) {
             await behindTheTriggers(db, async (tx) => {
               await tamper(tx)
             })
           }
           await db.close()
-          const run = await runAuditVerify({ DATABASE_URL: databaseUrl })
-          assert.equal(run.code, tamper ? 1 : 0, run.stderr)
-          assert.match(tamper ? run.stderr : run.stdout, says)
-          assert.equal(tamper ? run.stdout : run.stderr, '')
+          const args = withHead ? ['--head', `${head.sealSeq}:${head.hash}`] : []
+          const run = await runAuditVerify({ DATABASE_URL: databaseUrl }, args)
+          assert.equal(run.code, code, run.stderr)
+          assert.match(code === 0 ? run.stdout : run.stderr, says)
+          assert.equal(code === 0 ? run.stderr : run.stdout, '')
         } finally {
           await schema.dispose()
         }

@@ -293,6 +293,32 @@ export async function verifyAuditChain(
   return result(null)
 }
 
+export interface ChainHead {
+  sealSeq: number
+  hash: string
+}
+
+/**
+ * The last checkpointed head, for noting outside the database (the housekeeping log): the one
+ * tampering the database cannot show, its last batch deleted with its checkpoint, shows when a
+ * head noted earlier is no longer on the chain (`npm run audit:verify -- --head SEQ:HASH`).
+ */
+export async function auditChainHead(db: Queryable): Promise<ChainHead | null> {
+  const [head] = await db.query<{ seal_seq: number; hash: string }>(
+    'SELECT seal_seq, hash FROM audit_checkpoints ORDER BY seal_seq DESC LIMIT 1',
+  )
+  return head ? { sealSeq: head.seal_seq, hash: head.hash } : null
+}
+
+/** Whether the chain still holds `head`; trust it only once `verifyAuditChain` finds no break. */
+export async function chainHoldsHead(db: Queryable, head: ChainHead): Promise<boolean> {
+  const [row] = await db.query<{ hash: string }>(
+    'SELECT hash FROM audit_events WHERE seal_seq = $1',
+    [head.sealSeq],
+  )
+  return row?.hash === head.hash
+}
+
 async function countUnsealed(db: Queryable): Promise<number> {
   const [row] = await db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM audit_events WHERE seal_seq IS NULL',
