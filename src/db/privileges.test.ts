@@ -135,16 +135,20 @@ describe(
       assert.equal((await verifyAuditChain(db, keys)).brokenAt, null)
     })
 
-    it('grants again at every start, so a table added later is the service’s to use', async () => {
+    it('grants again at every start, so tables and audit columns added later are the service’s', async () => {
       const ownerDb = openPostgres({ connectionString: urlAs(owner), maxConnections: 1 })
       try {
         await ownerDb.exec('CREATE TABLE later_things (id int PRIMARY KEY)')
+        await ownerDb.exec('ALTER TABLE audit_events ADD COLUMN later_detail text')
       } finally {
         await ownerDb.close()
       }
       await assert.rejects(db.exec('INSERT INTO later_things VALUES (1)'), INSUFFICIENT_PRIVILEGE)
       await migrateDatabase(config, db)
       await db.exec('INSERT INTO later_things VALUES (1)')
+      await db.exec(`INSERT INTO audit_events (occurred_at, actor, event, subject_type, subject_id,
+                     later_detail) VALUES (now(), 'public:form', 'report.received', 'report',
+                     'report-later', 'later')`)
       await assert.rejects(db.exec('DELETE FROM audit_events'), INSUFFICIENT_PRIVILEGE)
     })
 

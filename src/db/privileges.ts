@@ -10,17 +10,9 @@ import type { Queryable } from './db.js'
  * migration adds is the service's to use from its first start; an append-only table a later
  * migration adds belongs in this list.
  */
-const APPEND_ONLY: readonly { table: string; insert: string[]; update: string[] }[] = [
-  {
-    table: 'audit_events',
-    insert: ['occurred_at', 'actor', 'event', 'subject_type', 'subject_id', 'details'],
-    update: ['seal_seq', 'prev_hash', 'hash'],
-  },
-  {
-    table: 'audit_checkpoints',
-    insert: ['seal_seq', 'hash', 'recorded_at', 'key_id', 'mac'],
-    update: [],
-  },
+const APPEND_ONLY: readonly { table: string; sealColumns: readonly string[] }[] = [
+  { table: 'audit_events', sealColumns: ['seal_seq', 'prev_hash', 'hash'] },
+  { table: 'audit_checkpoints', sealColumns: [] },
 ]
 
 export async function grantServiceRole(tx: Queryable, role: string): Promise<void> {
@@ -28,7 +20,7 @@ export async function grantServiceRole(tx: Queryable, role: string): Promise<voi
   const [where] = await tx.query<{ schema: string }>('SELECT current_schema() AS schema')
   if (!where) throw new Error('The migration connection has no current schema')
   const schema = pg.escapeIdentifier(where.schema)
-  const columns = (names: string[]) => names.map((n) => pg.escapeIdentifier(n)).join(', ')
+  const columns = (names: readonly string[]) => names.map((n) => pg.escapeIdentifier(n)).join(', ')
   const statements = [
     `GRANT USAGE ON SCHEMA ${schema} TO ${to}`,
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${to}`,
@@ -36,13 +28,25 @@ export async function grantServiceRole(tx: Queryable, role: string): Promise<voi
     // The service has no business with the migrations' own bookkeeping.
     `REVOKE ALL ON schema_migrations FROM ${to}`,
   ]
-  for (const { table, insert, update } of APPEND_ONLY) {
+  for (const { table, sealColumns } of APPEND_ONLY) {
+    // Every other column is the writer's to fill, including any a later migration adds.
+    const insert = (
+      await tx.query<{ name: string }>(
+        `SELECT column_name AS name FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
+        [table],
+      )
+    )
+      .map((c) => c.name)
+      .filter((name) => !sealColumns.includes(name))
     const name = pg.escapeIdentifier(table)
     // Revoking at table level first also clears any column grants, so each run starts clean.
     statements.push(`REVOKE ALL ON ${name} FROM ${to}`)
     statements.push(`GRANT SELECT ON ${name} TO ${to}`)
     statements.push(`GRANT INSERT (${columns(insert)}) ON ${name} TO ${to}`)
-    if (update.length > 0) statements.push(`GRANT UPDATE (${columns(update)}) ON ${name} TO ${to}`)
+    if (sealColumns.length > 0) {
+      statements.push(`GRANT UPDATE (${columns(sealColumns)}) ON ${name} TO ${to}`)
+    }
   }
   for (const sql of statements) await tx.query(sql)
 }
