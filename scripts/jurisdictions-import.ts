@@ -11,8 +11,7 @@ import { basename } from 'node:path'
 import cliProgress from 'cli-progress'
 import { ConfigError, loadConfig } from '../src/config.js'
 import type { Db } from '../src/db/db.js'
-import { migrate } from '../src/db/migrate.js'
-import { openDatabase } from '../src/db/open.js'
+import { migrateDatabase, openDatabase } from '../src/db/open.js'
 import { JurisdictionFileError, readJurisdictionFile } from '../src/jurisdictions/import.js'
 import { importJurisdictionTables } from '../src/jurisdictions/service.js'
 import type { ImportSummary } from '../src/jurisdictions/service.js'
@@ -33,9 +32,10 @@ async function main(paths: string[]): Promise<void> {
   }
   const sizes = await Promise.all(paths.map(fileSize))
   // An import is one client doing one transaction at a time.
-  const db = await openDatabase(loadConfig(), 2)
+  const config = loadConfig()
+  const db = await openDatabase(config, 2)
   try {
-    await migrate(db)
+    await migrateDatabase(config, db)
     for (const [i, path] of paths.entries()) {
       const summary = await importFile(db, path, sizes[i] ?? 0)
       console.log(describe(summary))

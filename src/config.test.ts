@@ -25,6 +25,7 @@ describe('configuration', () => {
     assert.equal(config.host, '127.0.0.1')
     assert.equal(config.dataDir, './data')
     assert.equal(config.databaseUrl, undefined)
+    assert.equal(config.databaseMigrationUrl, undefined)
     assert.equal(config.databasePoolSize, 10)
     assert.equal(config.encryptionKeys, undefined)
     assert.equal(config.cookieSecret, undefined)
@@ -57,11 +58,13 @@ describe('configuration', () => {
       DRAFT_TTL_MINUTES: '30',
       TRUST_PROXY: '1',
       DATABASE_URL: 'postgres://app@db.internal:5432/safety',
+      DATABASE_MIGRATION_URL: 'postgresql://owner@db.internal:5432/safety',
     })
     assert.equal(config.port, 8080)
     assert.equal(config.draftTtlMinutes, 30)
     assert.equal(config.trustProxy, true)
     assert.equal(config.databaseUrl, 'postgres://app@db.internal:5432/safety')
+    assert.equal(config.databaseMigrationUrl, 'postgresql://owner@db.internal:5432/safety')
   })
 
   it('reports every problem at once, each naming its variable', () => {
@@ -72,8 +75,10 @@ describe('configuration', () => {
       EXIT_PAGE_URL: 'javascript:alert(1)',
       COOKIE_SECRET: 'short',
       TRUST_PROXY: 'maybe',
+      DATABASE_MIGRATION_URL: 'http://db/safety',
     })
     for (const name of [
+      'DATABASE_MIGRATION_URL',
       'PORT',
       'DRAFT_TTL_MINUTES',
       'DATABASE_URL',
@@ -85,6 +90,19 @@ describe('configuration', () => {
         problems.some((p) => p.startsWith(`${name}:`)),
         `${name} in ${problems.join('; ')}`,
       )
+  })
+
+  it('refuses a migration connection without the service connection it is there to restrict', () => {
+    const problems = problemsOf({
+      DATABASE_MIGRATION_URL: 'postgres://owner@db.internal/safety',
+      PORT: 'eighty',
+    })
+    assert.ok(
+      problems.includes(
+        'DATABASE_MIGRATION_URL: needs DATABASE_URL, the connection the service uses',
+      ),
+    )
+    assert.ok(problems.some((p) => p.startsWith('PORT:')))
   })
 
   it('puts every problem in the error message', () => {

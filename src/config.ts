@@ -23,6 +23,7 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_MIGRATION_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_SIZE: positiveInt.default(10),
   ENCRYPTION_KEYS: z.string().optional(),
   ENCRYPTION_ACTIVE_KEY_ID: z.string().optional(),
@@ -56,6 +57,11 @@ export interface Config {
   host: string
   dataDir: string
   databaseUrl: string | undefined
+  /**
+   * The tables' owner, for migrations only, so that the service (DATABASE_URL) can run as a
+   * role that cannot rewrite the audit trail. Undefined: migrations run through DATABASE_URL.
+   */
+  databaseMigrationUrl: string | undefined
   databasePoolSize: number
   /** Undefined outside production means "generate and keep in DATA_DIR on first start". */
   encryptionKeys: KeyRingConfig | undefined
@@ -113,6 +119,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   collectProblems(problems, () => parseTimeZone(setting('OFFICE_TIME_ZONE') ?? ''))
   collectProblems(problems, () => parseOfficeHours(setting('OFFICE_HOURS') ?? ''))
   collectProblems(problems, () => parseWorkingDays(setting('OFFICE_DAYS') ?? ''))
+  if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) {
+    problems.push('DATABASE_MIGRATION_URL: needs DATABASE_URL, the connection the service uses')
+  }
   if (env.NODE_ENV === 'production') {
     if (!encryptionKeys) problems.push('ENCRYPTION_KEYS: required in production')
     if (!env.COOKIE_SECRET) problems.push('COOKIE_SECRET: required in production')
@@ -131,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
+    databaseMigrationUrl: e.DATABASE_MIGRATION_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     encryptionKeys,
     cookieSecret: e.COOKIE_SECRET,

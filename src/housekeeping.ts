@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { sealAllAuditEvents } from './audit/sealing.js'
+import { auditChainHead, sealAllAuditEvents } from './audit/sealing.js'
 import type { Deps } from './deps.js'
 import { holidayCoverageWarning } from './triage/calendar.js'
 
@@ -18,8 +18,11 @@ export function warnOfCalendarGaps(deps: Deps, log: FastifyBaseLogger): void {
 export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => void {
   const timers = [
     every(5_000, async () => {
-      const sealed = await sealAllAuditEvents(deps.db)
-      if (sealed > 0) log.debug({ sealed }, 'audit events sealed')
+      const sealed = await sealAllAuditEvents(deps.db, deps.secrets.encryptionKeys)
+      // The head goes to the log, outside the database's reach: see auditChainHead.
+      if (sealed > 0) {
+        log.info({ sealed, auditChainHead: await auditChainHead(deps.db) }, 'audit events sealed')
+      }
     }),
     // Expired answers are unreadable at once (every read checks the expiry); deleting them at
     // start-up and each minute after keeps their ciphertext from lingering on disk.

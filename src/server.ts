@@ -1,7 +1,6 @@
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
-import { migrate } from './db/migrate.js'
-import { openDatabase } from './db/open.js'
+import { migrateDatabase, openDatabase } from './db/open.js'
 import { buildDeps } from './deps.js'
 import { startHousekeeping, warnOfCalendarGaps } from './housekeeping.js'
 import { resolveSecrets } from './secrets.js'
@@ -9,7 +8,7 @@ import { resolveSecrets } from './secrets.js'
 async function main(): Promise<void> {
   const config = loadConfig()
   const db = await openDatabase(config)
-  await migrate(db)
+  await migrateDatabase(config, db)
   const secrets = await resolveSecrets(config)
   const deps = await buildDeps({ config, db, secrets })
   const app = await buildApp(deps)

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 
 /**
  * The audit chain's hash: pure, so the sealer and the verifier compute it the same way. Each
@@ -29,6 +29,38 @@ export function chainHash(previousHash: string, row: AuditRow): string {
     row.details,
   ])
   return createHash('sha256').update(body).digest('hex')
+}
+
+/** The chain's head as the sealer recorded it (migrations/005-audit-checkpoints.sql). */
+export interface Checkpoint {
+  sealSeq: number
+  hash: string
+  recordedAt: Date
+  keyId: string
+}
+
+/**
+ * The checkpoint's key is derived from an encryption key (HKDF, its own label), never the
+ * encryption key itself, so one secret serves two purposes without the two ever meeting.
+ */
+export function checkpointKey(encryptionKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', encryptionKey, '', 'safety-centre audit checkpoint', 32))
+}
+
+export function checkpointMac(key: Buffer, checkpoint: Checkpoint): string {
+  const body = canonical([
+    checkpoint.sealSeq,
+    checkpoint.hash,
+    checkpoint.recordedAt.toISOString(),
+    checkpoint.keyId,
+  ])
+  return createHmac('sha256', key).update(body).digest('hex')
+}
+
+export function checkpointMacMatches(key: Buffer, checkpoint: Checkpoint, mac: string): boolean {
+  const expected = Buffer.from(checkpointMac(key, checkpoint), 'hex')
+  const given = Buffer.from(mac, 'hex')
+  return given.length === expected.length && timingSafeEqual(given, expected)
 }
 
 function canonical(value: unknown): string {

@@ -1,15 +1,23 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Db } from './db.js'
+import { grantServiceRole } from './privileges.js'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
+
+export interface MigrateOptions {
+  dir?: string
+  /** The role the service runs as, when it is not the tables' owner (src/db/privileges.ts). */
+  serviceRole?: string
+}
 
 /**
  * Applies numbered SQL files (`001-name.sql`) in order, each in its own transaction,
  * recording them in `schema_migrations`. The same files run on PGlite and PostgreSQL 15.
  * An advisory lock keeps two instances starting together from racing.
  */
-export async function migrate(db: Db, dir: string = MIGRATIONS_DIR): Promise<string[]> {
+export async function migrate(db: Db, options: MigrateOptions = {}): Promise<string[]> {
+  const { dir = MIGRATIONS_DIR, serviceRole } = options
   const files = (await readdir(dir)).filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f)).sort()
   const applied: string[] = []
   await db.transaction(async (tx) => {
@@ -28,6 +36,7 @@ export async function migrate(db: Db, dir: string = MIGRATIONS_DIR): Promise<str
       await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file])
       applied.push(file)
     }
+    if (serviceRole) await grantServiceRole(tx, serviceRole)
   })
   return applied
 }
