@@ -8,7 +8,6 @@ import { CONCERNS } from '../reports/model.js'
 import type { Concern, Priority, TriageInput } from '../reports/model.js'
 import { defaultRuleSet, loadRuleSet, parseRuleSet, RuleSetError } from './rule-set.js'
 import type { TriageRuleSet } from './rule-set.js'
-import { normaliseText } from './phrases.js'
 import { assessPriority, priorityRank } from './rules.js'
 import type { TriageOutcome } from './rules.js'
 
@@ -56,7 +55,7 @@ describe('assessPriority', () => {
       assertTriage(
         { concerns: ['sexual-chat'], description: 'Since then I just wish I was dead.' },
         'P1',
-        'self-harm',
+        'self-harm-now',
       )
     })
 
@@ -68,7 +67,7 @@ describe('assessPriority', () => {
           description: 'My girl has started cutting herself since he began messaging.',
         },
         'P1',
-        'self-harm',
+        'self-harm-now',
       )
     })
 
@@ -286,6 +285,7 @@ describe('assessPriority', () => {
       assertTriage(
         {
           ...adult,
+          ...ongoing,
           concerns: ['pressure-to-meet'],
           description: 'He keeps asking when we can hang out.',
         },
@@ -297,6 +297,7 @@ describe('assessPriority', () => {
     it('puts someone of unknown age asking to meet in P2', () => {
       assertTriage(
         {
+          ...ongoing,
           concerns: ['pressure-to-meet'],
           description: 'They keep on at me to meet them in person.',
         },
@@ -470,9 +471,62 @@ describe('assessPriority', () => {
         'violence-threat',
       )
     })
+
+    it('puts self-harm that is denied or spoken of as past in P2, not P1', () => {
+      for (const description of [
+        'I would never hurt myself, I just want him to stop.',
+        'She used to self harm but she is doing well.',
+      ]) {
+        const outcome = assess({
+          ...adult,
+          ...ongoing,
+          concerns: ['asked-for-images'],
+          description,
+        })
+        assert.equal(outcome.priority, 'P2', description)
+        assert.ok(codes(outcome).includes('self-harm-mentioned'), codes(outcome).join(', '))
+        assert.ok(!codes(outcome).includes('self-harm-now'), description)
+      }
+    })
+
+    it('puts flattery and romantic interest from an adult, still going on, in P2', () => {
+      assertTriage(
+        {
+          ...adult,
+          ...ongoing,
+          description: 'He tells her she is beautiful and that he is in love with her.',
+        },
+        'P2',
+        'grooming-attention',
+      )
+    })
+
+    it('puts signs of sexual exploitation in P2', () => {
+      assertTriage(
+        {
+          ...ongoing,
+          audience: 'professional',
+          description: 'She has a second phone and older lads wait for her by the gates.',
+        },
+        'P2',
+        'exploitation-signs',
+      )
+    })
   })
 
   describe('P3: standard', () => {
+    it('puts a request to meet that has stopped in P3', () => {
+      assertTriage(
+        {
+          ...adult,
+          concerns: ['pressure-to-meet'],
+          description: 'He asked to meet up but I said no and he has not messaged since.',
+        },
+        'P3',
+        'stopped',
+      )
+    })
+
     it('puts sexual chat that has stopped, with no images or meeting, in P3', () => {
       const outcome = assess({
         concerns: ['sexual-chat'],
@@ -663,10 +717,10 @@ describe('assessPriority', () => {
       assert.equal(assess({ audience: 'professional' }, ruleSet).priority, 'P2')
       assert.equal(assess({ audience: 'parent-carer' }, ruleSet).priority, 'P3')
       assert.equal(assess({ audience: 'professional', childAge: null }, ruleSet).priority, 'P3')
-      assert.equal(
-        assess({ audience: 'professional', otherPersonKnownOffline: null }, ruleSet).priority,
-        'P3',
-      )
+      // Not knowing whether they meet in real life never ranks lower than knowing they do not.
+      const unknown = assess({ audience: 'professional', otherPersonKnownOffline: null }, ruleSet)
+      assert.equal(unknown.priority, 'P2')
+      assert.ok(codes(unknown).includes('floor-uncertainty'))
     })
 
     it('keeps immediate danger at P1 and "unsure" at P2 even when an edited rule set forgets them', () => {
@@ -768,6 +822,7 @@ describe('assessPriority', () => {
     it('does not let a phrase reach across sentences', () => {
       const outcome = assess({
         ...adult,
+        ...ongoing,
         concerns: ['pressure-to-meet'],
         description: 'He asked to meet. Tomorrow I am telling my mum everything.',
       })
@@ -777,6 +832,7 @@ describe('assessPriority', () => {
     it('does not read "asked me today to meet" as a meeting arranged for today', () => {
       const outcome = assess({
         ...adult,
+        ...ongoing,
         concerns: ['pressure-to-meet'],
         description: 'Today he kept asking to meet up again.',
       })
@@ -799,24 +855,6 @@ describe('assessPriority', () => {
         description: "He wanted pictures. She didn't send him any pictures.",
       })
       assert.ok(!codes(outcome).includes('images-sent-to-adult'))
-    })
-
-    it('normalises text-speak, apostrophes and numbers glued to words', () => {
-      const spellings = new Map([
-        ['2moro', ['tomorrow']],
-        ['dont', ['do', 'not']],
-      ])
-      assert.deepEqual(normaliseText("Don't go 2moro at 9pm. OK", spellings), [
-        'do',
-        'not',
-        'go',
-        'tomorrow',
-        'at',
-        '9',
-        'pm',
-        '|',
-        'ok',
-      ])
     })
   })
 
@@ -1082,8 +1120,14 @@ function tinyRuleSet(overrides: Record<string, unknown>): TriageRuleSet {
       reason: 'sexual element',
       when: { textMatches: ['sexual'] },
     },
-    spellings: {},
-    lexicons: { sexual: { description: 'sexual words', phrases: ['nude*'] } },
+    textSpeak: {},
+    lexicons: {
+      sexual: { description: 'sexual words', phrases: ['nude*'] },
+      'self-harm': { description: 'self-harm', phrases: ['hurt myself'] },
+      'self-harm-now': { description: 'self-harm now', phrases: ['{self-harm}'] },
+      'happening-now': { description: 'now', phrases: ['right now'] },
+      threat: { description: 'threats', phrases: ['or else'] },
+    },
     conditions: {},
     rules: [
       {
