@@ -23,17 +23,20 @@ const NEGATION_REACH = 4
 
 // Part-of-speech tagging is what lets the model find lemmas ("kept" -> "keep").
 const nlp = winkNLP(model, ['sbd', 'negation', 'pos'])
-// wink-nlp's `its` helpers are plain functions; its declarations type them as methods, so they
-// are bound once here. They also give its.lemma a signature its own out() does not accept,
-// though that is how its documentation calls it.
-const its = {
-  value: nlp.its.value.bind(nlp.its),
-  normal: nlp.its.normal.bind(nlp.its),
-  lemma: nlp.its.lemma.bind(nlp.its) as unknown as ItsFunction<string>,
-  type: nlp.its.type.bind(nlp.its),
-  negationFlag: nlp.its.negationFlag.bind(nlp.its),
-  span: nlp.its.span.bind(nlp.its),
+/**
+ * The winkNLP `its` helpers this module uses. They are plain functions, and out() recognises
+ * them by identity, so they are used as they are; wink-nlp 2.4 declares them as methods (and
+ * its.lemma with a signature its own out() does not accept), hence this narrower view.
+ */
+interface Its {
+  value: ItsFunction<string>
+  normal: ItsFunction<string>
+  lemma: ItsFunction<string>
+  type: ItsFunction<string>
+  negationFlag: ItsFunction<boolean>
+  span: ItsFunction<number[]>
 }
+const its = nlp.its as unknown as Its
 
 export interface ReadText {
   /** Each word's normal form (lower case, contractions opened, "cant" read as "can not"). */
