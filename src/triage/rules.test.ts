@@ -730,6 +730,85 @@ describe('assessPriority', () => {
     })
   })
 
+  describe('safety floors an edited rule set cannot remove', () => {
+    const bare = () => tinyRuleSet({})
+
+    it('puts self-harm language about now in P1 and denied self-harm in P2', () => {
+      const now = assess({ description: 'i want to hurt myself' }, bare())
+      assert.equal(now.priority, 'P1')
+      assert.ok(codes(now).includes('floor-self-harm-now'))
+      const denied = assess({ description: 'i would never hurt myself' }, bare())
+      assert.equal(denied.priority, 'P2')
+      assert.ok(codes(denied).includes('floor-self-harm'))
+    })
+
+    it('puts contact happening now with pressure or threats in P1', () => {
+      const ticked = assess(
+        { concerns: ['pressure-to-do-things'], description: 'he is on at me right now' },
+        bare(),
+      )
+      assert.equal(ticked.priority, 'P1')
+      assert.ok(codes(ticked).includes('floor-coercion-now'))
+      const written = assess({ description: 'do it right now or else' }, bare())
+      assert.equal(written.priority, 'P1')
+      assert.equal(assess({ description: 'he is online right now' }, bare()).priority, 'P3')
+    })
+
+    it('never gives an unsure or unknown answer a lower priority than the reassuring one', () => {
+      const answers: fc.Arbitrary<Partial<TriageInput>> = fc.record({
+        concerns: fc.subarray([...CONCERNS], { minLength: 1 }),
+        childAge: fc.option(fc.integer({ min: 5, max: 17 }), { nil: null }),
+        immediateDanger: fc.constantFrom('no', 'unsure'),
+        stillHappening: fc.constantFrom('no', 'unsure'),
+        otherPersonAge: fc.constantFrom('under-18', 'unknown'),
+        otherPersonKnownOffline: fc.constantFrom(false, null),
+        description: fc.constantFrom(
+          '',
+          'he asked for a picture',
+          'she sent him a photo last week',
+          'they want to meet tomorrow',
+        ),
+      })
+      fc.assert(
+        fc.property(answers, (input) => {
+          const reassured: Partial<TriageInput> = {
+            ...input,
+            immediateDanger: 'no',
+            stillHappening: 'no',
+            otherPersonAge: 'under-18',
+            otherPersonKnownOffline: false,
+          }
+          return priorityRank(assess(input).priority) >= priorityRank(assess(reassured).priority)
+        }),
+        { numRuns: 300 },
+      )
+    })
+
+    it('reads an age the description states as the answer, with the reason shown', () => {
+      const outcome = assess({
+        childAge: null,
+        concerns: ['sent-sexual-content'],
+        audience: 'parent-carer',
+        description: 'My 7 year old was sent a rude video in a game.',
+      })
+      assert.equal(outcome.priority, 'P2')
+      assert.ok(codes(outcome).includes('young-child-sent-sexual-content'))
+      const stated = outcome.reasons.find((reason) => reason.code === 'stated-child-age')
+      assert.match(stated?.text ?? '', /age as 7/)
+    })
+
+    it('never lets a stated age lower the priority of a sexual report about a child', () => {
+      const input = {
+        ...adult,
+        ...ongoing,
+        childAge: null,
+        concerns: ['asked-for-images'],
+        description: 'My daughter is 16. He wants to meet her tonight.',
+      } as const
+      assert.equal(assess(input).priority, 'P1')
+    })
+  })
+
   describe('reasons', () => {
     it('lists every rule that fired, highest priority first', () => {
       const outcome = assess({
