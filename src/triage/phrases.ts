@@ -18,12 +18,15 @@ import type { TextSpeak } from './reading.js'
 type Part =
   /** `key` names the word (and whether it is a stem) in a description token's fits. */
   | { kind: 'word'; text: string; prefix: boolean; key: string }
+  /** One of several single words ("me/her/him"): checked against a token's fits, no search. */
+  | { kind: 'one-of'; words: WordPart[]; keys: ReadonlySet<string> }
   | { kind: 'any-word' }
   | { kind: 'number'; min: number; max: number }
   | { kind: 'gap' }
   | { kind: 'not-next'; options: Sequence[] }
   | { kind: 'choice'; options: PhraseList }
 type Sequence = readonly Part[]
+type WordPart = Extract<Part, { kind: 'word' }>
 
 interface CompiledLexicon {
   phrases: PhraseList
@@ -84,8 +87,12 @@ export function readDescription(ruleSet: TriageRuleSet, description: string): De
   }
   const fits: ReadonlySet<string>[] = tokens.map((word, at) => {
     const lemma = read.lemmas[at] ?? word
-    if (lemma === word) return fitsWord(word)
-    return new Set([...fitsWord(word), ...fitsWord(lemma)])
+    const byWord = fitsWord(word)
+    if (lemma === word) return byWord
+    const byLemma = fitsWord(lemma)
+    if (byLemma.size === 0) return byWord
+    if (byWord.size === 0) return byLemma
+    return new Set([...byWord, ...byLemma])
   })
   const startsByWord = new Map<string, number[]>()
   for (const [at, keys] of fits.entries()) {
@@ -95,7 +102,14 @@ export function readDescription(ruleSet: TriageRuleSet, description: string): De
       else startsByWord.set(key, [at])
     }
   }
-  const text: Text = { tokens, negated: read.negated, compiled, fits, startsByWord }
+  const text: Text = {
+    tokens,
+    negated: read.negated,
+    compiled,
+    fits,
+    startsByWord,
+    choiceEnds: new Map(),
+  }
   const answers = new Map<string, boolean>()
   const ask = (name: string, affirmedOnly: boolean) => {
     const key = `${affirmedOnly ? '+' : ''}${name}`
@@ -121,6 +135,12 @@ interface Text {
   fits: readonly ReadonlySet<string>[]
   /** The positions of the tokens that fit each word key, in order. */
   startsByWord: ReadonlyMap<string, readonly number[]>
+  /**
+   * Where any phrase of a list ({lexicon} or word/word) ends when it starts at a position,
+   * worked out once: "{meet} ... {soon}" would otherwise read {soon} again for every word of
+   * the gap before it.
+   */
+  choiceEnds: Map<PhraseList, (readonly number[] | undefined)[]>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,9 +232,13 @@ function compileToken(
   }
   const options = token.split('/').map((alternative) => compileWords(alternative, textSpeak))
   const [only] = options
-  return options.length === 1 && only
-    ? [...only]
-    : [{ kind: 'choice', options: phraseList(options) }]
+  if (options.length === 1 && only) return [...only]
+  const single = options.every((option) => option.length === 1 && option[0]?.kind === 'word')
+  if (single) {
+    const words = options.flatMap((option) => option.filter((p) => p.kind === 'word'))
+    return [{ kind: 'one-of', words, keys: new Set(words.map((word) => word.key)) }]
+  }
+  return [{ kind: 'choice', options: phraseList(options) }]
 }
 
 const wordKey = (text: string, prefix: boolean): string => `${prefix ? '*' : '='}${text}`
@@ -259,6 +283,8 @@ function firstWordsFrom(sequence: Sequence, from: number): FirstWords {
     return firstWordsFrom(sequence, from + 1)
   } else if (part.kind === 'word') {
     result.keys.add(part.key)
+  } else if (part.kind === 'one-of') {
+    for (const key of part.keys) result.keys.add(key)
   } else {
     for (const option of part.options.all) {
       const inner = firstWords(option)
@@ -301,7 +327,9 @@ function vocabularyOf(sequences: readonly Sequence[], typoMinLength: number): Vo
     seen.add(sequence)
     for (const part of sequence) {
       if (part.kind === 'word') (part.prefix ? stems : exact).add(part.text)
-      else if (part.kind === 'choice') part.options.all.forEach(visit)
+      else if (part.kind === 'one-of') {
+        for (const word of part.words) (word.prefix ? stems : exact).add(word.text)
+      } else if (part.kind === 'choice') part.options.all.forEach(visit)
       else if (part.kind === 'not-next') part.options.forEach(visit)
     }
   }
@@ -408,40 +436,69 @@ function candidates(list: PhraseList, at: number, text: Text): Iterable<Sequence
   return found ?? list.anywhere
 }
 
+function choiceEndsAt(options: PhraseList, at: number, text: Text): readonly number[] {
+  let byStart = text.choiceEnds.get(options)
+  if (!byStart) {
+    byStart = []
+    text.choiceEnds.set(options, byStart)
+  }
+  let ends = byStart[at]
+  if (ends === undefined) {
+    const found: number[] = []
+    for (const option of candidates(options, at, text)) collectEnds(option, 0, at, text, found)
+    ends = found.length > 1 ? [...new Set(found)] : found
+    byStart[at] = ends
+  }
+  return ends
+}
+
 /** Every token position at which `sequence[from..]` can finish when it starts at `at`. */
 function endsOf(sequence: Sequence, from: number, at: number, text: Text): number[] {
+  const ends: number[] = []
+  collectEnds(sequence, from, at, text, ends)
+  return ends
+}
+
+/** endsOf, adding to one array: a long description would otherwise make many small ones. */
+function collectEnds(
+  sequence: Sequence,
+  from: number,
+  at: number,
+  text: Text,
+  ends: number[],
+): void {
   const { tokens } = text
   const part = sequence[from]
-  if (!part) return [at]
+  if (!part) {
+    ends.push(at)
+    return
+  }
   if (part.kind === 'gap') {
-    const ends: number[] = []
     for (let skip = 0; skip <= text.compiled.maxGap && at + skip <= tokens.length; skip++) {
       if (skip > 0 && tokens[at + skip - 1] === SENTENCE_BREAK) break
-      ends.push(...endsOf(sequence, from + 1, at + skip, text))
+      collectEnds(sequence, from + 1, at + skip, text, ends)
     }
-    return ends
+    return
   }
   if (part.kind === 'not-next') {
-    for (const option of part.options) if (endsOf(option, 0, at, text).length > 0) return []
-    return endsOf(sequence, from + 1, at, text)
+    for (const option of part.options) if (endsOf(option, 0, at, text).length > 0) return
+    collectEnds(sequence, from + 1, at, text, ends)
+    return
   }
   const token = tokens[at]
-  if (token === undefined) return []
+  if (token === undefined) return
   if (part.kind === 'choice') {
-    const ends: number[] = []
-    for (const option of candidates(part.options, at, text)) {
-      for (const next of endsOf(option, 0, at, text)) {
-        ends.push(...endsOf(sequence, from + 1, next, text))
-      }
+    for (const next of choiceEndsAt(part.options, at, text)) {
+      collectEnds(sequence, from + 1, next, text, ends)
     }
-    return ends
+    return
   }
-  if (token === SENTENCE_BREAK) return []
-  return tokenFits(part, token, at, text) ? endsOf(sequence, from + 1, at + 1, text) : []
+  if (token === SENTENCE_BREAK) return
+  if (tokenFits(part, token, at, text)) collectEnds(sequence, from + 1, at + 1, text, ends)
 }
 
 function tokenFits(
-  part: Extract<Part, { kind: 'word' | 'any-word' | 'number' }>,
+  part: Extract<Part, { kind: 'word' | 'one-of' | 'any-word' | 'number' }>,
   token: string,
   at: number,
   text: Text,
@@ -452,7 +509,11 @@ function tokenFits(
     const value = Number(token)
     return value >= part.min && value <= part.max
   }
-  return text.fits[at]?.has(part.key) === true
+  const fits = text.fits[at]
+  if (!fits) return false
+  if (part.kind === 'word') return fits.has(part.key)
+  for (const key of fits) if (part.keys.has(key)) return true
+  return false
 }
 
 function stemFits(token: string, stem: string, typoMinLength: number): boolean {

@@ -65,9 +65,15 @@ const SKIPPED_TYPES = new Set(['punctuation', 'emoji', 'emoticon', 'symbol', 'ur
  * phrases and descriptions always agree.
  */
 function normalOf(value: string, normal: string): string {
+  if (value === normal) return normal
   const lower = value.toLowerCase()
-  return lower.length >= 3 && /^\p{L}+$/u.test(lower) && /^\p{L}+$/u.test(normal) ? lower : normal
+  if (lower === normal) return normal
+  return lower.length >= 3 && LETTERS.test(lower) && LETTERS.test(normal) ? lower : normal
 }
+
+const LETTERS = /^\p{L}+$/u
+/** Most tokens are plain lower-case words and need no opening up. */
+const PLAIN_WORD = /^[a-z]+$/
 
 /** Text-speak is respelt before the model reads the text, so it is tokenised as the word it stands for. */
 function respell(text: string, textSpeak: TextSpeak): string {
@@ -117,10 +123,10 @@ export function readText(text: string, textSpeak: TextSpeak = new Map()): ReadTe
     const type = types[index] ?? 'word'
     const flagged = flags[index] ?? false
     if (!SKIPPED_TYPES.has(type)) {
-      const whole = textSpeak.get(normal.replace(/['’]/g, ''))
-      if (whole) {
-        for (const word of whole) push(word, word, flagged)
+      if (PLAIN_WORD.test(normal)) {
+        push(normal, lemmas[index] ?? normal, flagged)
       } else {
+        // Text-speak was respelt before reading; this catches what the model split or glued.
         const parts = pieces(normal)
         if (parts.length === 1 && parts[0] === normal)
           push(normal, lemmas[index] ?? normal, flagged)
