@@ -3,8 +3,10 @@
  *
  *   npm run triage:eval -- DIR [--rules content/triage/rules.json]
  *
- * Reads every *.json file in DIR (each a JSON array of scenarios). Exits 1 when a P1 scenario
- * was ranked lower or an in-scope one was suggested as out of scope, 2 when the input is unusable.
+ * Reads every *.json file in DIR (each a JSON array of scenarios), prints each file's summary,
+ * then the whole directory's confusion matrix, misses and summary. Exits 1 when a P1 scenario
+ * was ranked lower, an in-scope one was suggested as out of scope, or fewer than 90 % were
+ * given exactly the advisor's priority (in any file); 2 when the input is unusable.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -13,19 +15,26 @@ import { loadRuleSet, RuleSetError } from '../src/triage/rule-set.js'
 import {
   evaluateScenarios,
   formatEvaluation,
+  meetsThresholds,
   parseScenarios,
   ScenarioFileError,
+  summaryLine,
 } from '../src/triage/scenario.js'
 import type { Scenario } from '../src/triage/scenario.js'
 
+interface ScenarioFile {
+  path: string
+  scenarios: Scenario[]
+}
+
 const USAGE = 'usage: npm run triage:eval -- DIR [--rules FILE]'
 
-function readScenarioDir(dir: string): Scenario[] {
-  const files = readdirSync(dir)
+function readScenarioDir(dir: string): ScenarioFile[] {
+  const names = readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
     .sort()
-  if (files.length === 0) throw new ScenarioFileError(`${dir} has no *.json scenario files`)
-  const scenarios = files.flatMap((name) => {
+  if (names.length === 0) throw new ScenarioFileError(`${dir} has no *.json scenario files`)
+  const files = names.map((name) => {
     const path = join(dir, name)
     let data: unknown
     try {
@@ -33,14 +42,14 @@ function readScenarioDir(dir: string): Scenario[] {
     } catch (error) {
       throw new ScenarioFileError(`${path} is not valid JSON: ${(error as Error).message}`)
     }
-    return parseScenarios(data, path)
+    return { path, scenarios: parseScenarios(data, path) }
   })
   const seen = new Set<string>()
-  for (const { id } of scenarios) {
+  for (const { id } of files.flatMap((file) => file.scenarios)) {
     if (seen.has(id)) throw new ScenarioFileError(`scenario id "${id}" appears more than once`)
     seen.add(id)
   }
-  return scenarios
+  return files
 }
 
 function main(): number {
@@ -55,10 +64,22 @@ function main(): number {
   }
   try {
     const ruleSet = loadRuleSet(values.rules)
-    const evaluation = evaluateScenarios(readScenarioDir(dir), ruleSet)
+    const files = readScenarioDir(dir)
     console.log(`rules ${ruleSet.version}\n`)
+    const perFile = files.map((file) => evaluateScenarios(file.scenarios, ruleSet))
+    if (files.length > 1) {
+      files.forEach((file, index) => {
+        const evaluation = perFile[index]
+        if (evaluation) console.log(`${file.path}: ${summaryLine(evaluation)}`)
+      })
+      console.log('')
+    }
+    const evaluation = evaluateScenarios(
+      files.flatMap((file) => file.scenarios),
+      ruleSet,
+    )
     for (const line of formatEvaluation(evaluation)) console.log(line)
-    return evaluation.urgentMissed > 0 || evaluation.inScopeMarkedOutOfScope > 0 ? 1 : 0
+    return [evaluation, ...perFile].every(meetsThresholds) ? 0 : 1
   } catch (error) {
     if (error instanceof ScenarioFileError || error instanceof RuleSetError) {
       console.error(error.message)

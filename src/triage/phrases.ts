@@ -1,28 +1,32 @@
 /**
  * Text signals: whether a report's description says what a lexicon's phrases say. Pure.
  *
- * The description and every phrase go through the same normalisation (lower case, apostrophes
- * dropped, text-speak respelt, "9pm" split into "9 pm"), so an agency writes phrases the way
- * people write and they still meet "2moro", "dont" and "pics". Long words may carry one slip.
+ * The description and every phrase are read the same way (reading.ts: winkNLP's tokens and
+ * sentences, contractions opened, the agency's text-speak respelt, "9pm" read as "9 pm"), so an
+ * agency writes phrases the way people write and they still meet "2moro" and "dont". A phrase
+ * word matches a word or its dictionary form, so "keep asking" also finds "kept asking". Long
+ * words may carry one slip.
  *
  * The work is arranged so that its cost grows with the description, not with the rule set:
  * the rule set is compiled once into an index of the words phrases can start with, and each
  * distinct word of a description is compared with the rule set's vocabulary once.
  */
 import type { TriageRuleSet } from './rule-set.js'
-
-/** Stands for the end of a sentence: phrases and gaps never reach across one. */
-const SENTENCE_BREAK = '|'
+import { readPhraseWords, readText, SENTENCE_BREAK } from './reading.js'
+import type { TextSpeak } from './reading.js'
 
 type Part =
   /** `key` names the word (and whether it is a stem) in a description token's fits. */
   | { kind: 'word'; text: string; prefix: boolean; key: string }
+  /** One of several single words ("me/her/him"): checked against a token's fits, no search. */
+  | { kind: 'one-of'; words: WordPart[]; keys: ReadonlySet<string> }
   | { kind: 'any-word' }
   | { kind: 'number'; min: number; max: number }
   | { kind: 'gap' }
   | { kind: 'not-next'; options: Sequence[] }
   | { kind: 'choice'; options: PhraseList }
 type Sequence = readonly Part[]
+type WordPart = Extract<Part, { kind: 'word' }>
 
 interface CompiledLexicon {
   phrases: PhraseList
@@ -51,7 +55,7 @@ interface Vocabulary {
 }
 
 interface CompiledRuleSet {
-  spellings: ReadonlyMap<string, readonly string[]>
+  textSpeak: TextSpeak
   lexicons: Map<string, CompiledLexicon>
   vocabulary: Vocabulary
   maxGap: number
@@ -60,50 +64,83 @@ interface CompiledRuleSet {
 
 /** One description, ready to be asked about any lexicon. */
 export interface DescriptionText {
+  /** Whether any phrase of the lexicon is said, denied or not. */
   matches(lexicon: string): boolean
+  /** Whether a phrase of the lexicon is said and not denied ("I'm not going to hurt myself"). */
+  affirms(lexicon: string): boolean
+  /** The words as read, for facts stated in the text (an age). */
+  words: readonly string[]
 }
 
 export function readDescription(ruleSet: TriageRuleSet, description: string): DescriptionText {
   const compiled = compileRuleSet(ruleSet)
-  const tokens = normaliseText(description, compiled.spellings)
+  const read = readText(description, compiled.textSpeak)
+  const tokens = read.words
   const fitsCache = new Map<string, ReadonlySet<string>>()
-  const fits = (token: string) => {
-    let keys = fitsCache.get(token)
+  const fitsWord = (word: string) => {
+    let keys = fitsCache.get(word)
     if (!keys) {
-      keys = fittingWords(token, compiled)
-      fitsCache.set(token, keys)
+      keys = fittingWords(word, compiled)
+      fitsCache.set(word, keys)
     }
     return keys
   }
+  const fits: ReadonlySet<string>[] = tokens.map((word, at) => {
+    const lemma = read.lemmas[at] ?? word
+    const byWord = fitsWord(word)
+    if (lemma === word) return byWord
+    const byLemma = fitsWord(lemma)
+    if (byLemma.size === 0) return byWord
+    if (byWord.size === 0) return byLemma
+    return new Set([...byWord, ...byLemma])
+  })
   const startsByWord = new Map<string, number[]>()
-  for (const [at, token] of tokens.entries()) {
-    for (const key of fits(token)) {
+  for (const [at, keys] of fits.entries()) {
+    for (const key of keys) {
       const starts = startsByWord.get(key)
       if (starts) starts.push(at)
       else startsByWord.set(key, [at])
     }
   }
-  const text: Text = { tokens, compiled, fits, startsByWord }
+  const text: Text = {
+    tokens,
+    negated: read.negated,
+    compiled,
+    fits,
+    startsByWord,
+    choiceEnds: new Map(),
+  }
   const answers = new Map<string, boolean>()
+  const ask = (name: string, affirmedOnly: boolean) => {
+    const key = `${affirmedOnly ? '+' : ''}${name}`
+    let found = answers.get(key)
+    if (found === undefined) {
+      found = lexiconMatches(text, name, affirmedOnly)
+      answers.set(key, found)
+    }
+    return found
+  }
   return {
-    matches(name) {
-      let found = answers.get(name)
-      if (found === undefined) {
-        found = lexiconMatches(text, name)
-        answers.set(name, found)
-      }
-      return found
-    },
+    matches: (name) => ask(name, false),
+    affirms: (name) => ask(name, true),
+    words: tokens,
   }
 }
 
 interface Text {
   tokens: readonly string[]
+  negated: readonly boolean[]
   compiled: CompiledRuleSet
-  /** The keys of the phrase words a description token fits, exactly or with one slip. */
-  fits(token: string): ReadonlySet<string>
+  /** By position: the keys of the phrase words a token (or its lemma) fits, exactly or with one slip. */
+  fits: readonly ReadonlySet<string>[]
   /** The positions of the tokens that fit each word key, in order. */
   startsByWord: ReadonlyMap<string, readonly number[]>
+  /**
+   * Where any phrase of a list ({lexicon} or word/word) ends when it starts at a position,
+   * worked out once: "{meet} ... {soon}" would otherwise read {soon} again for every word of
+   * the gap before it.
+   */
+  choiceEnds: Map<PhraseList, (readonly number[] | undefined)[]>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -114,7 +151,7 @@ const compiledCache = new WeakMap<TriageRuleSet, CompiledRuleSet>()
 function compileRuleSet(ruleSet: TriageRuleSet): CompiledRuleSet {
   const cached = compiledCache.get(ruleSet)
   if (cached) return cached
-  const spellings = spellingMap(ruleSet.spellings)
+  const textSpeak = textSpeakMap(ruleSet.textSpeak)
   const sequences = new Map<string, { phrases: Sequence[]; except: Sequence[] }>()
   const compiling = new Set<string>()
   const phrasesOf = (name: string): Sequence[] => {
@@ -124,7 +161,7 @@ function compileRuleSet(ruleSet: TriageRuleSet): CompiledRuleSet {
     if (!lexicon) throw new Error(`unknown lexicon "${name}"`)
     if (compiling.has(name)) throw new Error(`lexicon "${name}" refers to itself`)
     compiling.add(name)
-    const phrase = (text: string): Sequence => compilePhrase(text, spellings, phrasesOf)
+    const phrase = (text: string): Sequence => compilePhrase(text, textSpeak, phrasesOf)
     const result = { phrases: lexicon.phrases.map(phrase), except: lexicon.except.map(phrase) }
     compiling.delete(name)
     sequences.set(name, result)
@@ -137,7 +174,7 @@ function compileRuleSet(ruleSet: TriageRuleSet): CompiledRuleSet {
     lexicons.set(name, { phrases: phraseList(phrases), except: phraseList(except) })
   }
   const compiled: CompiledRuleSet = {
-    spellings,
+    textSpeak,
     lexicons,
     vocabulary: vocabularyOf(
       [...sequences.values()].flatMap((s) => [...s.phrases, ...s.except]),
@@ -150,61 +187,29 @@ function compileRuleSet(ruleSet: TriageRuleSet): CompiledRuleSet {
   return compiled
 }
 
-function spellingMap(spellings: Record<string, string[]>): Map<string, string[]> {
+function textSpeakMap(textSpeak: Record<string, string[]>): Map<string, string[]> {
   const map = new Map<string, string[]>()
-  for (const [canonical, variants] of Object.entries(spellings)) {
+  for (const [canonical, variants] of Object.entries(textSpeak)) {
     const words = canonical.toLowerCase().split(/\s+/).filter(Boolean)
     for (const variant of variants) map.set(variant, words)
   }
   return map
 }
 
-/** Lower-cases, drops apostrophes, respells text-speak and marks sentence ends. */
-export function normaliseText(
-  text: string,
-  spellings: ReadonlyMap<string, readonly string[]>,
-): string[] {
-  const cleaned = text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/['’‘`´]/g, '')
-    .replace(/\b([ap])\.m\b\.?/g, '$1m')
-    .replace(/(\d)[.:](\d)/g, '$1 $2')
-  const tokens: string[] = []
-  for (const [raw] of cleaned.matchAll(/[\p{L}\p{N}]+|[£$€]|[.!?;\n]+/gu)) {
-    if (/^[.!?;\n]+$/.test(raw)) {
-      if (tokens.length > 0 && tokens.at(-1) !== SENTENCE_BREAK) tokens.push(SENTENCE_BREAK)
-    } else {
-      tokens.push(...respell(raw, spellings))
-    }
-  }
-  return tokens
-}
-
-function respell(word: string, spellings: ReadonlyMap<string, readonly string[]>): string[] {
-  const whole = spellings.get(word)
-  if (whole) return [...whole]
-  if (!/\p{N}/u.test(word)) return [word]
-  // "9pm", "14yo", "£100": numbers and words glued together are read apart.
-  const parts = word.match(/\p{N}+|[^\p{N}]+/gu) ?? [word]
-  if (parts.length === 1) return [word]
-  return parts.flatMap((part) => spellings.get(part) ?? [part])
-}
-
 function compilePhrase(
   phrase: string,
-  spellings: ReadonlyMap<string, readonly string[]>,
+  textSpeak: TextSpeak,
   lexicon: (name: string) => Sequence[],
 ): Sequence {
   return phrase
     .trim()
     .split(/\s+/)
-    .flatMap((token) => compileToken(token, spellings, lexicon))
+    .flatMap((token) => compileToken(token, textSpeak, lexicon))
 }
 
 function compileToken(
   token: string,
-  spellings: ReadonlyMap<string, readonly string[]>,
+  textSpeak: TextSpeak,
   lexicon: (name: string) => Sequence[],
 ): Part[] {
   if (token === '...') return [{ kind: 'gap' }]
@@ -213,7 +218,7 @@ function compileToken(
     const options = token
       .slice(1)
       .split('/')
-      .map((word) => compileWords(word, spellings))
+      .map((word) => compileWords(word, textSpeak))
     return [{ kind: 'not-next', options }]
   }
   const ref = /^\{([a-z0-9-]+)\}$/.exec(token)
@@ -225,25 +230,24 @@ function compileToken(
       { kind: 'number', min: Number(min ?? 0), max: max === undefined ? Infinity : Number(max) },
     ]
   }
-  const options = token.split('/').map((alternative) => compileWords(alternative, spellings))
+  const options = token.split('/').map((alternative) => compileWords(alternative, textSpeak))
   const [only] = options
-  return options.length === 1 && only
-    ? [...only]
-    : [{ kind: 'choice', options: phraseList(options) }]
+  if (options.length === 1 && only) return [...only]
+  const single = options.every((option) => option.length === 1 && option[0]?.kind === 'word')
+  if (single) {
+    const words = options.flatMap((option) => option.filter((p) => p.kind === 'word'))
+    return [{ kind: 'one-of', words, keys: new Set(words.map((word) => word.key)) }]
+  }
+  return [{ kind: 'choice', options: phraseList(options) }]
 }
 
 const wordKey = (text: string, prefix: boolean): string => `${prefix ? '*' : '='}${text}`
 /** The key every number fits; a number part checks its range once it is a candidate. */
 const NUMBER_KEY = '#'
 
-function compileWords(
-  alternative: string,
-  spellings: ReadonlyMap<string, readonly string[]>,
-): Sequence {
+function compileWords(alternative: string, textSpeak: TextSpeak): Sequence {
   const stem = alternative.endsWith('*')
-  const words = normaliseText(stem ? alternative.slice(0, -1) : alternative, spellings).filter(
-    (word) => word !== SENTENCE_BREAK,
-  )
+  const words = readPhraseWords(stem ? alternative.slice(0, -1) : alternative, textSpeak)
   if (words.length === 0) throw new Error(`"${alternative}" has no letters or digits to match`)
   return words.map((text, index) => {
     const prefix = stem && index === words.length - 1
@@ -279,6 +283,8 @@ function firstWordsFrom(sequence: Sequence, from: number): FirstWords {
     return firstWordsFrom(sequence, from + 1)
   } else if (part.kind === 'word') {
     result.keys.add(part.key)
+  } else if (part.kind === 'one-of') {
+    for (const key of part.keys) result.keys.add(key)
   } else {
     for (const option of part.options.all) {
       const inner = firstWords(option)
@@ -321,7 +327,9 @@ function vocabularyOf(sequences: readonly Sequence[], typoMinLength: number): Vo
     seen.add(sequence)
     for (const part of sequence) {
       if (part.kind === 'word') (part.prefix ? stems : exact).add(part.text)
-      else if (part.kind === 'choice') part.options.all.forEach(visit)
+      else if (part.kind === 'one-of') {
+        for (const word of part.words) (word.prefix ? stems : exact).add(word.text)
+      } else if (part.kind === 'choice') part.options.all.forEach(visit)
       else if (part.kind === 'not-next') part.options.forEach(visit)
     }
   }
@@ -376,11 +384,13 @@ function fittingWords(token: string, compiled: CompiledRuleSet): Set<string> {
 // The functions below run for every token of every description, so they loop rather than
 // create closures: under tsx every closure created also pays for a name being set on it.
 
-function lexiconMatches(text: Text, name: string): boolean {
+function lexiconMatches(text: Text, name: string, affirmedOnly: boolean): boolean {
   const lexicon = text.compiled.lexicons.get(name)
   if (!lexicon) throw new Error(`unknown lexicon "${name}"`)
   let excluded: [number, number][] | undefined
   for (const [start, end] of spans(lexicon.phrases, text)) {
+    // A phrase that carries its own "not" ("do not want to live") starts outside the denial.
+    if (affirmedOnly && text.negated[start] === true) continue
     excluded ??= [...spans(lexicon.except, text)]
     if (!within(excluded, start, end)) return true
   }
@@ -415,9 +425,9 @@ function within(spans: readonly [number, number][], start: number, end: number):
 }
 
 /** The phrases that may start at a token: those starting with a word it fits, or with anything. */
-function candidates(list: PhraseList, token: string, text: Text): Iterable<Sequence> {
+function candidates(list: PhraseList, at: number, text: Text): Iterable<Sequence> {
   let found: Set<Sequence> | undefined
-  for (const key of text.fits(token)) {
+  for (const key of text.fits[at] ?? []) {
     const starting = list.byFirstWord.get(key)
     if (!starting) continue
     found ??= new Set(list.anywhere)
@@ -426,41 +436,71 @@ function candidates(list: PhraseList, token: string, text: Text): Iterable<Seque
   return found ?? list.anywhere
 }
 
+function choiceEndsAt(options: PhraseList, at: number, text: Text): readonly number[] {
+  let byStart = text.choiceEnds.get(options)
+  if (!byStart) {
+    byStart = []
+    text.choiceEnds.set(options, byStart)
+  }
+  let ends = byStart[at]
+  if (ends === undefined) {
+    const found: number[] = []
+    for (const option of candidates(options, at, text)) collectEnds(option, 0, at, text, found)
+    ends = found.length > 1 ? [...new Set(found)] : found
+    byStart[at] = ends
+  }
+  return ends
+}
+
 /** Every token position at which `sequence[from..]` can finish when it starts at `at`. */
 function endsOf(sequence: Sequence, from: number, at: number, text: Text): number[] {
+  const ends: number[] = []
+  collectEnds(sequence, from, at, text, ends)
+  return ends
+}
+
+/** endsOf, adding to one array: a long description would otherwise make many small ones. */
+function collectEnds(
+  sequence: Sequence,
+  from: number,
+  at: number,
+  text: Text,
+  ends: number[],
+): void {
   const { tokens } = text
   const part = sequence[from]
-  if (!part) return [at]
+  if (!part) {
+    ends.push(at)
+    return
+  }
   if (part.kind === 'gap') {
-    const ends: number[] = []
     for (let skip = 0; skip <= text.compiled.maxGap && at + skip <= tokens.length; skip++) {
       if (skip > 0 && tokens[at + skip - 1] === SENTENCE_BREAK) break
-      ends.push(...endsOf(sequence, from + 1, at + skip, text))
+      collectEnds(sequence, from + 1, at + skip, text, ends)
     }
-    return ends
+    return
   }
   if (part.kind === 'not-next') {
-    for (const option of part.options) if (endsOf(option, 0, at, text).length > 0) return []
-    return endsOf(sequence, from + 1, at, text)
+    for (const option of part.options) if (endsOf(option, 0, at, text).length > 0) return
+    collectEnds(sequence, from + 1, at, text, ends)
+    return
   }
   const token = tokens[at]
-  if (token === undefined) return []
+  if (token === undefined) return
   if (part.kind === 'choice') {
-    const ends: number[] = []
-    for (const option of candidates(part.options, token, text)) {
-      for (const next of endsOf(option, 0, at, text)) {
-        ends.push(...endsOf(sequence, from + 1, next, text))
-      }
+    for (const next of choiceEndsAt(part.options, at, text)) {
+      collectEnds(sequence, from + 1, next, text, ends)
     }
-    return ends
+    return
   }
-  if (token === SENTENCE_BREAK) return []
-  return tokenFits(part, token, text) ? endsOf(sequence, from + 1, at + 1, text) : []
+  if (token === SENTENCE_BREAK) return
+  if (tokenFits(part, token, at, text)) collectEnds(sequence, from + 1, at + 1, text, ends)
 }
 
 function tokenFits(
-  part: Extract<Part, { kind: 'word' | 'any-word' | 'number' }>,
+  part: Extract<Part, { kind: 'word' | 'one-of' | 'any-word' | 'number' }>,
   token: string,
+  at: number,
   text: Text,
 ): boolean {
   if (part.kind === 'any-word') return true
@@ -469,7 +509,11 @@ function tokenFits(
     const value = Number(token)
     return value >= part.min && value <= part.max
   }
-  return text.fits(token).has(part.key)
+  const fits = text.fits[at]
+  if (!fits) return false
+  if (part.kind === 'word') return fits.has(part.key)
+  for (const key of fits) if (part.keys.has(key)) return true
+  return false
 }
 
 function stemFits(token: string, stem: string, typoMinLength: number): boolean {

@@ -25,6 +25,7 @@ export type Condition =
   | { childAgeAtLeast: number }
   | { childAgeUnknown: boolean }
   | { textMatches: string[] }
+  | { textAffirms: string[] }
   | { immediateDanger: YesNoUnsure[] }
   | { stillHappening: YesNoUnsure[] }
   | { otherPersonAge: OtherPersonAge[] }
@@ -42,6 +43,7 @@ export const CONDITION_KINDS = [
   'childAgeAtLeast',
   'childAgeUnknown',
   'textMatches',
+  'textAffirms',
   'immediateDanger',
   'stillHappening',
   'otherPersonAge',
@@ -68,6 +70,7 @@ const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
       childAgeAtLeast: age.optional(),
       childAgeUnknown: z.boolean().optional(),
       textMatches: z.array(nameSchema).min(1).optional(),
+      textAffirms: z.array(nameSchema).min(1).optional(),
       immediateDanger: z.array(z.enum(YES_NO_UNSURE)).min(1).optional(),
       stillHappening: z.array(z.enum(YES_NO_UNSURE)).min(1).optional(),
       otherPersonAge: z.array(z.enum(OTHER_PERSON_AGES)).min(1).optional(),
@@ -155,7 +158,8 @@ const ruleSetSchema = z
       reason: z.string().min(1),
       when: conditionSchema,
     }),
-    spellings: z.record(z.string(), z.array(z.string().regex(/^[\p{Ll}\p{N}]+$/u)).min(1)),
+    /** Text-speak and common misspellings that are not English words, and what they stand for. */
+    textSpeak: z.record(z.string(), z.array(z.string().regex(/^[\p{Ll}\p{N}]+$/u)).min(1)),
     lexicons: z.record(nameSchema, lexiconSchema),
     conditions: z.record(
       nameSchema,
@@ -177,10 +181,17 @@ interface Problem {
   path: (string | number)[]
 }
 
+/** Lexicons the safety floors in rules.ts read, so an edited rule set cannot drop them. */
+export const FLOOR_LEXICONS = ['self-harm', 'self-harm-now', 'happening-now', 'threat'] as const
+
 function crossReferenceProblems(ruleSet: TriageRuleSet): Problem[] {
   return [
+    ...FLOOR_LEXICONS.filter((name) => !(name in ruleSet.lexicons)).map((name) => ({
+      message: `the lexicon "${name}" is needed by the safety floors`,
+      path: ['lexicons'],
+    })),
     ...duplicateRuleIds(ruleSet),
-    ...duplicateSpellings(ruleSet),
+    ...duplicateTextSpeak(ruleSet),
     ...lexiconReferenceProblems(ruleSet),
     ...conditionReferenceProblems(ruleSet),
   ]
@@ -197,16 +208,16 @@ function duplicateRuleIds(ruleSet: TriageRuleSet): Problem[] {
   })
 }
 
-function duplicateSpellings(ruleSet: TriageRuleSet): Problem[] {
+function duplicateTextSpeak(ruleSet: TriageRuleSet): Problem[] {
   const owner = new Map<string, string>()
   const problems: Problem[] = []
-  for (const [canonical, variants] of Object.entries(ruleSet.spellings)) {
+  for (const [canonical, variants] of Object.entries(ruleSet.textSpeak)) {
     for (const variant of variants) {
       const other = owner.get(variant)
       if (other !== undefined && other !== canonical) {
         problems.push({
           message: `"${variant}" is listed as a spelling of both "${other}" and "${canonical}"`,
-          path: ['spellings', canonical],
+          path: ['textSpeak', canonical],
         })
       }
       owner.set(variant, canonical)
@@ -254,8 +265,10 @@ function conditionReferenceProblems(ruleSet: TriageRuleSet): Problem[] {
   const problems: Problem[] = []
   const check = (condition: Condition, path: (string | number)[]): void => {
     walkCondition(condition, path, (leaf, leafPath) => {
-      if ('textMatches' in leaf) {
-        leaf.textMatches.forEach((name, index) => {
+      const lexicons =
+        'textMatches' in leaf ? leaf.textMatches : 'textAffirms' in leaf ? leaf.textAffirms : null
+      if (lexicons) {
+        lexicons.forEach((name, index) => {
           if (!(name in ruleSet.lexicons)) {
             problems.push({ message: `unknown lexicon "${name}"`, path: [...leafPath, index] })
           }

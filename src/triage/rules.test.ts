@@ -8,7 +8,6 @@ import { CONCERNS } from '../reports/model.js'
 import type { Concern, Priority, TriageInput } from '../reports/model.js'
 import { defaultRuleSet, loadRuleSet, parseRuleSet, RuleSetError } from './rule-set.js'
 import type { TriageRuleSet } from './rule-set.js'
-import { normaliseText } from './phrases.js'
 import { assessPriority, priorityRank } from './rules.js'
 import type { TriageOutcome } from './rules.js'
 
@@ -56,7 +55,7 @@ describe('assessPriority', () => {
       assertTriage(
         { concerns: ['sexual-chat'], description: 'Since then I just wish I was dead.' },
         'P1',
-        'self-harm',
+        'self-harm-now',
       )
     })
 
@@ -68,7 +67,7 @@ describe('assessPriority', () => {
           description: 'My girl has started cutting herself since he began messaging.',
         },
         'P1',
-        'self-harm',
+        'self-harm-now',
       )
     })
 
@@ -286,6 +285,7 @@ describe('assessPriority', () => {
       assertTriage(
         {
           ...adult,
+          ...ongoing,
           concerns: ['pressure-to-meet'],
           description: 'He keeps asking when we can hang out.',
         },
@@ -297,6 +297,7 @@ describe('assessPriority', () => {
     it('puts someone of unknown age asking to meet in P2', () => {
       assertTriage(
         {
+          ...ongoing,
           concerns: ['pressure-to-meet'],
           description: 'They keep on at me to meet them in person.',
         },
@@ -470,9 +471,62 @@ describe('assessPriority', () => {
         'violence-threat',
       )
     })
+
+    it('puts self-harm that is denied or spoken of as past in P2, not P1', () => {
+      for (const description of [
+        'I would never hurt myself, I just want him to stop.',
+        'She used to self harm but she is doing well.',
+      ]) {
+        const outcome = assess({
+          ...adult,
+          ...ongoing,
+          concerns: ['asked-for-images'],
+          description,
+        })
+        assert.equal(outcome.priority, 'P2', description)
+        assert.ok(codes(outcome).includes('self-harm-mentioned'), codes(outcome).join(', '))
+        assert.ok(!codes(outcome).includes('self-harm-now'), description)
+      }
+    })
+
+    it('puts flattery and romantic interest from an adult, still going on, in P2', () => {
+      assertTriage(
+        {
+          ...adult,
+          ...ongoing,
+          description: 'He tells her she is beautiful and that he is in love with her.',
+        },
+        'P2',
+        'grooming-attention',
+      )
+    })
+
+    it('puts signs of sexual exploitation in P2', () => {
+      assertTriage(
+        {
+          ...ongoing,
+          audience: 'professional',
+          description: 'She has a second phone and older lads wait for her by the gates.',
+        },
+        'P2',
+        'exploitation-signs',
+      )
+    })
   })
 
   describe('P3: standard', () => {
+    it('puts a request to meet that has stopped in P3', () => {
+      assertTriage(
+        {
+          ...adult,
+          concerns: ['pressure-to-meet'],
+          description: 'He asked to meet up but I said no and he has not messaged since.',
+        },
+        'P3',
+        'stopped',
+      )
+    })
+
     it('puts sexual chat that has stopped, with no images or meeting, in P3', () => {
       const outcome = assess({
         concerns: ['sexual-chat'],
@@ -663,16 +717,95 @@ describe('assessPriority', () => {
       assert.equal(assess({ audience: 'professional' }, ruleSet).priority, 'P2')
       assert.equal(assess({ audience: 'parent-carer' }, ruleSet).priority, 'P3')
       assert.equal(assess({ audience: 'professional', childAge: null }, ruleSet).priority, 'P3')
-      assert.equal(
-        assess({ audience: 'professional', otherPersonKnownOffline: null }, ruleSet).priority,
-        'P3',
-      )
+      // Not knowing whether they meet in real life never ranks lower than knowing they do not.
+      const unknown = assess({ audience: 'professional', otherPersonKnownOffline: null }, ruleSet)
+      assert.equal(unknown.priority, 'P2')
+      assert.ok(codes(unknown).includes('floor-uncertainty'))
     })
 
     it('keeps immediate danger at P1 and "unsure" at P2 even when an edited rule set forgets them', () => {
       const ruleSet = tinyRuleSet({})
       assert.equal(assess({ immediateDanger: 'yes' }, ruleSet).priority, 'P1')
       assert.equal(assess({ immediateDanger: 'unsure' }, ruleSet).priority, 'P2')
+    })
+  })
+
+  describe('safety floors an edited rule set cannot remove', () => {
+    const bare = () => tinyRuleSet({})
+
+    it('puts self-harm language about now in P1 and denied self-harm in P2', () => {
+      const now = assess({ description: 'i want to hurt myself' }, bare())
+      assert.equal(now.priority, 'P1')
+      assert.ok(codes(now).includes('floor-self-harm-now'))
+      const denied = assess({ description: 'i would never hurt myself' }, bare())
+      assert.equal(denied.priority, 'P2')
+      assert.ok(codes(denied).includes('floor-self-harm'))
+    })
+
+    it('puts contact happening now with pressure or threats in P1', () => {
+      const ticked = assess(
+        { concerns: ['pressure-to-do-things'], description: 'he is on at me right now' },
+        bare(),
+      )
+      assert.equal(ticked.priority, 'P1')
+      assert.ok(codes(ticked).includes('floor-coercion-now'))
+      const written = assess({ description: 'do it right now or else' }, bare())
+      assert.equal(written.priority, 'P1')
+      assert.equal(assess({ description: 'he is online right now' }, bare()).priority, 'P3')
+    })
+
+    it('never gives an unsure or unknown answer a lower priority than the reassuring one', () => {
+      const answers: fc.Arbitrary<Partial<TriageInput>> = fc.record({
+        concerns: fc.subarray([...CONCERNS], { minLength: 1 }),
+        childAge: fc.option(fc.integer({ min: 5, max: 17 }), { nil: null }),
+        immediateDanger: fc.constantFrom('no', 'unsure'),
+        stillHappening: fc.constantFrom('no', 'unsure'),
+        otherPersonAge: fc.constantFrom('under-18', 'unknown'),
+        otherPersonKnownOffline: fc.constantFrom(false, null),
+        description: fc.constantFrom(
+          '',
+          'he asked for a picture',
+          'she sent him a photo last week',
+          'they want to meet tomorrow',
+        ),
+      })
+      fc.assert(
+        fc.property(answers, (input) => {
+          const reassured: Partial<TriageInput> = {
+            ...input,
+            immediateDanger: 'no',
+            stillHappening: 'no',
+            otherPersonAge: 'under-18',
+            otherPersonKnownOffline: false,
+          }
+          return priorityRank(assess(input).priority) >= priorityRank(assess(reassured).priority)
+        }),
+        { numRuns: 300 },
+      )
+    })
+
+    it('reads an age the description states as the answer, with the reason shown', () => {
+      const outcome = assess({
+        childAge: null,
+        concerns: ['sent-sexual-content'],
+        audience: 'parent-carer',
+        description: 'My 7 year old was sent a rude video in a game.',
+      })
+      assert.equal(outcome.priority, 'P2')
+      assert.ok(codes(outcome).includes('young-child-sent-sexual-content'))
+      const stated = outcome.reasons.find((reason) => reason.code === 'stated-child-age')
+      assert.match(stated?.text ?? '', /age as 7/)
+    })
+
+    it('never lets a stated age lower the priority of a sexual report about a child', () => {
+      const input = {
+        ...adult,
+        ...ongoing,
+        childAge: null,
+        concerns: ['asked-for-images'],
+        description: 'My daughter is 16. He wants to meet her tonight.',
+      } as const
+      assert.equal(assess(input).priority, 'P1')
     })
   })
 
@@ -768,6 +901,7 @@ describe('assessPriority', () => {
     it('does not let a phrase reach across sentences', () => {
       const outcome = assess({
         ...adult,
+        ...ongoing,
         concerns: ['pressure-to-meet'],
         description: 'He asked to meet. Tomorrow I am telling my mum everything.',
       })
@@ -777,6 +911,7 @@ describe('assessPriority', () => {
     it('does not read "asked me today to meet" as a meeting arranged for today', () => {
       const outcome = assess({
         ...adult,
+        ...ongoing,
         concerns: ['pressure-to-meet'],
         description: 'Today he kept asking to meet up again.',
       })
@@ -799,24 +934,6 @@ describe('assessPriority', () => {
         description: "He wanted pictures. She didn't send him any pictures.",
       })
       assert.ok(!codes(outcome).includes('images-sent-to-adult'))
-    })
-
-    it('normalises text-speak, apostrophes and numbers glued to words', () => {
-      const spellings = new Map([
-        ['2moro', ['tomorrow']],
-        ['dont', ['do', 'not']],
-      ])
-      assert.deepEqual(normaliseText("Don't go 2moro at 9pm. OK", spellings), [
-        'do',
-        'not',
-        'go',
-        'tomorrow',
-        'at',
-        '9',
-        'pm',
-        '|',
-        'ok',
-      ])
     })
   })
 
@@ -1082,8 +1199,14 @@ function tinyRuleSet(overrides: Record<string, unknown>): TriageRuleSet {
       reason: 'sexual element',
       when: { textMatches: ['sexual'] },
     },
-    spellings: {},
-    lexicons: { sexual: { description: 'sexual words', phrases: ['nude*'] } },
+    textSpeak: {},
+    lexicons: {
+      sexual: { description: 'sexual words', phrases: ['nude*'] },
+      'self-harm': { description: 'self-harm', phrases: ['hurt myself'] },
+      'self-harm-now': { description: 'self-harm now', phrases: ['{self-harm}'] },
+      'happening-now': { description: 'now', phrases: ['right now'] },
+      threat: { description: 'threats', phrases: ['or else'] },
+    },
     conditions: {},
     rules: [
       {

@@ -2,15 +2,23 @@
  * Automatic triage: interprets a rule set (content/triage/rules.json) against one report.
  * Pure: the rule set arrives as data; nothing here reads files, clocks or the network.
  *
- * Two guarantees hold whatever the rule set says, because the design promises them:
- * a report with a sexual element is never suggested as out of scope, and "immediate danger:
- * yes" is never below P1 ("unsure" never below P2).
+ * Some guarantees hold whatever the rule set says, because a missed urgent report is the worst
+ * failure the service can have (the safety floors below): immediate danger "yes" is P1 and
+ * "unsure" at least P2; any self-harm or suicide language, denied or not, is at least P2, and P1
+ * when it is about now; contact happening now with threats or pressure is P1; an unsure or
+ * unknown answer never gives a lower priority than the reassuring answer would; and a report
+ * with a sexual element involving a child is never suggested as out of scope.
+ *
+ * Facts the description states that the form asks for (the child's age) count like answers,
+ * with a reason saying so; they can only raise a priority.
  */
 import { OUT_OF_SCOPE_CONCERNS } from '../reports/model.js'
 import type { Concern, Priority, TriageInput } from '../reports/model.js'
 import { defaultRuleSet, PRIORITIES } from './rule-set.js'
 import type { Condition, TriageRuleSet } from './rule-set.js'
 import { readDescription } from './phrases.js'
+import type { DescriptionText } from './phrases.js'
+import { statedChildAge } from './stated-facts.js'
 
 export interface TriageReason {
   code: string
@@ -37,24 +45,85 @@ export function higherPriority(a: Priority, b: Priority): Priority {
 }
 
 const NON_SEXUAL_CONCERNS: readonly Concern[] = [...OUT_OF_SCOPE_CONCERNS, 'something-else']
+const COERCION_CONCERNS: readonly Concern[] = ['pressure-to-do-things', 'image-shared-threats']
 
 export function assessPriority(
   input: TriageInput,
   ruleSet: TriageRuleSet = defaultRuleSet,
 ): TriageOutcome {
-  const context = createContext(input, ruleSet)
+  const description = readDescription(ruleSet, input.description)
+  let reasons = assessAnswers(input, ruleSet, description)
+
+  // Uncertainty never lowers a priority: an unsure answer is read as at least as worrying as
+  // the reassuring one, whatever an edited rule set says about it.
+  const reassured = reassuringAnswers(input)
+  if (reassured) {
+    const sure = highest(assessAnswers(reassured, ruleSet, description))
+    if (priorityRank(sure) > priorityRank(highest(reasons))) {
+      reasons.push({
+        code: 'floor-uncertainty',
+        text: 'an unsure or unknown answer never gives a lower priority than a reassuring one',
+        priority: sure,
+      })
+    }
+  }
+
+  const stated =
+    input.childAge === null
+      ? statedChildAge(description.words, input.audience === 'young-person')
+      : null
+  if (stated) {
+    const withAge = assessAnswers({ ...input, childAge: stated.age }, ruleSet, description)
+    const top = higherPriority(highest(withAge), highest(reasons))
+    reasons = [
+      ...(priorityRank(highest(withAge)) > priorityRank(highest(reasons)) ? withAge : reasons),
+      {
+        code: 'stated-child-age',
+        text: `the description gives the child's age as ${String(stated.age)}, read as the answer`,
+        priority: top,
+      },
+    ]
+  }
+
+  const sorted = sortReasons(reasons)
+  const priority = sorted[0]?.priority ?? ruleSet.default.priority
+  return {
+    priority,
+    reasons: sorted,
+    rulesVersion: ruleSet.version,
+    outOfScopeSuggested: priority === 'out-of-scope',
+  }
+}
+
+/** The rules that fire on these answers, with the safety floors; unsorted. */
+function assessAnswers(
+  input: TriageInput,
+  ruleSet: TriageRuleSet,
+  description: DescriptionText,
+): TriageReason[] {
+  const context: Context = { input, ruleSet, description }
   const fired: TriageReason[] = ruleSet.rules
     .filter((rule) => holds(rule.when, context))
     .map((rule) => ({ code: rule.id, text: rule.reason, priority: rule.priority }))
   const reasons = fired.length > 0 ? fired : [defaultReason(ruleSet)]
-  const safe = sortReasons([...reasons, ...safetyFloors(input, reasons, context)])
-  const priority = safe[0]?.priority ?? ruleSet.default.priority
-  return {
-    priority,
-    reasons: safe,
-    rulesVersion: ruleSet.version,
-    outOfScopeSuggested: priority === 'out-of-scope',
+  return [...reasons, ...safetyFloors(input, reasons, context)]
+}
+
+/** The same report with each unsure or unknown answer replaced by the reassuring one, or null. */
+function reassuringAnswers(input: TriageInput): TriageInput | null {
+  const reassured: TriageInput = {
+    ...input,
+    immediateDanger: input.immediateDanger === 'unsure' ? 'no' : input.immediateDanger,
+    stillHappening: input.stillHappening === 'unsure' ? 'no' : input.stillHappening,
+    otherPersonAge: input.otherPersonAge === 'unknown' ? 'under-18' : input.otherPersonAge,
+    otherPersonKnownOffline: input.otherPersonKnownOffline ?? false,
   }
+  const changed =
+    reassured.immediateDanger !== input.immediateDanger ||
+    reassured.stillHappening !== input.stillHappening ||
+    reassured.otherPersonAge !== input.otherPersonAge ||
+    reassured.otherPersonKnownOffline !== input.otherPersonKnownOffline
+  return changed ? reassured : null
 }
 
 function defaultReason(ruleSet: TriageRuleSet): TriageReason {
@@ -73,29 +142,52 @@ function highest(reasons: readonly TriageReason[]): Priority {
   )
 }
 
-/** Reasons added only when the rule set, as edited, would break a design guarantee. */
+/** Reasons added only when the rule set, as edited, would break a guarantee. */
 function safetyFloors(
   input: TriageInput,
   reasons: readonly TriageReason[],
   context: Context,
 ): TriageReason[] {
-  const top = highest(reasons)
+  const { description } = context
   const floors: TriageReason[] = []
-  if (input.immediateDanger === 'yes' && priorityRank(top) < priorityRank('P1')) {
+  const below = (priority: Priority) =>
+    priorityRank(highest([...reasons, ...floors])) < priorityRank(priority)
+  if (input.immediateDanger === 'yes' && below('P1')) {
     floors.push({
       code: 'floor-immediate-danger',
       text: 'the reporter says a child is in immediate danger',
       priority: 'P1',
     })
   }
-  if (input.immediateDanger === 'unsure' && priorityRank(top) < priorityRank('P2')) {
+  if (description.affirms('self-harm-now') && below('P1')) {
+    floors.push({
+      code: 'floor-self-harm-now',
+      text: 'someone talks of hurting themselves or ending their life now',
+      priority: 'P1',
+    })
+  }
+  if (description.affirms('happening-now') && isCoercion(input, description) && below('P1')) {
+    floors.push({
+      code: 'floor-coercion-now',
+      text: 'contact is happening now, with threats or pressure',
+      priority: 'P1',
+    })
+  }
+  if (input.immediateDanger === 'unsure' && below('P2')) {
     floors.push({
       code: 'floor-immediate-danger-unsure',
       text: 'the reporter is unsure whether a child is in immediate danger',
       priority: 'P2',
     })
   }
-  if (floors.length === 0 && top === 'out-of-scope' && hasSexualElement(input, context)) {
+  if (description.matches('self-harm') && below('P2')) {
+    floors.push({
+      code: 'floor-self-harm',
+      text: 'self-harm or suicide is mentioned, even if denied or in the past',
+      priority: 'P2',
+    })
+  }
+  if (below('P3') && hasSexualElement(input, context)) {
     floors.push({
       code: 'never-out-of-scope',
       text: context.ruleSet.neverOutOfScope.reason,
@@ -103,6 +195,13 @@ function safetyFloors(
     })
   }
   return floors
+}
+
+function isCoercion(input: TriageInput, description: DescriptionText): boolean {
+  return (
+    input.concerns.some((concern) => COERCION_CONCERNS.includes(concern)) ||
+    description.affirms('threat')
+  )
 }
 
 function hasSexualElement(input: TriageInput, context: Context): boolean {
@@ -116,13 +215,8 @@ function hasSexualElement(input: TriageInput, context: Context): boolean {
 interface Context {
   input: TriageInput
   ruleSet: TriageRuleSet
-  /** Whether each lexicon matched the description, worked out once per report. */
-  textMatches: (lexicon: string) => boolean
-}
-
-function createContext(input: TriageInput, ruleSet: TriageRuleSet): Context {
-  const description = readDescription(ruleSet, input.description)
-  return { input, ruleSet, textMatches: (lexicon) => description.matches(lexicon) }
+  /** The description, read once per report; each lexicon is looked for once. */
+  description: DescriptionText
 }
 
 /**
@@ -174,7 +268,11 @@ function compileCondition(condition: Condition, ruleSet: TriageRuleSet): Predica
   }
   if ('textMatches' in condition) {
     const lexicons = condition.textMatches
-    return (context) => lexicons.some((lexicon) => context.textMatches(lexicon))
+    return (context) => lexicons.some((lexicon) => context.description.matches(lexicon))
+  }
+  if ('textAffirms' in condition) {
+    const lexicons = condition.textAffirms
+    return (context) => lexicons.some((lexicon) => context.description.affirms(lexicon))
   }
   return answerPredicate(condition)
 }
@@ -184,7 +282,7 @@ function readsText(
   ruleSet: TriageRuleSet,
   seen = new Set<string>(),
 ): boolean {
-  if ('textMatches' in condition) return true
+  if ('textMatches' in condition || 'textAffirms' in condition) return true
   if ('all' in condition) return condition.all.some((c) => readsText(c, ruleSet, seen))
   if ('any' in condition) return condition.any.some((c) => readsText(c, ruleSet, seen))
   if ('not' in condition) return readsText(condition.not, ruleSet, seen)

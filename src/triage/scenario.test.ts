@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { describe, it } from 'node:test'
+import fc from 'fast-check'
+import { defaultRuleSet } from './rule-set.js'
+import { assessPriority, priorityRank } from './rules.js'
 import {
+  accuracy,
+  ACCURACY_THRESHOLD,
   evaluateScenarios,
+  meetsThresholds,
   formatEvaluation,
   parseScenarios,
   ScenarioFileError,
@@ -12,7 +19,78 @@ import {
 import type { Scenario } from './scenario.js'
 
 const PUBLIC_SCENARIOS = new URL('../../../shared/scenarios/public.json', import.meta.url)
-const EXTRA_SCENARIOS = new URL('../../test/scenarios/extra.json', import.meta.url)
+const PROJECT_SCENARIOS = new URL('../../test/scenarios/', import.meta.url)
+
+interface Change {
+  name: string
+  apply: (text: string) => string
+}
+
+const englishWords = new Set(
+  createRequire(import.meta.url)('an-array-of-english-words') as string[],
+)
+
+/**
+ * One slip (two letters swapped) in a correctly spelt word long enough that the rules tolerate
+ * a slip in it. A slip in a word already misspelt ("tommorow") would be a second one.
+ */
+const typo: fc.Arbitrary<Change> = fc.nat().map((pick) => ({
+  name: 'a typo in a long word',
+  apply: (text) => {
+    const long = [...text.matchAll(/\p{L}+/gu)].filter(
+      (match) =>
+        match[0].length >= defaultRuleSet.matching.typoMinWordLength &&
+        englishWords.has(match[0].toLowerCase()),
+    )
+    const word = long[pick % Math.max(long.length, 1)]
+    if (!word) return text
+    const at = word.index + 1 + (pick % (word[0].length - 2))
+    return text.slice(0, at) + (text[at + 1] ?? '') + (text[at] ?? '') + text.slice(at + 2)
+  },
+}))
+
+const HARMLESS_SENTENCES = [
+  'Please help.',
+  'Thank you for reading this.',
+  'Sorry about my spelling.',
+  'I am writing this on my phone.',
+  'I hope this is the right place.',
+]
+
+const restyling: fc.Arbitrary<Change> = fc.oneof(
+  fc.constant<Change>({ name: 'all capitals', apply: (text) => text.toUpperCase() }),
+  fc.constant<Change>({ name: 'all lower case', apply: (text) => text.toLowerCase() }),
+  fc.constant<Change>({
+    name: 'no apostrophes',
+    apply: (text) => text.replace(/['’]/g, ''),
+  }),
+  fc.constant<Change>({
+    name: 'exclamation marks',
+    apply: (text) => text.replace(/\.(\s|$)/g, '!!$1'),
+  }),
+  fc.constant<Change>({
+    name: 'no full stop at the end',
+    apply: (text) => text.replace(/[.!?]+$/, ''),
+  }),
+  fc.constantFrom('😭', '🙁', '😡😡', '🙏').map<Change>((emoji) => ({
+    name: `emoji ${emoji}`,
+    apply: (text) => `${text} ${emoji}`,
+  })),
+  fc.constantFrom(...HARMLESS_SENTENCES).map<Change>((sentence) => ({
+    name: `"${sentence}" added`,
+    apply: (text) => `${text.replace(/([^.!?])$/, '$1.')} ${sentence}`,
+  })),
+  fc.constantFrom(...HARMLESS_SENTENCES).map<Change>((sentence) => ({
+    name: `"${sentence}" first`,
+    apply: (text) => `${sentence} ${text}`,
+  })),
+)
+
+/** A slip in one long word (one: the rules read one slip per word) and up to two restylings. */
+const meaningPreservingChanges: fc.Arbitrary<Change[]> = fc
+  .tuple(fc.option(typo, { nil: undefined }), fc.array(restyling, { maxLength: 2 }))
+  .filter(([slip, others]) => slip !== undefined || others.length > 0)
+  .map(([slip, others]) => (slip ? [slip, ...others] : others))
 
 function scenario(overrides: Partial<Scenario>): Scenario {
   return {
@@ -31,33 +109,73 @@ function scenario(overrides: Partial<Scenario>): Scenario {
   }
 }
 
+/** Every scenario set the rules must meet the thresholds on: the public one and the project's. */
+function scenarioSets(): { name: string; scenarios: Scenario[] }[] {
+  const read = (url: URL, name: string) => ({
+    name,
+    scenarios: parseScenarios(JSON.parse(readFileSync(url, 'utf8')) as unknown, name),
+  })
+  return [
+    read(PUBLIC_SCENARIOS, 'shared/scenarios/public.json'),
+    ...readdirSync(PROJECT_SCENARIOS)
+      .filter((file) => file.endsWith('.json'))
+      .sort()
+      .map((file) => read(new URL(file, PROJECT_SCENARIOS), `test/scenarios/${file}`)),
+  ]
+}
+
 describe('scenarios', () => {
-  it('scores every public scenario as an advisor did (20/20)', () => {
-    const data: unknown = JSON.parse(readFileSync(PUBLIC_SCENARIOS, 'utf8'))
-    const evaluation = evaluateScenarios(parseScenarios(data, 'public.json'))
-    const misses = evaluation.misses.map(
-      ({ scenario: s, outcome }) =>
-        `${s.id}: expected ${s.expected.priority}, got ${outcome.priority}`,
-    )
-    assert.deepEqual(misses, [])
-    assert.equal(
-      summaryLine(evaluation),
-      'accuracy 20/20, urgent missed 0, in-scope marked out-of-scope 0',
-    )
+  const sets = scenarioSets()
+
+  it('reads every project scenario file, not just one', () => {
+    assert.ok(sets.length >= 3, sets.map((set) => set.name).join(', '))
   })
 
-  it('misses no urgent report and marks nothing in scope as out of scope in the extra scenarios', () => {
-    // The project's own scenarios, written in other words than the public ones. The one miss
-    // allowed is the adult victim of image threats, kept in scope by the never-out-of-scope rule.
-    const data: unknown = JSON.parse(readFileSync(EXTRA_SCENARIOS, 'utf8'))
-    const evaluation = evaluateScenarios(parseScenarios(data, 'extra.json'))
-    assert.equal(
-      summaryLine(evaluation),
-      'accuracy 44/45, urgent missed 0, in-scope marked out-of-scope 0',
-    )
-    assert.deepEqual(
-      evaluation.misses.map(({ scenario: s, outcome }) => [s.id, outcome.priority]),
-      [['extra-33', 'P2']],
+  for (const { name, scenarios } of sets) {
+    it(`misses no urgent report, sends nothing in scope out, and is at least 90 % exact on ${name}`, () => {
+      const evaluation = evaluateScenarios(scenarios)
+      const misses = (filter: (s: Scenario, actual: string) => boolean) =>
+        evaluation.misses
+          .filter(({ scenario: s, outcome }) => filter(s, outcome.priority))
+          .map(
+            ({ scenario: s, outcome }) =>
+              `${s.id}: expected ${s.expected.priority}, got ${outcome.priority}`,
+          )
+      assert.deepEqual(
+        misses((s) => s.expected.priority === 'P1'),
+        [],
+        'urgent reports ranked lower',
+      )
+      assert.deepEqual(
+        misses((_, actual) => actual === 'out-of-scope'),
+        [],
+        'in-scope reports suggested as out of scope',
+      )
+      assert.ok(
+        accuracy(evaluation) >= ACCURACY_THRESHOLD,
+        `${summaryLine(evaluation)}\n${misses(() => true).join('\n')}`,
+      )
+      assert.ok(meetsThresholds(evaluation))
+    })
+  }
+
+  it('never lowers a priority when a report is reworded without changing its meaning (property)', () => {
+    const all = sets.flatMap((set) => set.scenarios)
+    const before = new Map(all.map((s) => [s.id, assessPriority(toTriageInput(s)).priority]))
+    fc.assert(
+      fc.property(fc.constantFrom(...all), meaningPreservingChanges, (scenario, changes) => {
+        const description = changes.reduce(
+          (text, change) => change.apply(text),
+          scenario.description,
+        )
+        const after = assessPriority({ ...toTriageInput(scenario), description }).priority
+        const was = before.get(scenario.id) ?? 'out-of-scope'
+        if (priorityRank(after) >= priorityRank(was)) return true
+        throw new Error(
+          `${scenario.id} went from ${was} to ${after} after ${changes.map((c) => c.name).join(', ')}: ${description}`,
+        )
+      }),
+      { numRuns: 600 },
     )
   })
 
@@ -130,6 +248,9 @@ describe('scenarios', () => {
     assert.match(lines[0] ?? '', /expected \\ actual\s+P1\s+P2\s+P3\s+out-of-scope/)
     assert.ok(lines.some((line) => line.startsWith('MISS miss: expected P3, got P1')))
     assert.ok(lines.some((line) => line.includes('P1 immediate-danger')))
-    assert.equal(lines.at(-1), 'accuracy 1/2, urgent missed 0, in-scope marked out-of-scope 0')
+    assert.equal(
+      lines.at(-1),
+      'accuracy 1/2 (50.0 %), urgent missed 0, in-scope marked out-of-scope 0',
+    )
   })
 })

@@ -111,9 +111,26 @@ function emptyConfusion(): Record<Priority, Record<Priority, number>> {
   return { P1: row(), P2: row(), P3: row(), 'out-of-scope': row() }
 }
 
+/** The share of scenarios every set must get exactly right (issue 13's threshold). */
+export const ACCURACY_THRESHOLD = 0.9
+
+export function accuracy(evaluation: Evaluation): number {
+  return evaluation.total === 0 ? 1 : evaluation.correct / evaluation.total
+}
+
+/** Whether a set meets the thresholds: no urgent miss, nothing in scope sent out, 90 % exact. */
+export function meetsThresholds(evaluation: Evaluation): boolean {
+  return (
+    evaluation.urgentMissed === 0 &&
+    evaluation.inScopeMarkedOutOfScope === 0 &&
+    accuracy(evaluation) >= ACCURACY_THRESHOLD
+  )
+}
+
 /** The summary line the evaluation command prints last (and CI can grep for). */
 export function summaryLine(evaluation: Evaluation): string {
-  return `accuracy ${evaluation.correct}/${evaluation.total}, urgent missed ${evaluation.urgentMissed}, in-scope marked out-of-scope ${evaluation.inScopeMarkedOutOfScope}`
+  const percent = (accuracy(evaluation) * 100).toFixed(1)
+  return `accuracy ${evaluation.correct}/${evaluation.total} (${percent} %), urgent missed ${evaluation.urgentMissed}, in-scope marked out-of-scope ${evaluation.inScopeMarkedOutOfScope}`
 }
 
 /** The whole report: confusion matrix, each miss with its reasons, then the summary line. */
