@@ -42,8 +42,8 @@ describe('risk assessment and decision', () => {
 
   it('records a decision to open a case, which asks for nothing more', () => {
     const result = parse({ ...base, riskLevel: 'medium', decision: 'meets-threshold' })
-    assert.equal(result.ok, true)
-    assert.deepEqual(result.ok && result.value.decision, { kind: 'meets-threshold' })
+    assert.ok(result.ok)
+    assert.deepEqual(result.value.decision, { kind: 'meets-threshold' })
   })
 
   it('records closures with the chosen advice or signposting', () => {

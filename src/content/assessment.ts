@@ -34,7 +34,7 @@ export interface AssessmentContent {
   signpostingTemplates: SignpostingTemplate[]
 }
 
-const uniqueIds = <T extends { id: string }>(items: T[]) =>
+const uniqueIds = (items: readonly { id: string }[]) =>
   new Set(items.map((item) => item.id)).size === items.length
 
 const listOf = <T extends z.ZodType<{ id: string }>>(item: T) =>
