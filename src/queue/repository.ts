@@ -202,12 +202,17 @@ export async function countByPriority(
   clock: QueueClock,
 ): Promise<Record<Priority, number>> {
   const where = whereFor(filters, clock, false)
-  const rows = await db.query<{ priority: Priority; count: number | string }>(
-    `SELECT priority, count(*) AS count FROM reports WHERE ${where.sql} GROUP BY priority`,
+  // By rank, not name, so the count can be read from the queue's index alone.
+  const rows = await db.query<{ priority_rank: number; count: number | string }>(
+    `SELECT priority_rank, count(*) AS count FROM reports WHERE ${where.sql}
+      GROUP BY priority_rank`,
     where.params,
   )
   const counts: Record<Priority, number> = { P1: 0, P2: 0, P3: 0, 'out-of-scope': 0 }
-  for (const row of rows) counts[row.priority] = Number(row.count)
+  for (const row of rows) {
+    const priority = PRIORITIES[row.priority_rank - 1]
+    if (priority) counts[priority] = Number(row.count)
+  }
   return counts
 }
 
