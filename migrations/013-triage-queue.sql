@@ -47,3 +47,9 @@ CREATE INDEX reports_queue_out_of_hours ON reports (status, received_at)
 CREATE INDEX reports_queue_overdue ON reports (status, deadline_at);
 -- several statuses at once: read in the queue's order, skipping the others
 CREATE INDEX reports_queue_order_any_status ON reports (priority_rank, deadline_at, id);
+
+-- When someone first opened the report: a P1 nobody has opened by its deadline is shown at the
+-- top of every staff page of the roles that can act on it.
+ALTER TABLE reports ADD COLUMN first_opened_at timestamptz;
+CREATE INDEX reports_unopened_p1 ON reports (deadline_at)
+  WHERE priority_rank = 1 AND first_opened_at IS NULL AND status = 'new';

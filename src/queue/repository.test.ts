@@ -268,6 +268,31 @@ for (const database of testDatabases()) {
         assert.equal((await db.query('SELECT 1 FROM audit_events')).length, before)
       })
 
+      it('alerts to a P1 nobody has opened by its deadline until someone opens it', async () => {
+        clock = WEDNESDAY_MORNING
+        const overdue = await insertQueuedReport(db, envelope, {
+          priority: 'P1',
+          deadlineAt: new Date(WEDNESDAY_MORNING.getTime() - hours(1)),
+        })
+        await insertQueuedReport(db, envelope, {
+          priority: 'P1',
+          deadlineAt: new Date(WEDNESDAY_MORNING.getTime() + hours(1)),
+        })
+        await insertQueuedReport(db, envelope, {
+          priority: 'P2',
+          deadlineAt: new Date(WEDNESDAY_MORNING.getTime() - hours(1)),
+        })
+        const alert = await service().unopenedOverdueP1()
+        assert.equal(alert.count, 1)
+        assert.deepEqual(
+          alert.reports.map((r) => r.reference),
+          [overdue.reference],
+        )
+        await service().openReport(overdue.id, 'operator-c')
+        await service().releaseReport(overdue.id, 'operator-c')
+        assert.deepEqual(await service().unopenedOverdueP1(), { count: 0, reports: [] })
+      })
+
       it('lists a page with its counts at one instant', async () => {
         await insertQueuedReport(db, envelope, { priority: 'P1' })
         await insertQueuedReport(db, envelope, { priority: 'P3' })

@@ -303,6 +303,53 @@ export async function lockClaim(db: Queryable, reportId: string): Promise<Claim 
   }
 }
 
+/** Records the first time anyone opened the report; later openings leave it as it is. */
+export async function markOpened(db: Queryable, reportId: string, at: Date): Promise<void> {
+  await db.query(
+    'UPDATE reports SET first_opened_at = $2 WHERE id = $1 AND first_opened_at IS NULL',
+    [reportId, at],
+  )
+}
+
+export interface UnopenedUrgentReport {
+  id: string
+  reference: string
+  deadlineAt: Date
+}
+
+/**
+ * P1 reports waiting for a decision that nobody has opened by their deadline, the longest
+ * overdue first: the alert at the top of every staff page. `limit` caps the list, not the count.
+ */
+export async function findUnopenedOverdueP1(
+  db: Queryable,
+  now: Date,
+  limit = 5,
+): Promise<{ count: number; reports: UnopenedUrgentReport[] }> {
+  const rows = await db.query<{
+    id: string
+    reference: string
+    deadline_at: Date | string
+    total: number | string
+  }>(
+    `SELECT id, reference, deadline_at, count(*) OVER () AS total
+       FROM reports
+      WHERE priority_rank = 1 AND first_opened_at IS NULL AND status = 'new'
+        AND deadline_at <= $1
+      ORDER BY deadline_at, id
+      LIMIT $2`,
+    [now, limit],
+  )
+  return {
+    count: Number(rows[0]?.total ?? 0),
+    reports: rows.map((r) => ({
+      id: r.id,
+      reference: r.reference,
+      deadlineAt: toDate(r.deadline_at),
+    })),
+  }
+}
+
 /** Sets (or, with null, clears) who has the report open. */
 export async function setClaim(
   db: Queryable,

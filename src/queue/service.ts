@@ -59,6 +59,9 @@ export function queueService(deps: QueueServiceDeps) {
       return { ...found, counts, at }
     },
 
+    /** P1 reports nobody has opened by their deadline, for the alert on every staff page. */
+    unopenedOverdueP1: (limit?: number) => repository.findUnopenedOverdueP1(db, now(), limit),
+
     /**
      * Opens a report for `staffId`: claims it if nobody has it open, and records the view
      * (`report.viewed`). Undefined when there is no such report (nothing is recorded).
@@ -77,6 +80,7 @@ export function queueService(deps: QueueServiceDeps) {
         } else {
           claim = found.claimedBy === staffId ? 'already-yours' : 'held-by-other'
         }
+        await repository.markOpened(tx, reportId, at)
         await recordAuditEvent(tx, {
           occurredAt: at,
           actor: staffId,
