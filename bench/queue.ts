@@ -33,7 +33,6 @@ const PAGE = 50
 const DAY = new Date('2027-01-13T11:00:00Z')
 const NIGHT = new Date('2027-01-13T23:00:00Z')
 const SPAN_MS = 3 * 365 * 86_400_000
-const RECENT_MS = 30 * 86_400_000
 const LA_FILE = fileURLToPath(
   new URL(
     '../../shared/data/jurisdictions/la_police_force_childrens_services.csv',
@@ -90,17 +89,10 @@ const PRIORITIES = [
   ['P3', 0.55],
   ['out-of-scope', 0.25],
 ] as const
-const OLD_STATUSES = [
-  ['new', 0.01],
+const DECIDED_STATUSES = [
   ['referred', 0.09],
   ['case-opened', 0.3],
-  ['closed', 0.6],
-] as const
-const RECENT_STATUSES = [
-  ['new', 0.7],
-  ['referred', 0.05],
-  ['case-opened', 0.1],
-  ['closed', 0.15],
+  ['closed', 0.61],
 ] as const
 const IN_SCOPE = ['asked-for-images', 'image-shared-threats', 'pressure-to-meet', 'sexual-chat']
 
@@ -150,11 +142,13 @@ function* reportLines(
   let chunk: string[] = []
   for (let i = 0; i < count; i++) {
     const id = randomUUID()
-    // a tenth arrive in the last month, the rest over three years
-    const recent = rand() < 0.1
-    const receivedAt = new Date(end - Math.floor(rand() * (recent ? RECENT_MS : SPAN_MS)))
+    // Reports arrive evenly over three years. Most are decided within their deadline, so those
+    // still waiting are mostly from the last few days, with a few stragglers from long ago.
+    const receivedAt = new Date(end - Math.floor(rand() * SPAN_MS))
+    const ageDays = (end - receivedAt.getTime()) / 86_400_000
     const priority: Priority = pickWeighted(rand, PRIORITIES)
-    const status = pickWeighted(rand, recent ? RECENT_STATUSES : OLD_STATUSES)
+    const waiting = ageDays < 3 ? 0.9 : ageDays < 14 ? 0.1 : 0.001
+    const status = rand() < waiting ? 'new' : pickWeighted(rand, DECIDED_STATUSES)
     const claimed = status === 'new' && rand() < 0.1
     const concerns = [IN_SCOPE[Math.floor(rand() * IN_SCOPE.length)] ?? 'sexual-chat']
     const childAge = rand() < 0.1 ? null : 5 + Math.floor(rand() * 13)

@@ -303,11 +303,23 @@ export async function lockClaim(db: Queryable, reportId: string): Promise<Claim 
   }
 }
 
-/** Records the first time anyone opened the report; later openings leave it as it is. */
-export async function markOpened(db: Queryable, reportId: string, at: Date): Promise<void> {
+/**
+ * Records an opening in one statement: the first opening's time, and the claim for `staffId`
+ * when nobody has the report open (a claim held by anyone is left as it is).
+ */
+export async function recordOpening(
+  db: Queryable,
+  reportId: string,
+  staffId: string,
+  at: Date,
+): Promise<void> {
   await db.query(
-    'UPDATE reports SET first_opened_at = $2 WHERE id = $1 AND first_opened_at IS NULL',
-    [reportId, at],
+    `UPDATE reports
+        SET first_opened_at = COALESCE(first_opened_at, $3),
+            claimed_by = COALESCE(claimed_by, $2),
+            claimed_at = CASE WHEN claimed_by IS NULL THEN $3 ELSE claimed_at END
+      WHERE id = $1`,
+    [reportId, staffId, at],
   )
 }
 

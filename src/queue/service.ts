@@ -73,14 +73,13 @@ export function queueService(deps: QueueServiceDeps) {
         const at = now()
         let claim: OpenedReport['claim']
         let report: StoredReport = found
+        await repository.recordOpening(tx, reportId, staffId, at)
         if (found.claimedBy === null) {
-          await repository.setClaim(tx, reportId, staffId, at)
           report = { ...found, claimedBy: staffId, claimedAt: at }
           claim = 'claimed'
         } else {
           claim = found.claimedBy === staffId ? 'already-yours' : 'held-by-other'
         }
-        await repository.markOpened(tx, reportId, at)
         await recordAuditEvent(tx, {
           occurredAt: at,
           actor: staffId,
