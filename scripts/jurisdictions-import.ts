@@ -15,6 +15,7 @@ import { migrateDatabase, openDatabase } from '../src/db/open.js'
 import { JurisdictionFileError, readJurisdictionFile } from '../src/jurisdictions/import.js'
 import { importJurisdictionTables } from '../src/jurisdictions/service.js'
 import type { ImportSummary } from '../src/jurisdictions/service.js'
+import { partnerAgencyService } from '../src/partner-agencies/service.js'
 
 const KIND_LABELS: Record<ImportSummary['kind'], string> = {
   'police-forces': 'police forces',
@@ -40,6 +41,13 @@ async function main(paths: string[]): Promise<void> {
       const summary = await importFile(db, path, sizes[i] ?? 0)
       console.log(describe(summary))
     }
+    // Every police force and children's services authority is a partner agency.
+    const partners = partnerAgencyService({ db, now: () => new Date() })
+    const synced = await partners.syncWithJurisdictions('jurisdictions-import')
+    console.log(
+      `Partner agencies: ${synced.added} added, ${synced.updated} renamed or restored, ` +
+        `${synced.withdrawn} no longer listed (withdrawn, contacts kept).`,
+    )
   } finally {
     await db.close()
   }

@@ -83,11 +83,11 @@ export async function loadContent(dir: string): Promise<Content> {
   return { agency, partners, pages }
 }
 
-async function readJson(dir: string, file: string): Promise<unknown> {
+export async function readJson(dir: string, file: string): Promise<unknown> {
   return JSON.parse(await readFile(join(dir, file), 'utf8')) as unknown
 }
 
-function parseFile<T>(schema: z.ZodType<T>, path: string, value: unknown): T {
+export function parseFile<T>(schema: z.ZodType<T>, path: string, value: unknown): T {
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { timeToDeadline } from './presenters.js'
+
+const NOW = new Date('2027-01-13T10:00:00Z')
+const after = (ms: number) => new Date(NOW.getTime() + ms)
+const MIN = 60_000
+
+describe('time to a deadline', () => {
+  it('says how long is left, in the two largest units', () => {
+    assert.equal(timeToDeadline(after(12 * MIN), NOW).text, '12 minutes left')
+    assert.equal(timeToDeadline(after(61 * MIN), NOW).text, '1 hour 1 minute left')
+    assert.equal(timeToDeadline(after(4 * 60 * MIN), NOW).text, '4 hours left')
+    assert.equal(timeToDeadline(after((2 * 1440 + 185) * MIN), NOW).text, '2 days 3 hours left')
+    assert.equal(timeToDeadline(after(30_000), NOW).text, 'less than a minute left')
+  })
+
+  it('says how long it has been overdue, from the deadline itself', () => {
+    assert.deepEqual(timeToDeadline(NOW, NOW), {
+      overdue: true,
+      minutes: 0,
+      text: 'Overdue by less than a minute',
+    })
+    assert.deepEqual(timeToDeadline(after(-15 * MIN), NOW), {
+      overdue: true,
+      minutes: -15,
+      text: 'Overdue by 15 minutes',
+    })
+    assert.equal(timeToDeadline(after(-1440 * MIN), NOW).text, 'Overdue by 1 day')
+  })
+})

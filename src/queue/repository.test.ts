@@ -1,0 +1,312 @@
+import assert from 'node:assert/strict'
+import { after, before, beforeEach, describe, it } from 'node:test'
+import { testSecrets } from '../../test/app.js'
+import { londonOffice } from '../../test/calendar.js'
+import { testDatabases } from '../../test/db.js'
+import { insertQueuedReport } from '../../test/queue.js'
+import { createEnvelope } from '../crypto/envelope.js'
+import type { Db } from '../db/db.js'
+import { queueClock } from './membership.js'
+import { countByPriority, InvalidCursorError, listQueue, type QueueFilters } from './repository.js'
+import { queueService } from './service.js'
+
+const envelope = createEnvelope(testSecrets().encryptionKeys)
+const hours = (n: number) => n * 3_600_000
+// Wednesday 13 January 2027
+const WEDNESDAY_MORNING = new Date('2027-01-13T10:00:00Z')
+const WEDNESDAY_NIGHT = new Date('2027-01-13T22:00:00Z')
+const THURSDAY_OPENING = new Date('2027-01-14T09:00:00Z')
+
+for (const database of testDatabases()) {
+  describe(`triage queue on ${database.name}`, () => {
+    let db: Db
+    before(async () => {
+      db = await database.open()
+    })
+    after(async () => {
+      await db.close()
+    })
+    beforeEach(async () => {
+      // audit_events is append-only, so each test reads only its own reports' events
+      await db.exec('DELETE FROM reports')
+    })
+
+    const references = async (filters: QueueFilters, now: Date) =>
+      (await listQueue(db, filters, queueClock(now, londonOffice), { size: 100 })).rows.map(
+        (r) => r.reference,
+      )
+
+    it('orders a queue by priority, then by the soonest deadline', async () => {
+      const p3soon = await insertQueuedReport(db, envelope, {
+        priority: 'P3',
+        deadlineAt: new Date(WEDNESDAY_MORNING.getTime() + hours(1)),
+      })
+      const p2late = await insertQueuedReport(db, envelope, {
+        priority: 'P2',
+        deadlineAt: new Date(WEDNESDAY_MORNING.getTime() + hours(4)),
+      })
+      const p1 = await insertQueuedReport(db, envelope, { priority: 'P1' })
+      const p2soon = await insertQueuedReport(db, envelope, {
+        priority: 'P2',
+        deadlineAt: new Date(WEDNESDAY_MORNING.getTime() + hours(2)),
+      })
+      const oos = await insertQueuedReport(db, envelope, { priority: 'out-of-scope' })
+      assert.deepEqual(await references({ queue: 'advisors' }, WEDNESDAY_MORNING), [
+        p1.reference,
+        p2soon.reference,
+        p2late.reference,
+        p3soon.reference,
+        oos.reference,
+      ])
+    })
+
+    it('gives the night’s non-urgent reports to the Control Centre until the office opens', async () => {
+      const day = await insertQueuedReport(db, envelope, { receivedAt: WEDNESDAY_MORNING })
+      const night = await insertQueuedReport(db, envelope, { receivedAt: WEDNESDAY_NIGHT })
+      const urgent = await insertQueuedReport(db, envelope, {
+        priority: 'P1',
+        receivedAt: WEDNESDAY_MORNING,
+      })
+      const at2am = new Date('2027-01-14T02:00:00Z')
+      assert.deepEqual(await references({ queue: 'control-centre' }, at2am), [
+        urgent.reference,
+        night.reference,
+      ])
+      assert.deepEqual(await references({ queue: 'advisors' }, at2am), [
+        urgent.reference,
+        day.reference,
+      ])
+      assert.deepEqual(await references({ queue: 'control-centre' }, THURSDAY_OPENING), [
+        urgent.reference,
+      ])
+      assert.deepEqual(await references({ queue: 'advisors' }, THURSDAY_OPENING), [
+        urgent.reference,
+        day.reference,
+        night.reference,
+      ])
+      assert.equal((await references({ queue: 'all' }, at2am)).length, 3)
+    })
+
+    it('filters by priority, status, police force, local authority, overdue and unclaimed', async () => {
+      const now = WEDNESDAY_MORNING
+      const p1 = await insertQueuedReport(db, envelope, { priority: 'P1', policeForce: 'F2' })
+      const closed = await insertQueuedReport(db, envelope, { status: 'closed' })
+      const la2 = await insertQueuedReport(db, envelope, { localAuthority: 'LA2' })
+      const late = await insertQueuedReport(db, envelope, {
+        receivedAt: new Date(now.getTime() - hours(30)),
+        deadlineAt: new Date(now.getTime() - hours(1)),
+      })
+      const claimed = await insertQueuedReport(db, envelope, { claimedBy: 'staff-1' })
+      const all = { queue: 'all' } as const
+      assert.deepEqual(await references({ ...all, priorities: ['P1'] }, now), [p1.reference])
+      assert.deepEqual(await references({ ...all, statuses: ['closed'] }, now), [closed.reference])
+      assert.equal((await references({ ...all, statuses: ['new', 'closed'] }, now)).length, 5)
+      assert.deepEqual(await references({ ...all, policeForceCode: 'F2' }, now), [p1.reference])
+      assert.deepEqual(await references({ ...all, localAuthorityCode: 'LA2' }, now), [
+        la2.reference,
+      ])
+      assert.deepEqual(await references({ ...all, overdue: true }, now), [late.reference])
+      const unclaimed = await references({ ...all, unclaimed: true }, now)
+      assert.equal(unclaimed.length, 3)
+      assert.ok(!unclaimed.includes(claimed.reference))
+    })
+
+    it('counts each priority under the other filters, whatever priority is chosen', async () => {
+      await insertQueuedReport(db, envelope, { priority: 'P1' })
+      await insertQueuedReport(db, envelope, { priority: 'P2' })
+      await insertQueuedReport(db, envelope, { priority: 'P2' })
+      await insertQueuedReport(db, envelope, { priority: 'P2', status: 'referred' })
+      await insertQueuedReport(db, envelope, { priority: 'P3', policeForce: 'F9' })
+      const clock = queueClock(WEDNESDAY_MORNING, londonOffice)
+      assert.deepEqual(await countByPriority(db, { queue: 'all', priorities: ['P1'] }, clock), {
+        P1: 1,
+        P2: 2,
+        P3: 1,
+        'out-of-scope': 0,
+      })
+      assert.deepEqual(await countByPriority(db, { queue: 'all', policeForceCode: 'F9' }, clock), {
+        P1: 0,
+        P2: 0,
+        P3: 1,
+        'out-of-scope': 0,
+      })
+    })
+
+    it('pages by cursor without skipping or repeating a report while new ones arrive', async () => {
+      const priorities = ['P1', 'P2', 'P3', 'out-of-scope'] as const
+      const start = WEDNESDAY_MORNING.getTime()
+      const existing = new Set<string>()
+      for (let i = 0; i < 37; i++) {
+        const report = await insertQueuedReport(db, envelope, {
+          priority: priorities[i % 4] ?? 'P3',
+          // several share a deadline, so the id breaks ties
+          deadlineAt: new Date(start + hours(i % 5)),
+        })
+        existing.add(report.reference)
+      }
+      const clock = queueClock(WEDNESDAY_MORNING, londonOffice)
+      const seen: string[] = []
+      let after: string | undefined
+      let pages = 0
+      do {
+        const page = await listQueue(db, { queue: 'all' }, clock, { after, size: 5 })
+        seen.push(...page.rows.map((r) => r.reference))
+        after = page.next ?? undefined
+        pages += 1
+        // a new report of each priority arrives between pages, before and after the cursor
+        await insertQueuedReport(db, envelope, {
+          priority: priorities[pages % 4] ?? 'P3',
+          deadlineAt: new Date(start + hours(pages % 5)),
+        })
+      } while (after !== undefined)
+      assert.equal(new Set(seen).size, seen.length, 'no report is shown twice')
+      for (const reference of existing) assert.ok(seen.includes(reference), reference)
+      assert.ok(pages >= 8)
+    })
+
+    it('refuses a cursor it did not make', async () => {
+      const clock = queueClock(WEDNESDAY_MORNING, londonOffice)
+      await assert.rejects(
+        listQueue(db, { queue: 'all' }, clock, { after: 'bm90LWEtY3Vyc29y', size: 5 }),
+        InvalidCursorError,
+      )
+    })
+
+    describe('opening and claiming', () => {
+      let clock = WEDNESDAY_MORNING
+      const service = () => queueService({ db, envelope, calendar: londonOffice, now: () => clock })
+      const auditEvents = async (reportId: string) =>
+        db.query<{ actor: string; event: string; details: Record<string, unknown> }>(
+          `SELECT actor, event, details FROM audit_events
+            WHERE subject_type = 'report' AND subject_id = $1 ORDER BY id`,
+          [reportId],
+        )
+
+      it('claims a report on opening, decrypts it and records one view', async () => {
+        const { id, reference } = await insertQueuedReport(db, envelope)
+        const opened = await service().openReport(id, 'advisor-a')
+        assert.ok(opened)
+        assert.equal(opened.claim, 'claimed')
+        assert.equal(opened.report.claimedBy, 'advisor-a')
+        assert.deepEqual(opened.answers['about-the-child'], {
+          childName: 'Sam Synthetic',
+          town: 'Testford',
+        })
+        assert.deepEqual(await auditEvents(id), [
+          { actor: 'advisor-a', event: 'report.viewed', details: { reference, claim: 'claimed' } },
+        ])
+        const [row] = await listQueue(db, { queue: 'all' }, queueClock(clock, londonOffice), {
+          size: 1,
+        }).then((p) => p.rows)
+        assert.equal(row?.claimedBy, 'advisor-a')
+      })
+
+      it('leaves a report with whoever has it open when someone else opens it', async () => {
+        const { id } = await insertQueuedReport(db, envelope)
+        await service().openReport(id, 'advisor-a')
+        const second = await service().openReport(id, 'advisor-b')
+        assert.equal(second?.claim, 'held-by-other')
+        assert.equal(second.report.claimedBy, 'advisor-a')
+        assert.equal((await service().openReport(id, 'advisor-a'))?.claim, 'already-yours')
+        assert.deepEqual(
+          (await auditEvents(id)).map((e) => [e.actor, e.event]),
+          [
+            ['advisor-a', 'report.viewed'],
+            ['advisor-b', 'report.viewed'],
+            ['advisor-a', 'report.viewed'],
+          ],
+        )
+      })
+
+      it('lets only the holder release a report, recording one event', async () => {
+        const { id } = await insertQueuedReport(db, envelope)
+        await service().openReport(id, 'advisor-a')
+        assert.equal(await service().releaseReport(id, 'advisor-b'), 'not-yours')
+        assert.equal(await service().releaseReport(id, 'advisor-a'), 'released')
+        assert.equal(await service().releaseReport(id, 'advisor-a'), 'not-yours')
+        assert.equal(
+          await service().releaseReport('7d1f5f7e-0000-4000-8000-000000000000', 'advisor-a'),
+          'not-found',
+        )
+        const events = (await auditEvents(id)).map((e) => e.event)
+        assert.deepEqual(events, ['report.viewed', 'report.released'])
+        const unclaimed = await listQueue(
+          db,
+          { queue: 'all', unclaimed: true },
+          queueClock(clock, londonOffice),
+          { size: 5 },
+        )
+        assert.equal(unclaimed.rows.length, 1)
+      })
+
+      it('reassigns a report from one person to another, recording who and from whom', async () => {
+        const { id } = await insertQueuedReport(db, envelope)
+        await service().openReport(id, 'advisor-a')
+        clock = new Date(WEDNESDAY_MORNING.getTime() + hours(1))
+        const outcome = await service().reassignReport(id, 'supervisor-s', 'advisor-b')
+        assert.deepEqual(outcome, { ok: true, from: 'advisor-a', to: 'advisor-b' })
+        const events = await auditEvents(id)
+        assert.deepEqual(events.at(-1), {
+          actor: 'supervisor-s',
+          event: 'report.reassigned',
+          details: { from: 'advisor-a', to: 'advisor-b' },
+        })
+        assert.equal(events.length, 2)
+        assert.deepEqual(await service().reassignReport('nope', 'supervisor-s', 'advisor-b'), {
+          ok: false,
+          code: 'REPORT_NOT_FOUND',
+        })
+      })
+
+      it('finds no report for an unknown id and records nothing', async () => {
+        const before = (await db.query('SELECT 1 FROM audit_events')).length
+        assert.equal(await service().openReport('not-a-uuid', 'advisor-a'), undefined)
+        assert.equal(
+          await service().openReport('7d1f5f7e-0000-4000-8000-000000000000', 'advisor-a'),
+          undefined,
+        )
+        assert.equal((await db.query('SELECT 1 FROM audit_events')).length, before)
+      })
+
+      it('alerts to a P1 nobody has opened by its deadline until someone opens it', async () => {
+        clock = WEDNESDAY_MORNING
+        const overdue = await insertQueuedReport(db, envelope, {
+          priority: 'P1',
+          deadlineAt: new Date(WEDNESDAY_MORNING.getTime() - hours(1)),
+        })
+        await insertQueuedReport(db, envelope, {
+          priority: 'P1',
+          deadlineAt: new Date(WEDNESDAY_MORNING.getTime() + hours(1)),
+        })
+        await insertQueuedReport(db, envelope, {
+          priority: 'P2',
+          deadlineAt: new Date(WEDNESDAY_MORNING.getTime() - hours(1)),
+        })
+        const alert = await service().unopenedOverdueP1()
+        assert.equal(alert.count, 1)
+        assert.deepEqual(
+          alert.reports.map((r) => r.reference),
+          [overdue.reference],
+        )
+        await service().openReport(overdue.id, 'operator-c')
+        await service().releaseReport(overdue.id, 'operator-c')
+        assert.deepEqual(await service().unopenedOverdueP1(), { count: 0, reports: [] })
+      })
+
+      it('lists a page with its counts at one instant', async () => {
+        await insertQueuedReport(db, envelope, { priority: 'P1' })
+        await insertQueuedReport(db, envelope, { priority: 'P3' })
+        const view = await service().list({ queue: 'advisors' }, { size: 1 })
+        assert.equal(view.rows.length, 1)
+        assert.notEqual(view.next, null)
+        assert.deepEqual(view.counts, { P1: 1, P2: 0, P3: 1, 'out-of-scope': 0 })
+        const rest = await service().list(
+          { queue: 'advisors' },
+          { size: 1, after: view.next ?? '' },
+        )
+        assert.equal(rest.rows[0]?.priority, 'P3')
+        assert.equal(rest.next, null)
+      })
+    })
+  })
+}
