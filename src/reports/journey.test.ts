@@ -306,7 +306,12 @@ describe('where the child lives', () => {
   const finding = (match: 'one' | 'several' | 'not-found') =>
     buildReportJourney(
       () => new Date('2026-03-10T10:00:00Z'),
-      () => Promise.resolve({ match, areas: match === 'several' ? areas : [] }),
+      ({ town, postcode }) =>
+        Promise.resolve(
+          town === null && postcode === null
+            ? { match: 'not-given', areas: [] }
+            : { match, areas: match === 'several' ? areas : [] },
+        ),
     )
   const upToPlace = (audience: 'young-person' | 'parent-carer'): Step[] =>
     audience === 'young-person'

@@ -84,7 +84,7 @@ for (const database of testDatabases()) {
       await service().saveDraft(idHash, answers)
       return idHash
     }
-    const completeDraft = (audience: Audience = 'parent-carer') =>
+    const completeDraft = async (audience: Audience = 'parent-carer') =>
       savedDraft(await parseSteps(journey, reportSteps[audience]))
 
     async function count(sql: string, params: unknown[] = []): Promise<number> {
@@ -244,7 +244,7 @@ for (const database of testDatabases()) {
       })
 
       it('says a draft with pages still to answer is incomplete, names the page to resume, and stores nothing', async () => {
-        const answers = await parseSteps(journey, reportSteps['parent-carer'].slice(0, 4))
+        const answers = await parseSteps(journey, reportSteps['parent-carer'].slice(0, 5))
         const idHash = await savedDraft(answers)
         assert.deepEqual(await service().submit(idHash), {
           kind: 'incomplete',
@@ -350,7 +350,10 @@ for (const database of testDatabases()) {
     })
 
     describe('drafts', () => {
-      const answers = await parseSteps(journey, reportSteps['parent-carer'].slice(0, 2))
+      let answers: JourneyAnswers = {}
+      before(async () => {
+        answers = await parseSteps(journey, reportSteps['parent-carer'].slice(0, 2))
+      })
       const at = (offset: number) => new Date(START.getTime() + offset)
 
       it('keeps a draft until its time is up, and then no longer finds it', async () => {

@@ -164,7 +164,7 @@ export function parseWhichArea(body: FormBody, answers: JourneyAnswers): ParseRe
       ? place.areas.some((a) => a.code === chosen)
       : /^[\w-]{1,20}$/.test(chosen)
   const errors: FieldErrors = {}
-  if (chosen === '') errors.councilArea = 'Select the area, or select not sure'
+  if (chosen === '' && !notSure) errors.councilArea = 'Select the area, or select not sure'
   else if (!notSure && !offered) errors.councilArea = 'Select an area from the list, or not sure'
   return result(errors, () => ({ councilArea: notSure ? null : chosen }))
 }
