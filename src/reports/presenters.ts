@@ -165,7 +165,7 @@ export function checkAnswersSections(
     ),
     ...row(
       'which-area',
-      'Area',
+      isYoungPerson ? 'Area' : 'Council area',
       area ? (councilAreaNames.get(area) ?? area) : answers['which-area'] && 'Not sure',
     ),
   ])

@@ -154,7 +154,14 @@ describe('making a report', () => {
       ...form,
       description: 'First <b>line</b> & "quotes"\nSecond line',
     })
-    for (const slug of ['the-other-person', 'contact-details'] as const)
+    for (const slug of [
+      'when-did-it-start',
+      'is-it-still-happening',
+      'the-other-person',
+      'their-age',
+      'known-in-real-life',
+      'contact-details',
+    ] as const)
       await browser.answer(page(slug), stepsOf('parent-carer', slug)[1])
     const { body } = await browser.get(CHECK)
     assert.ok(
@@ -267,7 +274,13 @@ describe('moving through the form', () => {
 
   it('does not open a page for another audience or topic', async () => {
     const browser = await browserAt('parent-carer')
-    for (const slug of ['your-age', 'professional-checkpoint', 'help-with-bullying', 'call-999']) {
+    for (const slug of [
+      'your-age',
+      'safeguarding-policy',
+      'help-with-other-problems',
+      'something-sexual',
+      'call-999',
+    ]) {
       const response = await browser.get(page(slug))
       assert.equal(response.statusCode, 302, slug)
       assert.equal(response.headers.location, CHECK)
@@ -280,8 +293,10 @@ describe('moving through the form', () => {
       ['who-are-you', '/report'],
       ['immediate-danger', page('what-is-it-about')],
       ['call-999', page('immediate-danger')],
-      ['professional-checkpoint', page('call-999')],
-      ['about-the-child', page('professional-checkpoint')],
+      ['safeguarding-policy', page('call-999')],
+      ['already-reported', page('safeguarding-policy')],
+      ['you-do-not-need-to-report', page('already-reported')],
+      ['about-the-child', page('you-do-not-need-to-report')],
       ['check-your-answers', page('contact-details')],
     ]
     for (const [slug, back] of expected) {
@@ -334,8 +349,10 @@ describe('moving through the form', () => {
     const changed = await browser.post(change, { audience: 'young-person' })
     assert.equal(changed.headers.location, page('your-age') + '?change=1')
     const age = await browser.answer(page('your-age') + '?change=1', { age: '15' })
-    assert.equal(age.headers.location, page('about-the-child') + '?change=1')
-    const where = await browser.answer(page('about-the-child') + '?change=1', { town: 'Otley' })
+    assert.equal(age.headers.location, page('where-the-child-lives') + '?change=1')
+    const where = await browser.answer(page('where-the-child-lives') + '?change=1', {
+      place: 'Otley',
+    })
     assert.equal(where.headers.location, page('contact-details') + '?change=1')
     const contact = await browser.answer(page('contact-details') + '?change=1', {
       name: 'Sam',
@@ -408,11 +425,10 @@ describe('adding and removing usernames without JavaScript', () => {
       'accountPlatform-0': 'GameChat',
       'accountUsername-0': 'first_name',
       'accountUsername-1': 'second_name',
-      otherPersonAge: 'adult',
-      knownOffline: 'no',
     })
-    assert.equal(saved.headers.location, page('contact-details'))
-    await browser.answer(page('contact-details'), stepsOf('parent-carer', 'contact-details')[1])
+    assert.equal(saved.headers.location, page('their-age'))
+    for (const slug of ['their-age', 'known-in-real-life', 'contact-details'])
+      await browser.answer(page(slug), stepsOf('parent-carer', slug)[1])
     const { body } = await browser.get(CHECK)
     assert.match(body, /first_name \(GameChat\)<br>second_name/)
   })
