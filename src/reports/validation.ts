@@ -306,7 +306,7 @@ export function parseKnownInRealLife(body: FormBody, answers: JourneyAnswers): P
 
 export function parseContactDetails(body: FormBody, answers: JourneyAnswers): ParseResult {
   const isYoungPerson = audienceOf(answers) === 'young-person'
-  const youngChild = isYoungChild(answers as ReportAnswers)
+  const youngChild = isYoungChild(answers)
   const contactPerson = youngChild ? oneOf(body, 'contactPerson', CONTACT_PEOPLE) : 'me'
   const name = text(body, 'name')
   const email = text(body, 'email')
