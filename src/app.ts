@@ -1,7 +1,9 @@
+import compress from '@fastify/compress'
 import fastifyStatic from '@fastify/static'
 import rateLimit from '@fastify/rate-limit'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { readFileSync } from 'node:fs'
+import { constants as zlib } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { contentRoutes } from './content/routes.js'
 import type { Deps } from './deps.js'
@@ -54,6 +56,14 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     secureCookies: config.secureCookies,
   })
   await app.register(rateLimit, { global: false })
+  // Pages are compressed as they are sent (the built assets already are, see build-assets.ts),
+  // at a brotli quality cheap enough for every request. CSRF tokens are salted afresh on each
+  // page, so compression does not leak them.
+  await app.register(compress, {
+    encodings: ['br', 'gzip'],
+    threshold: 1024,
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } },
+  })
   await app.register(viewsPlugin, {
     agency: content.agency,
     exitPageUrl: config.exitPageUrl,
