@@ -90,9 +90,8 @@ describe('choosing a council area', () => {
       )
       const page = new WhereTheChildLives(journey)
       await page.reach('LD7 1AA', 'Which of these areas does your child live in?')
-      const choices = await page.page
-        .locator('input[name="councilArea"]')
-        .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))
+      const radios = await page.page.locator('input[name="councilArea"]').all()
+      const choices = await Promise.all(radios.map((r) => r.getAttribute('value')))
       assert.deepEqual(choices.sort(), ['E06000051', 'W06000023', 'not-sure'].sort())
       assert.equal(await page.page.locator('script[src*="accessible-autocomplete"]').count(), 0)
       await page.page.locator('input[name="councilArea"][value="E06000051"]').check()

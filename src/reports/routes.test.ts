@@ -637,3 +637,125 @@ describe('the rate limit on form posts', () => {
     assert.ok(testConfig().reportRateLimitPerMinute >= postsPerReport * 10)
   })
 })
+
+describe('pages that guide rather than ask', () => {
+  it('gives someone not sure about danger the same call 999 advice, then lets them carry on', async () => {
+    const browser = await browserAt('young-person', 'call-999')
+    const advice = await browser.get(page('call-999'))
+    assert.equal(advice.statusCode, 200)
+    assert.match(advice.body, /If you are not sure, call 999 to be safe/)
+    assert.match(advice.body, /href="tel:999"/)
+    const continued = await browser.post(page('call-999'), {})
+    assert.equal(continued.headers.location, page('your-age'))
+  })
+
+  it('shows help for other problems with the services as the main action, and no report button', async () => {
+    const browser = await browserAt('concerned-adult', 'help-with-other-problems')
+    const help = await browser.get(page('help-with-other-problems'))
+    const main = /<main[\s\S]*<\/main>/.exec(help.body)?.[0] ?? ''
+    const first = /<a href="([^"]+)"[^>]*class="govuk-button"/.exec(main)
+    assert.equal(
+      first?.[1],
+      'tel:08088005000',
+      'a concerned adult is offered the adults’ helpline first',
+    )
+    assert.doesNotMatch(main, /Make a report/)
+    assert.match(main, /govuk-button--secondary[^>]*>\s*Something sexual happened too/)
+    const continued = await browser.post(page('help-with-other-problems'), {})
+    assert.equal(continued.headers.location, page('something-sexual'))
+  })
+
+  it('shows one section of help for each other problem chosen', async () => {
+    const browser = new Browser(t.app)
+    await answerAll(browser, [
+      ['who-are-you', { audience: 'young-person' }],
+      ['what-is-it-about', { concerns: ['fake-account', 'hacking'] }],
+    ])
+    const { body } = await browser.get(page('help-with-other-problems'))
+    assert.match(body, /<h2 class="govuk-heading-m">Fake accounts<\/h2>/)
+    assert.match(body, /<h2 class="govuk-heading-m">Hacked accounts<\/h2>/)
+    assert.doesNotMatch(body, /<h2 class="govuk-heading-m">Bullying<\/h2>/)
+  })
+
+  it('gives a child under 11 a children’s helpline number, and lets them carry on', async () => {
+    const browser = new Browser(t.app)
+    await answerAll(browser, [
+      ['who-are-you', { audience: 'young-person' }],
+      ['what-is-it-about', { concerns: ['sexual-chat'] }],
+      ['immediate-danger', { immediateDanger: 'no' }],
+      ['your-age', { age: '9' }],
+    ])
+    const under11 = await browser.get(page('under-11'))
+    assert.match(under11.body, /Childline/)
+    assert.match(under11.body, /href="tel:08001111"/)
+    const continued = await browser.post(page('under-11'), {})
+    assert.equal(continued.headers.location, page('where-the-child-lives'))
+  })
+
+  it('asks a child under 11 in simpler words, without profile links', async () => {
+    const browser = new Browser(t.app)
+    await answerAll(browser, [
+      ['who-are-you', { audience: 'young-person' }],
+      ['what-is-it-about', { concerns: ['sexual-chat'] }],
+      ['immediate-danger', { immediateDanger: 'no' }],
+      ['your-age', { age: '9' }],
+      ['under-11', {}],
+      ['where-the-child-lives', { place: 'Leeds' }],
+      ['what-happened', { description: 'A man asked for a photo.' }],
+      ['when-did-it-start', { started: 'today' }],
+      ['is-it-still-happening', { stillHappening: 'no' }],
+    ])
+    const other = await browser.get(page('the-other-person'))
+    assert.ok(!fieldNames(other.body).has('profileLinks'))
+    assert.doesNotMatch(/<main[\s\S]*<\/main>/.exec(other.body)?.[0] ?? '', /https:\/\//)
+    await browser.post(page('the-other-person'), {})
+    await answerAll(browser, [
+      ['their-age', { otherPersonAge: 'adult' }],
+      ['known-in-real-life', { knownOffline: 'no' }],
+    ])
+    const contact = await browser.get(page('contact-details'))
+    assert.match(contact.body, /Who can we talk to\?/)
+    assert.ok(fieldNames(contact.body).has('contactPerson'))
+  })
+
+  it('tells a professional who has told the police they need not report, and lets them carry on', async () => {
+    const browser = await browserAt('professional', 'you-do-not-need-to-report')
+    const advice = await browser.get(page('you-do-not-need-to-report'))
+    assert.match(advice.body, /You do not need to report this to us as well/)
+    assert.match(advice.body, /Continue my report anyway/)
+    const continued = await browser.post(page('you-do-not-need-to-report'), {})
+    assert.equal(continued.headers.location, page('about-the-child'))
+  })
+
+  it('shows a professional what to do first when they have not followed their policy', async () => {
+    const browser = new Browser(t.app)
+    await answerAll(browser, [
+      ['who-are-you', { audience: 'professional' }],
+      ['what-is-it-about', { concerns: ['sexual-chat'] }],
+      ['immediate-danger', { immediateDanger: 'no' }],
+      ['safeguarding-policy', { followedPolicy: 'no' }],
+    ])
+    const first = await browser.get(page('follow-your-policy-first'))
+    assert.match(first.body, /designated safeguarding lead/)
+    const continued = await browser.post(page('follow-your-policy-first'), {})
+    assert.equal(continued.headers.location, page('already-reported'))
+  })
+
+  it('groups check your answers and ends with a declaration in plain words', async () => {
+    const browser = await browserAt('parent-carer')
+    const { body } = await browser.get(CHECK)
+    const headings = [...body.matchAll(/<h2 class="govuk-heading-m">([^<]+)<\/h2>/g)].map(
+      (m) => m[1],
+    )
+    assert.deepEqual(headings, [
+      'About you',
+      'What happened',
+      'About the child',
+      'The other person',
+      'How we can contact you',
+      'Now send your report',
+    ])
+    assert.match(body, /you are telling us that what you have said is true, as far as you know/)
+    assert.doesNotMatch(body, /Not given/)
+  })
+})
