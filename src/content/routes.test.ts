@@ -111,8 +111,10 @@ describe('help with bullying, fake accounts and hacking', () => {
     const page = await get('/advice/bullying')
     const main = /<main[\s\S]*<\/main>/.exec(page.body)?.[0] ?? ''
     const buttons = [...main.matchAll(/<a href="([^"]+)"[^>]*class="govuk-button([^"]*)"/g)]
-    assert.equal(buttons[0]?.[1], 'tel:08001111')
-    assert.doesNotMatch(buttons[0]?.[2] ?? '', /secondary/)
+    const [first] = buttons
+    assert.ok(first, 'a main action')
+    assert.equal(first[1], 'tel:08001111')
+    assert.doesNotMatch(first[0], /secondary/)
     const report = buttons.find(([, href]) => href === '/report')
     assert.match(report?.[2] ?? '', /govuk-button--secondary/)
   })
