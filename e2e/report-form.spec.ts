@@ -384,7 +384,7 @@ describe('the report form in Chromium', () => {
   for (const walker of walkers) {
     for (const javaScript of [true, false]) {
       const mode = javaScript ? 'js-on' : 'js-off'
-      it(`takes a report from a ${walker} to its reference (${mode})`, { timeout: 120_000 }, () =>
+      it(`takes a report from a ${walker} to its reference (${mode})`, { timeout: 300_000 }, () =>
         walkIn(`report-${walker}-${mode}`, walker, javaScript),
       )
     }
@@ -398,7 +398,7 @@ describe('the report form in Chromium', () => {
     }),
   )
 
-  it('takes a report from a child of 9 on a phone-sized screen', { timeout: 120_000 }, () =>
+  it('takes a report from a child of 9 on a phone-sized screen', { timeout: 300_000 }, () =>
     walkIn('report-nine-year-old-phone', 'nine-year-old', true, {
       viewport: { width: 360, height: 740 },
       isMobile: true,
