@@ -390,7 +390,7 @@ describe('the report form in Chromium', () => {
     }
   }
 
-  it('takes a report from a young person on a phone-sized screen', { timeout: 90_000 }, () =>
+  it('takes a report from a young person on a phone-sized screen', { timeout: 300_000 }, () =>
     walkIn('report-young-person-phone', 'young-person', true, {
       viewport: { width: 360, height: 740 },
       isMobile: true,
