@@ -56,7 +56,7 @@ class ReportForm extends PageObject {
    */
   async helpWithOtherProblems(h1: string, helpline: RegExp): Promise<void> {
     await this.arrive(h1)
-    const main = this.page.locator('a.govuk-button').first()
+    const main = this.page.locator('main a.govuk-button').first()
     assert.match(await main.innerText(), helpline)
     assert.match((await main.getAttribute('href')) ?? '', /^tel:/)
     assert.equal(await this.button('Make a report').count(), 0, 'no "Make a report" here')
