@@ -154,7 +154,7 @@ async function run(settings: Settings, schema: string, db: Db): Promise<void> {
       db,
       port: server.ready.port,
       journey,
-      answers: storedAnswers(journey),
+      answers: await storedAnswers(journey),
       drafts: draftRepository(
         createEnvelope({ activeKeyId: KEY_ID, keys: new Map([[KEY_ID, key]]) }),
       ),
@@ -194,14 +194,14 @@ async function importJurisdictions(db: Db, dir: string): Promise<number> {
 }
 
 /** The stored answers of a complete report: each page's form parsed by the journey itself. */
-function storedAnswers(journey: Journey): JourneyAnswers {
+async function storedAnswers(journey: Journey): Promise<JourneyAnswers> {
   const forms: Record<string, FormBody | undefined> = completeAnswers
   let answers: JourneyAnswers = {}
   for (let slug = journey.start; slug !== journey.end;) {
     const page = journey.pages.get(slug)
     const form = forms[slug]
     if (!page || !form) throw new Error(`No synthetic answers for the page "${slug}"`)
-    const parsed = page.parse(form, answers)
+    const parsed = await page.parse(form, answers)
     if (!parsed.ok) throw new Error(`Synthetic answers for "${slug}" do not parse`)
     answers = saveAnswer(journey, answers, slug, parsed.value)
     slug = page.next(answers)

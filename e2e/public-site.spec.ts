@@ -52,7 +52,18 @@ class PublicPage extends PageObject {
 const PAGES: [path: string, h1: string, status?: number][] = [
   ['/', 'Worried about something that happened online?'],
   ['/advice/bullying', 'Bullying'],
+  ['/advice/young-people', 'For young people'],
+  ['/advice/professionals', 'For professionals'],
   ['/get-help', 'Other places to get help'],
+  ['/about-us', 'About us'],
+  ['/what-to-expect', 'What to expect from a Child Protection Advisor'],
+  ['/privacy', 'Privacy notice'],
+  ['/professionals/resources', 'Resources for professionals'],
+  [
+    '/professionals/resources/when-a-child-tells-you',
+    'When a child tells you something has happened online',
+  ],
+  ['/report', 'Make a report'],
   ['/no-such-page', 'Page not found', 404],
 ]
 

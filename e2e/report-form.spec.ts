@@ -44,16 +44,26 @@ class ReportForm extends PageObject {
     await this.continue()
   }
 
-  async whatIsItAbout(topic: 'sexual' | 'bullying'): Promise<void> {
+  async whatIsItAbout(concerns: string[]): Promise<void> {
     await this.arrive('What is it about?')
-    await this.tick('topic', topic)
+    for (const concern of concerns) await this.tick('concerns', concern)
     await this.continue()
   }
 
-  /** The signposting page for bullying: no report needed, but one can still be made. */
-  async helpWithBullying(): Promise<void> {
-    await this.arrive('We cannot help with bullying on its own')
-    await this.continue('Continue with a report')
+  /**
+   * Help for something we do not deal with: its main action is the right service (a call to
+   * the helpline), and "something sexual happened too" carries on with a report.
+   */
+  async helpWithOtherProblems(h1: string, helpline: RegExp): Promise<void> {
+    await this.arrive(h1)
+    const main = this.page.locator('main a.govuk-button').first()
+    assert.match(await main.innerText(), helpline)
+    assert.match((await main.getAttribute('href')) ?? '', /^tel:/)
+    assert.equal(await this.button('Make a report').count(), 0, 'no "Make a report" here')
+    await this.continue('Something sexual happened too')
+    await this.arrive('What else happened?')
+    await this.tick('concerns', 'pressure-to-meet')
+    await this.continue()
   }
 
   async immediateDanger(h1: string, answer: 'yes' | 'no' | 'unsure'): Promise<void> {
@@ -62,8 +72,8 @@ class ReportForm extends PageObject {
     await this.continue()
   }
 
-  async call999(): Promise<void> {
-    await this.arrive('Call 999 now')
+  async call999(h1 = 'Call 999 now'): Promise<void> {
+    await this.arrive(h1)
     assert.equal((await this.page.locator('a[href="tel:999"]').count()) > 0, true)
     await this.continue('Continue my report')
   }
@@ -74,62 +84,86 @@ class ReportForm extends PageObject {
     await this.continue()
   }
 
+  /** A trusted grown-up, and a children's helpline to call now (from content/). */
   async under11(): Promise<void> {
     await this.arrive('Ask a grown-up you trust to help you')
-    await this.continue()
+    assert.match(await this.page.locator('main').innerText(), /Childline/)
+    assert.equal(await this.page.locator('a[href="tel:08001111"]').count(), 1)
+    await this.continue('Keep going')
   }
 
-  async professionalCheckpoint(): Promise<void> {
-    await this.arrive('Your safeguarding duties')
-    await this.tick('followedPolicy', 'yes')
-    await this.tick('reportedTo', 'neither')
+  async safeguarding(policy: 'yes' | 'no', reportedTo: 'police' | 'neither'): Promise<void> {
+    await this.arrive('Have you followed your safeguarding policy?')
+    await this.tick('followedPolicy', policy)
     await this.continue()
+    if (policy === 'no') {
+      await this.arrive('Follow your safeguarding policy first')
+      await this.continue('I have done this, continue')
+    }
+    await this.arrive("Have you already reported this to the police or children's social care?")
+    await this.tick('reportedTo', reportedTo)
+    await this.continue()
+    if (reportedTo === 'police') {
+      await this.arrive('You do not need to report this to us as well')
+      await this.continue('Continue my report anyway')
+    }
   }
 
   async aboutTheChild(audience: Audience): Promise<void> {
-    if (audience === 'young-person') {
-      await this.arrive('Where do you live?')
+    if (audience === 'young-person') return
+    await this.arrive('About the child')
+    await this.fill(
+      audience === 'concerned-adult' ? 'Their name (optional)' : 'Their name',
+      'Sam Canary',
+    )
+    if (audience === 'professional') {
+      await this.fill('Day', '27')
+      await this.fill('Month', '3')
+      await this.fill('Year', String(new Date().getFullYear() - 12))
     } else {
-      await this.arrive('About the child')
-      await this.fill(
-        audience === 'concerned-adult' ? 'Their name (optional)' : 'Their name',
-        'Sam Canary',
-      )
-      if (audience === 'professional') {
-        await this.fill('Day', '27')
-        await this.fill('Month', '3')
-        await this.fill('Year', String(new Date().getFullYear() - 12))
-      } else {
-        await this.fill('Age', '13')
-      }
+      await this.fill('Age', '13')
     }
-    await this.fill('Town or area', 'Leeds')
-    await this.fill('Postcode (optional)', 'LS1 4AP')
     await this.continue()
   }
 
-  /** Sent empty first: the error summary leads to each field, and axe still finds nothing. */
-  async whatHappened(javaScript: boolean): Promise<void> {
-    await this.arrive('What happened?')
+  async whereTheChildLives(audience: Audience): Promise<void> {
+    const h1 = {
+      'young-person': 'Where do you live?',
+      'parent-carer': 'Where does your child live?',
+      professional: 'Where does the child live?',
+      'concerned-adult': 'Where does the child live?',
+    }[audience]
+    await this.arrive(h1)
+    if (audience === 'young-person') await this.fill(h1, 'Leeds')
+    else await this.fill('Town or postcode', 'LS1 4AP')
     await this.continue()
-    await this.assertErrorSummary(javaScript)
-    await this.arrive('What happened?', 'error')
-    await this.tick('concerns', 'asked-for-images')
+  }
+
+  /** Sent empty first: one clear error, the summary leads to it, and axe still finds nothing. */
+  async whatHappened(javaScript: boolean): Promise<void> {
+    await this.arrive('Tell us what happened')
+    await this.continue()
+    await this.assertErrorSummary(javaScript, 1)
+    await this.arrive('Tell us what happened', 'error')
     await this.fill(
-      'Tell us what happened, in your own words',
+      'Tell us what happened',
       'An adult in a game asked for a photo. CANARY-DESCRIPTION',
     )
+    await this.continue()
+    await this.arrive('When did it start?')
     await this.tick('started', 'this-week')
+    await this.continue()
+    await this.arrive(/^Is it still (happening|going on)\?$/)
     await this.tick('stillHappening', 'yes')
     await this.continue()
   }
 
-  async assertErrorSummary(javaScript: boolean): Promise<void> {
+  async assertErrorSummary(javaScript: boolean, errors: number): Promise<void> {
     assert.match(await this.page.title(), /^Error: /, 'the title says there is an error')
     const summary = this.page.locator('.govuk-error-summary')
     assert.equal(await summary.getByRole('heading').innerText(), 'There is a problem')
     const links = await summary.locator('a').all()
-    assert.ok(links.length >= 4, 'one link per missing answer')
+    assert.equal(links.length, errors, 'one link per missing answer')
     for (const link of links) {
       const href = (await link.getAttribute('href')) ?? ''
       assert.match(href, /^#.+/)
@@ -149,9 +183,9 @@ class ReportForm extends PageObject {
    * A second username. Without JavaScript the server shows the page again with a new row; with
    * it the row appears in the page, and a row added by mistake can be removed the same way.
    */
-  async theOtherPerson(javaScript: boolean): Promise<void> {
+  async theOtherPerson(javaScript: boolean, young = false): Promise<void> {
     await this.arrive('The other person')
-    await this.fill('Their name or names (optional)', 'Canary Other')
+    await this.fill(young ? 'Their name' : 'Their name or names (optional)', 'Canary Other')
     await this.fill('App, game or website 1', 'GameChat')
     await this.fill('Username 1', 'canary_user_99')
     if (javaScript) {
@@ -178,7 +212,11 @@ class ReportForm extends PageObject {
     }
     await this.fill('App, game or website 2', 'PhotoApp')
     await this.fill('Username 2', 'canary_user_100')
+    await this.continue()
+    await this.arrive('How old do you think they are?')
     await this.tick('otherPersonAge', 'adult')
+    await this.continue()
+    await this.arrive(/know them in real life\?$/)
     await this.tick('knownOffline', 'no')
     await this.continue()
   }
@@ -192,14 +230,25 @@ class ReportForm extends PageObject {
     await this.continue()
   }
 
+  /** A child under 11 may give a trusted grown-up's details instead of their own. */
+  async trustedAdult(): Promise<void> {
+    await this.arrive('Who can we talk to?')
+    await this.tick('contactPerson', 'trusted-adult')
+    await this.fill('Name', 'Pat Canary')
+    await this.fill('Phone number', '07700 900 982')
+    await this.tick('parentKnows', 'yes')
+    await this.continue()
+  }
+
   /** Check your answers, with one answer changed through its Change link. */
   async checkYourAnswers(): Promise<void> {
     await this.arrive('Check your answers before sending your report')
     const answers = this.page.locator('.govuk-summary-list')
     assert.match(await answers.allInnerTexts().then((t) => t.join('\n')), /canary_user_100/)
-    await this.follow(this.link('Change town or area'))
-    await this.arrive(/^(About the child|Where do you live\?)$/, 'change')
-    await this.fill('Town or area', 'Bradford')
+    await this.follow(this.link('Change town or postcode'))
+    await this.arrive(/^Where do(es)? .*live\?$/, 'change')
+    const field = this.page.locator('input[name="place"]')
+    await field.fill('Bradford')
     await this.continue()
     await this.arrive('Check your answers before sending your report', 'changed')
     assert.match(await answers.allInnerTexts().then((t) => t.join('\n')), /Bradford/)
@@ -220,26 +269,47 @@ class ReportForm extends PageObject {
   }
 }
 
-/** Each audience's way through: the pages and branches it passes on the way. */
+type Walker =
+  Audience | 'nine-year-old' | 'parent-out-of-scope' | 'young-person-bullying-and-sexual'
+
+/**
+ * Each audience's way through, with the branches it takes: a young person of 14; a child of 9
+ * (the under-11 page, simpler words, a trusted adult to contact); a parent who chose only
+ * bullying and then said something sexual happened too; a young person who chose bullying and
+ * something sexual at once (no help page); a professional in danger who has not yet followed
+ * their policy and has already told the police; a concerned adult not sure about danger.
+ */
 async function walk(
   form: ReportForm,
-  audience: Audience,
+  walker: Walker,
   javaScript: boolean,
   app: StartedApp,
 ): Promise<string> {
+  const audience: Audience =
+    walker === 'nine-year-old' || walker === 'young-person-bullying-and-sexual'
+      ? 'young-person'
+      : walker === 'parent-out-of-scope'
+        ? 'parent-carer'
+        : walker
   await form.fromHomePage()
-  if (audience === 'concerned-adult') {
+  if (walker === 'concerned-adult') {
     // Stop for longer than drafts are kept, then carry on: the answers are gone.
     await form.whoAreYou(audience)
     await form.arrive('What is it about?')
     app.advanceClock((app.test.deps.config.draftTtlMinutes + 1) * 60_000)
-    await form.tick('topic', 'sexual')
+    await form.tick('concerns', 'sexual-chat')
     await form.continue()
     await form.answersCleared()
   }
   await form.whoAreYou(audience)
-  await form.whatIsItAbout(audience === 'parent-carer' ? 'bullying' : 'sexual')
-  if (audience === 'parent-carer') await form.helpWithBullying()
+  if (walker === 'parent-out-of-scope') {
+    await form.whatIsItAbout(['bullying'])
+    await form.helpWithOtherProblems('Other services can help with this', /NSPCC Helpline/)
+  } else if (walker === 'young-person-bullying-and-sexual') {
+    await form.whatIsItAbout(['bullying', 'asked-for-images'])
+  } else {
+    await form.whatIsItAbout(['asked-for-images'])
+  }
   const dangerH1 = {
     'young-person': 'Are you in danger right now?',
     'parent-carer': 'Is your child in danger right now?',
@@ -249,18 +319,25 @@ async function walk(
   if (audience === 'professional') {
     await form.immediateDanger(dangerH1, 'yes')
     await form.call999()
+  } else if (walker === 'concerned-adult') {
+    await form.immediateDanger(dangerH1, 'unsure')
+    await form.call999('If you are not sure, call 999 to be safe')
   } else {
-    await form.immediateDanger(dangerH1, audience === 'concerned-adult' ? 'unsure' : 'no')
+    await form.immediateDanger(dangerH1, 'no')
   }
-  if (audience === 'young-person') {
-    await form.yourAge(10)
+  if (walker === 'nine-year-old') {
+    await form.yourAge(9)
     await form.under11()
+  } else if (audience === 'young-person') {
+    await form.yourAge(14)
   }
-  if (audience === 'professional') await form.professionalCheckpoint()
+  if (audience === 'professional') await form.safeguarding('no', 'police')
   await form.aboutTheChild(audience)
+  await form.whereTheChildLives(audience)
   await form.whatHappened(javaScript)
-  await form.theOtherPerson(javaScript)
-  await form.contactDetails(audience)
+  await form.theOtherPerson(javaScript, walker === 'nine-year-old')
+  if (walker === 'nine-year-old') await form.trustedAdult()
+  else await form.contactDetails(audience)
   await form.checkYourAnswers()
   return form.confirmation()
 }
@@ -280,14 +357,14 @@ describe('the report form in Chromium', () => {
 
   async function walkIn(
     name: string,
-    audience: Audience,
+    walker: Walker,
     javaScript: boolean,
     options: BrowserContextOptions = {},
   ) {
     const context = await newContext(browser, app, { javaScriptEnabled: javaScript, ...options })
     try {
       const journey = await Journey.start(context, name)
-      const reference = await walk(new ReportForm(journey), audience, javaScript, app)
+      const reference = await walk(new ReportForm(journey), walker, javaScript, app)
       assert.ok(!references.has(reference), 'each report gets its own reference')
       references.add(reference)
       assertQuiet(journey.watched)
@@ -296,18 +373,33 @@ describe('the report form in Chromium', () => {
     }
   }
 
-  const audiences: Audience[] = ['young-person', 'parent-carer', 'professional', 'concerned-adult']
-  for (const audience of audiences) {
+  const walkers: Walker[] = [
+    'young-person',
+    'nine-year-old',
+    'parent-out-of-scope',
+    'young-person-bullying-and-sexual',
+    'professional',
+    'concerned-adult',
+  ]
+  for (const walker of walkers) {
     for (const javaScript of [true, false]) {
       const mode = javaScript ? 'js-on' : 'js-off'
-      it(`takes a report from a ${audience} to its reference (${mode})`, { timeout: 90_000 }, () =>
-        walkIn(`report-${audience}-${mode}`, audience, javaScript),
+      it(`takes a report from a ${walker} to its reference (${mode})`, { timeout: 300_000 }, () =>
+        walkIn(`report-${walker}-${mode}`, walker, javaScript),
       )
     }
   }
 
-  it('takes a report from a young person on a phone-sized screen', { timeout: 90_000 }, () =>
+  it('takes a report from a young person on a phone-sized screen', { timeout: 300_000 }, () =>
     walkIn('report-young-person-phone', 'young-person', true, {
+      viewport: { width: 360, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    }),
+  )
+
+  it('takes a report from a child of 9 on a phone-sized screen', { timeout: 300_000 }, () =>
+    walkIn('report-nine-year-old-phone', 'nine-year-old', true, {
       viewport: { width: 360, height: 740 },
       isMobile: true,
       hasTouch: true,

@@ -1,26 +1,29 @@
 /**
- * Builds the public assets into public/assets: the stylesheet with the agency's brand colour
- * (from content/agency.json), GOV.UK Frontend's script, the autocomplete, and a favicon.
+ * Builds the public assets into public/assets: the stylesheets (with the agency's brand colour
+ * from content/agency.json), the scripts, and a favicon. Each file is named by a hash of its
+ * content, so it can be cached for a year, and is kept gzip- and brotli-compressed beside
+ * itself, so the server sends the smallest without compressing on every request. The
+ * manifest maps each asset's plain name to its fingerprinted one for the templates.
  */
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+import { build } from 'esbuild'
 import * as sass from 'sass'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const out = `${root}public/assets/`
-const govuk = `${root}node_modules/govuk-frontend/dist/govuk/`
 const autocomplete = `${root}node_modules/accessible-autocomplete/dist/`
 
 const contentDir = process.env.CONTENT_DIR ?? `${root}content`
 const agency = JSON.parse(await readFile(`${contentDir}/agency.json`, 'utf8')) as {
   brandColour: string
-  serviceName: string
 }
 if (!/^#[0-9a-f]{6}$/i.test(agency.brandColour)) {
   throw new Error('content/agency.json: brandColour must be a colour like #4c2c92')
 }
 
-await mkdir(out, { recursive: true })
 const source = (await readFile(`${root}src/web/assets/app.scss`, 'utf8')).replace(
   '$brand-colour',
   agency.brandColour,
@@ -29,16 +32,45 @@ const css = sass.compileString(source, {
   importers: [new sass.NodePackageImporter(root)],
   style: 'compressed',
   quietDeps: true,
-  silenceDeprecations: ['import'],
-})
-const autocompleteCss = await readFile(`${autocomplete}accessible-autocomplete.min.css`, 'utf8')
-await writeFile(`${out}app.css`, `${css.css}\n${autocompleteCss}`)
+}).css
 
-await cp(`${govuk}govuk-frontend.min.js`, `${out}govuk-frontend.min.js`)
-await cp(`${autocomplete}accessible-autocomplete.min.js`, `${out}accessible-autocomplete.min.js`)
-await cp(`${root}src/web/assets/app.js`, `${out}app.js`)
-await writeFile(
-  `${out}favicon.svg`,
-  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="${agency.brandColour}"/><path d="M16 6l8 3v6c0 5-3.4 9.4-8 11-4.6-1.6-8-6-8-11V9z" fill="#fff"/></svg>`,
-)
-console.log(`Built assets into ${out}`)
+const scripts = await build({
+  entryPoints: ['app', 'add-another', 'council-area'].map((name) => ({
+    in: `${root}src/web/assets/${name}.js`,
+    out: name,
+  })),
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: 'es2020',
+  legalComments: 'none',
+  write: false,
+  outdir: out,
+})
+
+const assets: Record<string, string | Buffer> = {
+  'app.css': css,
+  'council-area.css': await readFile(`${autocomplete}accessible-autocomplete.min.css`, 'utf8'),
+  'accessible-autocomplete.min.js': await readFile(`${autocomplete}accessible-autocomplete.min.js`),
+  'favicon.svg': `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="${agency.brandColour}"/><path d="M16 6l8 3v6c0 5-3.4 9.4-8 11-4.6-1.6-8-6-8-11V9z" fill="#fff"/></svg>`,
+}
+for (const file of scripts.outputFiles) assets[file.path.slice(out.length)] = file.text
+
+await rm(out, { recursive: true, force: true })
+await mkdir(out, { recursive: true })
+const manifest: Record<string, string> = {}
+for (const [name, content] of Object.entries(assets)) {
+  const bytes = Buffer.from(content)
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12)
+  const dot = name.indexOf('.')
+  const fingerprinted = `${name.slice(0, dot)}.${hash}${name.slice(dot)}`
+  manifest[name] = fingerprinted
+  await writeFile(`${out}${fingerprinted}`, bytes)
+  await writeFile(`${out}${fingerprinted}.gz`, gzipSync(bytes, { level: 9 }))
+  await writeFile(
+    `${out}${fingerprinted}.br`,
+    brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+  )
+}
+await writeFile(`${out}manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`)
+console.log(`Built ${Object.keys(manifest).length} assets into ${out}`)

@@ -1,5 +1,8 @@
+import compress from '@fastify/compress'
 import fastifyStatic from '@fastify/static'
 import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify'
+import { readFileSync } from 'node:fs'
+import { constants as zlib } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { contentRoutes } from './content/routes.js'
 import type { Deps } from './deps.js'
@@ -12,6 +15,23 @@ import { securityPlugin } from './web/security.js'
 import { viewsPlugin } from './web/views.js'
 
 const ASSETS_DIR = fileURLToPath(new URL('../public/assets/', import.meta.url))
+
+/**
+ * The built assets' fingerprinted names. Before `npm run build` there are none, and pages name
+ * the plain files (which are then missing): the tests that need assets build them first.
+ */
+function assetPaths(): (name: string) => string {
+  let manifest: Record<string, string> = {}
+  try {
+    manifest = JSON.parse(readFileSync(`${ASSETS_DIR}manifest.json`, 'utf8')) as Record<
+      string,
+      string
+    >
+  } catch {
+    manifest = {}
+  }
+  return (name) => `/assets/${manifest[name] ?? name}`
+}
 
 /** The composition root: shared plumbing first, then each capability, in this order. */
 export interface AppOptions {
@@ -63,16 +83,30 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     keySecret: deps.secrets.cookieSecret,
     syncMs: 1_000,
   })
+  // Pages are compressed as they are sent (the built assets already are, see build-assets.ts),
+  // at a brotli quality cheap enough for every request. CSRF tokens are salted afresh on each
+  // page, so compression does not leak them.
+  await app.register(compress, {
+    encodings: ['br', 'gzip'],
+    threshold: 1024,
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } },
+  })
   await app.register(viewsPlugin, {
     agency: content.agency,
     exitPageUrl: config.exitPageUrl,
+    assetPath: assetPaths(),
     globals: { draftTtlHours: Math.round((config.draftTtlMinutes / 60) * 10) / 10 },
   })
   await app.register(fastifyStatic, {
     root: ASSETS_DIR,
     prefix: '/assets/',
     decorateReply: false,
-    maxAge: '1h',
+    // Every file is named by its content's hash, so a browser may keep it for good.
+    maxAge: '365d',
+    immutable: true,
+    preCompressed: true,
+    // Only fingerprinted files are served; the manifest is for the server alone.
+    allowedPath: (path) => path !== '/manifest.json',
   })
   registerRequestLog(app)
   registerErrorPages(app)
@@ -91,6 +125,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     rateLimitPerMinute: config.reportRateLimitPerMinute,
     councilAreas: () => deps.jurisdictions.councilAreas(),
     partnersFor: (topic) => content.partners.filter((p) => p.topics.includes(topic)),
+    advicePage: (slug) => content.pages.get(slug),
   })
   return app
 }

@@ -5,6 +5,7 @@ import type { Db } from './db/db.js'
 import { jurisdictionDirectory } from './jurisdictions/directory.js'
 import { draftRepository } from './reports/drafts.js'
 import { buildReportJourney } from './reports/journey.js'
+import { placeFinder } from './reports/places.js'
 import { reportService, type Triage } from './reports/service.js'
 import type { Secrets } from './secrets.js'
 import { sharedRateLimitCounter } from './web/rate-limit.js'
@@ -28,7 +29,7 @@ export async function buildDeps(options: DepsOptions) {
   const triage = options.triage ?? buildTriage(config, jurisdictions, calendar)
   const envelope = createEnvelope(secrets.encryptionKeys)
   const content = await loadContent(config.contentDir)
-  const journey = buildReportJourney(now)
+  const journey = buildReportJourney(now, placeFinder(jurisdictions))
   const reports = reportService({
     db,
     envelope,

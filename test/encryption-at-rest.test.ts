@@ -15,26 +15,13 @@ import { canaries, reportSteps, type Step } from './reports.js'
  */
 const draftSteps: readonly Step[] = [
   ['who-are-you', { audience: 'parent-carer' }],
-  ['what-is-it-about', { topic: 'sexual' }],
+  ['what-is-it-about', { concerns: ['asked-for-images'] }],
   ['immediate-danger', { immediateDanger: 'no' }],
-  [
-    'about-the-child',
-    {
-      childName: 'Drew Canarydraft',
-      childAge: '9',
-      town: 'Canarydraft Vale',
-      postcode: 'SW1A 1AA',
-    },
-  ],
-  [
-    'what-happened',
-    {
-      concerns: ['asked-for-images'],
-      description: 'A message asked for a photo. CANARY-DRAFT-WORDS',
-      started: 'today',
-      stillHappening: 'yes',
-    },
-  ],
+  ['about-the-child', { childName: 'Drew Canarydraft', childAge: '9' }],
+  ['where-the-child-lives', { place: 'Canarydraft Vale' }],
+  ['what-happened', { description: 'A message asked for a photo. CANARY-DRAFT-WORDS' }],
+  ['when-did-it-start', { started: 'today' }],
+  ['is-it-still-happening', { stillHappening: 'yes' }],
   [
     'the-other-person',
     {
@@ -42,15 +29,12 @@ const draftSteps: readonly Step[] = [
       'accountUsername-0': 'canary_draft_user',
       profileLinks: 'https://example.com/canary-draft-profile',
       phoneNumbers: '07700 900 644',
-      otherPersonAge: 'adult',
-      knownOffline: 'no',
     },
   ],
 ]
 const draftCanaries = [
   'Drew Canarydraft',
   'Canarydraft Vale',
-  'SW1A 1AA',
   'CANARY-DRAFT-WORDS',
   'Canarydraft Sender',
   'canary_draft_user',

@@ -7,29 +7,24 @@ export type Step = readonly [slug: string, form: Form]
 
 export const completeAnswers = {
   'who-are-you': { audience: 'parent-carer' },
-  'what-is-it-about': { topic: 'sexual' },
+  'what-is-it-about': { concerns: ['asked-for-images'] },
   'immediate-danger': { immediateDanger: 'no' },
-  'about-the-child': {
-    childName: 'Sam Canary',
-    childAge: '13',
-    town: 'Leeds',
-    postcode: 'LS1 4AP',
-  },
+  'about-the-child': { childName: 'Sam Canary', childAge: '13' },
+  'where-the-child-lives': { place: 'LS1 4AP' },
   'what-happened': {
-    concerns: ['asked-for-images'],
     description: 'An adult in a game asked for a photo. CANARY-DESCRIPTION',
-    started: 'this-week',
-    stillHappening: 'yes',
   },
+  'when-did-it-start': { started: 'this-week' },
+  'is-it-still-happening': { stillHappening: 'yes' },
   'the-other-person': {
     names: 'Canary Other',
     'accountPlatform-0': 'GameChat',
     'accountUsername-0': 'canary_user_99',
     profileLinks: 'https://example.com/canary-profile',
     phoneNumbers: '07700 900 123',
-    otherPersonAge: 'adult',
-    knownOffline: 'no',
   },
+  'their-age': { otherPersonAge: 'adult' },
+  'known-in-real-life': { knownOffline: 'no' },
   'contact-details': {
     name: 'Pat Canary',
     email: 'canary.parent@example.com',
@@ -47,19 +42,17 @@ export const completeAnswers = {
 export const reportSteps: Record<Audience, readonly Step[]> = {
   'young-person': [
     ['who-are-you', { audience: 'young-person' }],
-    ['what-is-it-about', { topic: 'sexual' }],
+    ['what-is-it-about', { concerns: ['sexual-chat', 'pressure-to-meet'] }],
     ['immediate-danger', { immediateDanger: 'unsure' }],
+    ['call-999', {}],
     ['your-age', { age: '14' }],
-    ['about-the-child', { town: 'Canaryford', postcode: 'M1 1AE' }],
+    ['where-the-child-lives', { place: 'M1 1AE' }],
     [
       'what-happened',
-      {
-        concerns: ['sexual-chat', 'pressure-to-meet'],
-        description: 'Someone in a chat app keeps asking to meet. CANARY-YP-WORDS',
-        started: 'this-month',
-        stillHappening: 'yes',
-      },
+      { description: 'Someone in a chat app keeps asking to meet. CANARY-YP-WORDS' },
     ],
+    ['when-did-it-start', { started: 'this-month' }],
+    ['is-it-still-happening', { stillHappening: 'yes' }],
     [
       'the-other-person',
       {
@@ -70,10 +63,10 @@ export const reportSteps: Record<Audience, readonly Step[]> = {
         'accountUsername-1': 'canary_yp_second',
         profileLinks: 'https://example.com/canary-yp-profile',
         phoneNumbers: '07700 900 311',
-        otherPersonAge: 'adult',
-        knownOffline: 'no',
       },
     ],
+    ['their-age', { otherPersonAge: 'adult' }],
+    ['known-in-real-life', { knownOffline: 'no' }],
     [
       'contact-details',
       {
@@ -89,23 +82,20 @@ export const reportSteps: Record<Audience, readonly Step[]> = {
   'parent-carer': Object.entries(completeAnswers),
   professional: [
     ['who-are-you', { audience: 'professional' }],
-    ['what-is-it-about', { topic: 'sexual' }],
+    ['what-is-it-about', { concerns: ['image-shared-threats'] }],
     ['immediate-danger', { immediateDanger: 'yes' }],
     ['call-999', {}],
-    ['professional-checkpoint', { followedPolicy: 'yes', reportedTo: ['police', 'social-care'] }],
-    [
-      'about-the-child',
-      { childName: 'Robin Canarypro', childAge: '12', town: 'Canarybury', postcode: 'B33 8TH' },
-    ],
+    ['safeguarding-policy', { followedPolicy: 'yes' }],
+    ['already-reported', { reportedTo: ['police', 'social-care'] }],
+    ['you-do-not-need-to-report', {}],
+    ['about-the-child', { childName: 'Robin Canarypro', childAge: '12' }],
+    ['where-the-child-lives', { place: 'Canarybury' }],
     [
       'what-happened',
-      {
-        concerns: ['image-shared-threats'],
-        description: 'A pupil told a teacher about threats online. CANARY-PRO-WORDS',
-        started: 'today',
-        stillHappening: 'unsure',
-      },
+      { description: 'A pupil told a teacher about threats online. CANARY-PRO-WORDS' },
     ],
+    ['when-did-it-start', { started: 'today' }],
+    ['is-it-still-happening', { stillHappening: 'unsure' }],
     [
       'the-other-person',
       {
@@ -114,10 +104,10 @@ export const reportSteps: Record<Audience, readonly Step[]> = {
         'accountUsername-0': 'canary_pro_user',
         profileLinks: '',
         phoneNumbers: '',
-        otherPersonAge: 'unknown',
-        knownOffline: 'unsure',
       },
     ],
+    ['their-age', { otherPersonAge: 'unknown' }],
+    ['known-in-real-life', { knownOffline: 'unsure' }],
     [
       'contact-details',
       {
@@ -131,29 +121,28 @@ export const reportSteps: Record<Audience, readonly Step[]> = {
   ],
   'concerned-adult': [
     ['who-are-you', { audience: 'concerned-adult' }],
-    ['what-is-it-about', { topic: 'bullying' }],
-    ['help-with-bullying', {}],
+    ['what-is-it-about', { concerns: ['bullying'] }],
+    ['help-with-other-problems', {}],
+    ['something-sexual', { concerns: ['sent-sexual-content'] }],
     ['immediate-danger', { immediateDanger: 'no' }],
-    ['about-the-child', { childName: '', childAge: '', town: 'Canarydale', postcode: 'CR2 6XH' }],
+    ['about-the-child', { childName: '', childAge: '' }],
+    ['where-the-child-lives', { place: 'CR2 6XH' }],
     [
       'what-happened',
-      {
-        concerns: ['sent-sexual-content'],
-        description: 'A child on a forum was sent an explicit picture. CANARY-CA-WORDS',
-        started: 'longer',
-        stillHappening: 'no',
-      },
+      { description: 'A child on a forum was sent an explicit picture. CANARY-CA-WORDS' },
     ],
+    ['when-did-it-start', { started: 'longer' }],
+    ['is-it-still-happening', { stillHappening: 'no' }],
     [
       'the-other-person',
       {
         names: 'Canaryca Poster',
         profileLinks: 'https://forum.example.org/canary-ca-profile',
         phoneNumbers: '',
-        otherPersonAge: 'under-18',
-        knownOffline: 'no',
       },
     ],
+    ['their-age', { otherPersonAge: 'under-18' }],
+    ['known-in-real-life', { knownOffline: 'no' }],
     [
       'contact-details',
       {
@@ -170,7 +159,6 @@ export const reportSteps: Record<Audience, readonly Step[]> = {
 /** The strings planted in each audience's answers, as the reporter typed them. */
 export const canaries: Record<Audience, readonly string[]> = {
   'young-person': [
-    'Canaryford',
     'M1 1AE',
     'CANARY-YP-WORDS',
     'Canaryyp Stranger',
@@ -197,14 +185,12 @@ export const canaries: Record<Audience, readonly string[]> = {
   professional: [
     'Robin Canarypro',
     'Canarybury',
-    'B33 8TH',
     'CANARY-PRO-WORDS',
     'canary_pro_user',
     'Jo Canarypro',
     '01632 960 417',
   ],
   'concerned-adult': [
-    'Canarydale',
     'CR2 6XH',
     'CANARY-CA-WORDS',
     'Canaryca Poster',
@@ -216,12 +202,15 @@ export const canaries: Record<Audience, readonly string[]> = {
 }
 
 /** Runs each step's form through its page's parser, as the form would, and keeps the answers. */
-export function parseSteps(journey: Journey, steps: readonly Step[]): JourneyAnswers {
+export async function parseSteps(
+  journey: Journey,
+  steps: readonly Step[],
+): Promise<JourneyAnswers> {
   let answers: JourneyAnswers = {}
   for (const [slug, form] of steps) {
     const page = journey.pages.get(slug)
     if (!page) throw new Error(`No page ${slug}`)
-    const parsed = page.parse(form, answers)
+    const parsed = await page.parse(form, answers)
     if (!parsed.ok) throw new Error(`${slug} did not parse: ${JSON.stringify(parsed.errors)}`)
     answers = saveAnswer(journey, answers, slug, parsed.value)
   }

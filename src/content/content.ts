@@ -33,6 +33,8 @@ export type Partner = z.infer<typeof partnerSchema>
 const pageMetaSchema = z.object({
   title: z.string().min(1),
   summary: z.string().min(1),
+  /** For search engines; the summary is used when there is none. */
+  description: z.string().min(1).optional(),
   partners: z.array(z.string()).default([]),
 })
 
@@ -40,7 +42,10 @@ export interface ContentPage {
   slug: string
   title: string
   summary: string
+  description: string
   html: string
+  /** The page as the agency wrote it, for guides that are downloaded as they are. */
+  markdown: string
   partners: Partner[]
 }
 
@@ -48,6 +53,8 @@ export interface Content {
   agency: Agency
   partners: Partner[]
   pages: ReadonlyMap<string, ContentPage>
+  /** Guides for professionals (content/resources), to read or download. */
+  resources: ReadonlyMap<string, ContentPage>
 }
 
 export async function loadContent(dir: string): Promise<Content> {
@@ -62,9 +69,25 @@ export async function loadContent(dir: string): Promise<Content> {
     await readJson(dir, 'partners.json'),
   ).partners
   const byId = new Map(partners.map((p) => [p.id, p]))
+  return {
+    agency,
+    partners,
+    pages: await loadPages(join(dir, 'pages'), byId),
+    resources: await loadPages(join(dir, 'resources'), byId),
+  }
+}
+
+async function loadPages(
+  folder: string,
+  partners: ReadonlyMap<string, Partner>,
+): Promise<Map<string, ContentPage>> {
   const pages = new Map<string, ContentPage>()
-  for (const file of (await readdir(join(dir, 'pages'))).filter((f) => f.endsWith('.md'))) {
-    const path = join(dir, 'pages', file)
+  const files = await readdir(folder).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  })
+  for (const file of files.filter((f) => f.endsWith('.md')).sort()) {
+    const path = join(folder, file)
     const { data, content } = matter(await readFile(path, 'utf8'))
     const meta = parseFile(pageMetaSchema, path, data)
     const slug = file.replace(/\.md$/, '')
@@ -72,15 +95,17 @@ export async function loadContent(dir: string): Promise<Content> {
       slug,
       title: meta.title,
       summary: meta.summary,
+      description: meta.description ?? meta.summary,
       html: await marked.parse(content),
+      markdown: content.trim(),
       partners: meta.partners.map((id) => {
-        const partner = byId.get(id)
+        const partner = partners.get(id)
         if (!partner) throw new Error(`${path}: unknown partner "${id}"`)
         return partner
       }),
     })
   }
-  return { agency, partners, pages }
+  return pages
 }
 
 export async function readJson(dir: string, file: string): Promise<unknown> {

@@ -1,9 +1,6 @@
 import type { Audience, Concern, OtherPersonAge, YesNoUnsure } from './model.js'
 
 /** The answers of one report in progress, by page. Each page's value is set only by its parser. */
-export const TOPICS = ['sexual', 'bullying', 'fake-account', 'hacking'] as const
-export type Topic = (typeof TOPICS)[number]
-
 export const STARTED = ['today', 'this-week', 'this-month', 'longer', 'unsure'] as const
 export type Started = (typeof STARTED)[number]
 
@@ -12,6 +9,9 @@ export type ReportedTo = (typeof REPORTED_TO)[number]
 
 export const CONTACT_WAYS = ['phone', 'text', 'email'] as const
 export type ContactWay = (typeof CONTACT_WAYS)[number]
+
+export const CONTACT_PEOPLE = ['me', 'trusted-adult'] as const
+export type ContactPerson = (typeof CONTACT_PEOPLE)[number]
 
 export interface Continued {
   continued: true
@@ -22,41 +22,61 @@ export interface OnlineAccount {
   username: string
 }
 
+export interface AreaOption {
+  code: string
+  name: string
+}
+
+/**
+ * What the place a reporter gave told us: one area (nothing more to ask), several it could be
+ * (ask which, in plain words), none we know (ask an adult to pick from the list), or no place.
+ */
+export type PlaceMatch = 'one' | 'several' | 'not-found' | 'not-given'
+
 export interface ReportAnswers {
   'who-are-you'?: { audience: Audience }
-  'what-is-it-about'?: { topic: Topic }
-  'help-with-bullying'?: Continued
-  'help-with-fake-accounts'?: Continued
-  'help-with-hacking'?: Continued
+  /** Every kind of thing that happened: any sexual element keeps the report in scope. */
+  'what-is-it-about'?: { concerns: Concern[] }
+  'help-with-other-problems'?: Continued
+  /** Asked only after the help page, when "something sexual happened too" was chosen. */
+  'something-sexual'?: { concerns: Concern[] }
   'immediate-danger'?: { immediateDanger: YesNoUnsure }
   'call-999'?: Continued
   'your-age'?: { age: number }
   'under-11'?: Continued
-  'professional-checkpoint'?: { followedPolicy: YesNoUnsure; reportedTo: ReportedTo[] }
+  'safeguarding-policy'?: { followedPolicy: YesNoUnsure }
+  'follow-your-policy-first'?: Continued
+  'already-reported'?: { reportedTo: ReportedTo[] }
+  'you-do-not-need-to-report'?: Continued
   'about-the-child'?: {
     childName: string | null
     childAge: number | null
     childDateOfBirth: string | null
-    town: string
+  }
+  'where-the-child-lives'?: {
+    town: string | null
     postcode: string | null
-    /** A local authority code chosen from the list, when jurisdiction data is loaded. */
-    councilArea: string | null
+    placeUnknown: boolean
+    match: PlaceMatch
+    /** The areas the place could be, when there are several. */
+    areas: AreaOption[]
   }
-  'what-happened'?: {
-    concerns: Concern[]
-    description: string
-    started: Started
-    stillHappening: YesNoUnsure
-  }
+  /** A local authority code, or null for "not sure". */
+  'which-area'?: { councilArea: string | null }
+  'what-happened'?: { description: string }
+  'when-did-it-start'?: { started: Started }
+  'is-it-still-happening'?: { stillHappening: YesNoUnsure }
   'the-other-person'?: {
     names: string | null
     accounts: OnlineAccount[]
     profileLinks: string[]
     phoneNumbers: string | null
-    otherPersonAge: OtherPersonAge
-    knownOffline: YesNoUnsure
   }
+  'their-age'?: { otherPersonAge: OtherPersonAge }
+  'known-in-real-life'?: { knownOffline: YesNoUnsure }
   'contact-details'?: {
+    /** A child under 11 may give a trusted adult's details instead of their own. */
+    contactPerson: ContactPerson
     name: string
     email: string | null
     phone: string | null

@@ -4,42 +4,57 @@ import {
   type JourneyAnswers,
   type JourneyPage,
 } from '../web/journey.js'
-import type { ReportAnswers, Topic } from './answers.js'
+import type { ReportAnswers } from './answers.js'
+import { isInScope } from './model.js'
+import { findNoPlace, type FindPlace } from './places.js'
 import {
   parseAboutTheChild,
+  parseAlreadyReported,
   parseContactDetails,
   parseContinue,
   parseImmediateDanger,
+  parseIsItStillHappening,
+  parseKnownInRealLife,
   parseOtherPerson,
-  parseProfessionalCheckpoint,
-  parseTopic,
+  parseSafeguardingPolicy,
+  parseSomethingSexual,
+  parseTheirAge,
   parseWhatHappened,
+  parseWhatIsItAbout,
+  parseWhenDidItStart,
+  parseWhereTheChildLives,
+  parseWhichArea,
   parseWhoAreYou,
   parseYourAge,
 } from './validation.js'
+import { YOUNG_CHILD_AGE } from './wording.js'
 
 /**
  * The report form as data: the order of pages and the branches between them. Routes, back
- * links, Change links and what may be skipped are all derived from this one list.
+ * links, Change links and what may be skipped are all derived from this one list. One question
+ * per page, so a frightened child meets one thing at a time and one error at most.
  */
 export const CHECK_ANSWERS = 'check-your-answers'
 
 const typed = (answers: JourneyAnswers) => answers as ReportAnswers
 
-const signposting: Record<Exclude<Topic, 'sexual'>, string> = {
-  bullying: 'help-with-bullying',
-  'fake-account': 'help-with-fake-accounts',
-  hacking: 'help-with-hacking',
-}
-
 function afterDanger(answers: JourneyAnswers): string {
   const audience = typed(answers)['who-are-you']?.audience
   if (audience === 'young-person') return 'your-age'
-  if (audience === 'professional') return 'professional-checkpoint'
+  if (audience === 'professional') return 'safeguarding-policy'
   return 'about-the-child'
 }
 
-export function buildReportJourney(today: () => Date): Journey {
+function afterPlace(answers: JourneyAnswers): string {
+  const place = typed(answers)['where-the-child-lives']
+  const isYoungPerson = typed(answers)['who-are-you']?.audience === 'young-person'
+  if (place?.match === 'several') return 'which-area'
+  // A child is not asked to pick a council from a list; the advisors will work it out.
+  if (place?.match === 'not-found' && !isYoungPerson) return 'which-area'
+  return 'what-happened'
+}
+
+export function buildReportJourney(today: () => Date, findPlace: FindPlace = findNoPlace): Journey {
   const page = (
     slug: string,
     parse: JourneyPage['parse'],
@@ -50,32 +65,62 @@ export function buildReportJourney(today: () => Date): Journey {
 
   return defineJourney('who-are-you', CHECK_ANSWERS, [
     page('who-are-you', parseWhoAreYou, goTo('what-is-it-about')),
-    page('what-is-it-about', parseTopic, (answers) => {
-      const topic = typed(answers)['what-is-it-about']?.topic
-      return topic && topic !== 'sexual' ? signposting[topic] : 'immediate-danger'
-    }),
-    page('help-with-bullying', parseContinue, goTo('immediate-danger')),
-    page('help-with-fake-accounts', parseContinue, goTo('immediate-danger')),
-    page('help-with-hacking', parseContinue, goTo('immediate-danger')),
+    page('what-is-it-about', parseWhatIsItAbout, (answers) =>
+      isInScope(typed(answers)['what-is-it-about']?.concerns ?? ['something-else'])
+        ? 'immediate-danger'
+        : 'help-with-other-problems',
+    ),
+    // Its main action is the other services; its form is "something sexual happened too".
+    page('help-with-other-problems', parseContinue, goTo('something-sexual')),
+    page('something-sexual', parseSomethingSexual, goTo('immediate-danger')),
     page('immediate-danger', parseImmediateDanger, (answers) =>
-      typed(answers)['immediate-danger']?.immediateDanger === 'yes'
-        ? 'call-999'
-        : afterDanger(answers),
+      typed(answers)['immediate-danger']?.immediateDanger === 'no'
+        ? afterDanger(answers)
+        : 'call-999',
     ),
     page('call-999', parseContinue, afterDanger),
     page('your-age', parseYourAge, (answers) =>
-      (typed(answers)['your-age']?.age ?? 11) < 11 ? 'under-11' : 'about-the-child',
+      (typed(answers)['your-age']?.age ?? YOUNG_CHILD_AGE) < YOUNG_CHILD_AGE
+        ? 'under-11'
+        : 'where-the-child-lives',
     ),
-    page('under-11', parseContinue, goTo('about-the-child')),
-    page('professional-checkpoint', parseProfessionalCheckpoint, goTo('about-the-child')),
+    page('under-11', parseContinue, goTo('where-the-child-lives')),
+    page('safeguarding-policy', parseSafeguardingPolicy, (answers) =>
+      typed(answers)['safeguarding-policy']?.followedPolicy === 'yes'
+        ? 'already-reported'
+        : 'follow-your-policy-first',
+    ),
+    page('follow-your-policy-first', parseContinue, goTo('already-reported')),
+    page('already-reported', parseAlreadyReported, (answers) =>
+      (typed(answers)['already-reported']?.reportedTo ?? ['neither']).includes('neither')
+        ? 'about-the-child'
+        : 'you-do-not-need-to-report',
+    ),
+    page('you-do-not-need-to-report', parseContinue, goTo('about-the-child')),
     page(
       'about-the-child',
       (body, answers) => parseAboutTheChild(body, answers, today()),
-      goTo('what-happened'),
+      goTo('where-the-child-lives'),
       ['who-are-you'],
     ),
-    page('what-happened', parseWhatHappened, goTo('the-other-person')),
-    page('the-other-person', parseOtherPerson, goTo('contact-details')),
-    page('contact-details', parseContactDetails, goTo(CHECK_ANSWERS), ['who-are-you']),
+    page(
+      'where-the-child-lives',
+      async (body, answers) => {
+        const parsed = parseWhereTheChildLives(body, answers)
+        if (!parsed.ok) return parsed
+        const place = parsed.value as { town: string | null; postcode: string | null }
+        return { ok: true, value: { ...parsed.value, ...(await findPlace(place)) } }
+      },
+      afterPlace,
+      ['who-are-you'],
+    ),
+    page('which-area', parseWhichArea, goTo('what-happened'), ['where-the-child-lives']),
+    page('what-happened', parseWhatHappened, goTo('when-did-it-start')),
+    page('when-did-it-start', parseWhenDidItStart, goTo('is-it-still-happening')),
+    page('is-it-still-happening', parseIsItStillHappening, goTo('the-other-person')),
+    page('the-other-person', parseOtherPerson, goTo('their-age')),
+    page('their-age', parseTheirAge, goTo('known-in-real-life')),
+    page('known-in-real-life', parseKnownInRealLife, goTo('contact-details')),
+    page('contact-details', parseContactDetails, goTo(CHECK_ANSWERS), ['who-are-you', 'your-age']),
   ])
 }

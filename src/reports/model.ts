@@ -27,6 +27,20 @@ export type Concern = (typeof CONCERNS)[number]
 /** Concerns that are out of scope when they stand alone. */
 export const OUT_OF_SCOPE_CONCERNS: readonly Concern[] = ['bullying', 'fake-account', 'hacking']
 
+/** The sexual kinds of harm: any one of them keeps a report in scope, whatever else happened. */
+export const SEXUAL_CONCERNS = [
+  'asked-for-images',
+  'image-shared-threats',
+  'pressure-to-meet',
+  'sexual-chat',
+  'pressure-to-do-things',
+  'sent-sexual-content',
+] as const satisfies readonly Concern[]
+
+/** Whether the service can help: anything but bullying, fake accounts and hacking alone. */
+export const isInScope = (concerns: readonly Concern[]): boolean =>
+  concerns.some((concern) => !OUT_OF_SCOPE_CONCERNS.includes(concern))
+
 export type YesNoUnsure = 'yes' | 'no' | 'unsure'
 export type OtherPersonAge = 'adult' | 'under-18' | 'unknown'
 

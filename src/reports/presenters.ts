@@ -1,6 +1,8 @@
+import type { ContentPage, Partner } from '../content/content.js'
 import { walk, type Journey, type JourneyAnswers, type PageAnswers } from '../web/journey.js'
 import { paths } from '../web/paths.js'
 import type { OnlineAccount, ReportAnswers } from './answers.js'
+import { OUT_OF_SCOPE_CONCERNS, type Audience, type Concern } from './model.js'
 import { wordingFor } from './wording.js'
 
 /** Shaping answers for pages: pure, no I/O. */
@@ -22,6 +24,14 @@ export function formValues(slug: string, answer: PageAnswers | undefined): Recor
         dobMonth: dobMonth ? String(Number(dobMonth)) : '',
         dobYear: dobYear ?? '',
       }
+    }
+    case 'where-the-child-lives': {
+      const a = answer as NonNullable<ReportAnswers['where-the-child-lives']>
+      return { place: a.postcode ?? a.town ?? '', placeUnknown: a.placeUnknown ? ['yes'] : [] }
+    }
+    case 'which-area': {
+      const a = answer as NonNullable<ReportAnswers['which-area']>
+      return { councilArea: a.councilArea ?? 'not-sure' }
     }
     case 'the-other-person': {
       const a = answer as NonNullable<ReportAnswers['the-other-person']>
@@ -49,7 +59,6 @@ const LABELS: Record<string, string> = {
   'parent-carer': 'A parent or carer',
   professional: 'Someone who works with children',
   'concerned-adult': 'Another adult worried about a child',
-  sexual: 'Something sexual, or someone trying to meet',
   bullying: 'Bullying',
   'fake-account': 'A fake account',
   hacking: 'A hacked account',
@@ -76,125 +85,175 @@ const LABELS: Record<string, string> = {
   'pressure-to-do-things': 'Pressure to do things they do not want to do',
   'sent-sexual-content': 'Sent pornography or sexual images',
   'something-else': 'Something else',
+  me: 'Me',
+  'trusted-adult': 'A grown-up I trust',
 }
 
 export const label = (value: string): string => LABELS[value] ?? value
-const orNotGiven = (value: string | null | undefined): string =>
-  value === null || value === undefined || value === '' ? 'Not given' : value
-
-/** Check your answers: one section per answered question page, each row with a Change link. */
+/**
+ * Check your answers, grouped the way a person thinks about it: what happened, the child, the
+ * other person, how to contact you. Answers left blank are left out, so the page stays short;
+ * each group's Change links lead back to the page that asked.
+ */
 export function checkAnswersSections(
   answers: ReportAnswers,
   journey: Journey,
   councilAreaNames: ReadonlyMap<string, string> = new Map(),
 ): SummarySection[] {
   const w = wordingFor(answers['who-are-you']?.audience)
+  const isYoungPerson = answers['who-are-you']?.audience === 'young-person'
   const { path } = walk(journey, answers as JourneyAnswers)
-  const row = (slug: string, key: string, value: string): SummaryRow => ({
-    key,
-    value,
-    href: `${paths.report.page(slug)}?change=1`,
-    visuallyHiddenText: key.toLowerCase(),
-  })
+  const row = (slug: string, key: string, value: string | null | undefined): SummaryRow[] =>
+    path.includes(slug) && value !== null && value !== undefined && value !== ''
+      ? [
+          {
+            key,
+            value,
+            href: `${paths.report.page(slug)}?change=1`,
+            visuallyHiddenText: key.toLowerCase(),
+          },
+        ]
+      : []
   const sections: SummarySection[] = []
-  const add = (slug: string, title: string, rows: SummaryRow[]) => {
-    if (path.includes(slug) && rows.length > 0) sections.push({ title, rows })
+  const add = (title: string, rows: SummaryRow[]) => {
+    if (rows.length > 0) sections.push({ title, rows })
   }
 
   const who = answers['who-are-you']
-  const topic = answers['what-is-it-about']
-  const danger = answers['immediate-danger']
-  add('who-are-you', 'About you', [
-    ...(who ? [row('who-are-you', 'Who you are', label(who.audience))] : []),
-    ...(topic ? [row('what-is-it-about', 'What it is about', label(topic.topic))] : []),
-    ...(danger
-      ? [row('immediate-danger', 'In danger right now', label(danger.immediateDanger))]
-      : []),
-    ...(answers['your-age'] ? [row('your-age', 'Your age', String(answers['your-age'].age))] : []),
+  const check = answers['safeguarding-policy']
+  const told = answers['already-reported']
+  add('About you', [
+    ...row('who-are-you', 'Who you are', who && label(who.audience)),
+    ...row('your-age', 'Your age', answers['your-age']?.age.toString()),
+    ...row(
+      'safeguarding-policy',
+      'Followed your safeguarding policy',
+      check && label(check.followedPolicy),
+    ),
+    ...row('already-reported', 'Already told', told?.reportedTo.map(label).join(', ')),
   ])
 
-  const check = answers['professional-checkpoint']
-  if (check)
-    add('professional-checkpoint', 'Your safeguarding duties', [
-      row(
-        'professional-checkpoint',
-        'Followed your safeguarding policy',
-        label(check.followedPolicy),
-      ),
-      row('professional-checkpoint', 'Already told', check.reportedTo.map(label).join(', ')),
-    ])
+  const kinds = [
+    ...(answers['what-is-it-about']?.concerns ?? []),
+    ...(answers['something-sexual']?.concerns ?? []),
+  ]
+  const danger = answers['immediate-danger']
+  const started = answers['when-did-it-start']
+  const still = answers['is-it-still-happening']
+  add('What happened', [
+    ...row('what-is-it-about', 'What it is about', kinds.map(label).join('\n')),
+    ...row('what-happened', 'In your words', answers['what-happened']?.description),
+    ...row('when-did-it-start', 'When it started', started && label(started.started)),
+    ...row('is-it-still-happening', 'Still happening', still && label(still.stillHappening)),
+    ...row('immediate-danger', 'In danger right now', danger && label(danger.immediateDanger)),
+  ])
 
   const child = answers['about-the-child']
-  if (child) {
-    const isYoungPerson = answers['who-are-you']?.audience === 'young-person'
-    add('about-the-child', isYoungPerson ? 'Where you live' : 'About the child', [
-      ...(isYoungPerson ? [] : [row('about-the-child', 'Name', orNotGiven(child.childName))]),
-      ...(isYoungPerson
-        ? []
-        : [
-            row(
-              'about-the-child',
-              child.childDateOfBirth ? 'Date of birth' : 'Age',
-              child.childDateOfBirth ?? orNotGiven(child.childAge?.toString()),
-            ),
-          ]),
-      ...(child.councilArea
-        ? [
-            row(
-              'about-the-child',
-              'Council area',
-              councilAreaNames.get(child.councilArea) ?? child.councilArea,
-            ),
-          ]
-        : []),
-      row('about-the-child', 'Town or area', child.town),
-      row('about-the-child', 'Postcode', orNotGiven(child.postcode)),
-    ])
-  }
-
-  const happened = answers['what-happened']
-  if (happened)
-    add('what-happened', 'What happened', [
-      row('what-happened', 'What happened', happened.concerns.map(label).join('\n')),
-      row('what-happened', 'In your words', happened.description),
-      row('what-happened', 'When it started', label(happened.started)),
-      row('what-happened', `Still happening to ${w.child}`, label(happened.stillHappening)),
-    ])
+  const place = answers['where-the-child-lives']
+  const area = answers['which-area']?.councilArea
+  add(isYoungPerson ? 'Where you live' : 'About the child', [
+    ...row('about-the-child', 'Name', child?.childName),
+    ...row(
+      'about-the-child',
+      child?.childDateOfBirth ? 'Date of birth' : 'Age',
+      child?.childDateOfBirth ?? child?.childAge?.toString(),
+    ),
+    ...row(
+      'where-the-child-lives',
+      'Town or postcode',
+      place && (place.placeUnknown ? 'Not known' : (place.postcode ?? place.town)),
+    ),
+    ...row(
+      'which-area',
+      isYoungPerson ? 'Area' : 'Council area',
+      area ? (councilAreaNames.get(area) ?? area) : answers['which-area'] && 'Not sure',
+    ),
+  ])
 
   const other = answers['the-other-person']
-  if (other)
-    add('the-other-person', 'The other person', [
-      row('the-other-person', 'Names', orNotGiven(other.names)),
-      row(
-        'the-other-person',
-        'Usernames',
-        orNotGiven(
-          other.accounts
-            .map((a) => (a.platform ? `${a.username} (${a.platform})` : a.username))
-            .join('\n'),
-        ),
-      ),
-      row('the-other-person', 'Profile links', orNotGiven(other.profileLinks.join('\n'))),
-      row('the-other-person', 'Phone numbers', orNotGiven(other.phoneNumbers)),
-      row('the-other-person', 'How old they are', label(other.otherPersonAge)),
-      row('the-other-person', 'Known in real life', label(other.knownOffline)),
-    ])
+  const theirAge = answers['their-age']
+  const known = answers['known-in-real-life']
+  const usernames = other?.accounts
+    .map((a) => (a.platform ? `${a.username} (${a.platform})` : a.username))
+    .join('\n')
+  const anything = other && (other.names ?? usernames ?? other.phoneNumbers) !== null
+  add('The other person', [
+    ...row('the-other-person', 'Names', other?.names),
+    ...row('the-other-person', 'Usernames', usernames),
+    ...row('the-other-person', 'Profile links', other?.profileLinks.join('\n')),
+    ...row('the-other-person', 'Phone numbers', other?.phoneNumbers),
+    ...(anything || other?.profileLinks.length
+      ? []
+      : row('the-other-person', 'Names and usernames', other && 'None given')),
+    ...row('their-age', 'How old they are', theirAge && label(theirAge.otherPersonAge)),
+    ...row(
+      'known-in-real-life',
+      `${w.Child} know them in real life`.replace(/^You know/, 'You know'),
+      known && label(known.knownOffline),
+    ),
+  ])
 
   const contact = answers['contact-details']
-  if (contact)
-    add('contact-details', 'How we can contact you', [
-      row('contact-details', 'Your name', contact.name),
-      row('contact-details', 'Email', orNotGiven(contact.email)),
-      row('contact-details', 'Phone', orNotGiven(contact.phone)),
-      row(
-        'contact-details',
-        'Safe ways to contact you',
-        orNotGiven(contact.contactWays.map(label).join(', ')),
-      ),
-      row('contact-details', 'Safe times', orNotGiven(contact.safeTimes)),
-      ...(contact.parentKnows
-        ? [row('contact-details', 'A parent or carer knows', label(contact.parentKnows))]
-        : []),
-    ])
+  add('How we can contact you', [
+    ...row(
+      'contact-details',
+      'Who we talk to',
+      contact?.contactPerson === 'trusted-adult' ? 'A grown-up you trust' : undefined,
+    ),
+    ...row(
+      'contact-details',
+      contact?.contactPerson === 'trusted-adult' ? 'Their name' : 'Your name',
+      contact?.name,
+    ),
+    ...row('contact-details', 'Email', contact?.email),
+    ...row('contact-details', 'Phone', contact?.phone),
+    ...row('contact-details', 'Safe ways to contact', contact?.contactWays.map(label).join(', ')),
+    ...row('contact-details', 'Safe times', contact?.safeTimes),
+    ...row(
+      'contact-details',
+      'A parent or carer knows',
+      contact?.parentKnows && label(contact.parentKnows),
+    ),
+  ])
   return sections
+}
+
+export interface HelpSection {
+  title: string
+  html: string
+  /** The first service to turn to, shown as the page's main action. */
+  main: Partner | undefined
+  partners: Partner[]
+}
+
+/** Each problem's advice page in content/, and its services for this reporter first. */
+const ADVICE_FOR: Partial<Record<Concern, string>> = {
+  bullying: 'bullying',
+  'fake-account': 'fake-accounts',
+  hacking: 'hacking',
+}
+const AUDIENCE_TOPIC: Record<Audience, string> = {
+  'young-person': 'young-people',
+  'parent-carer': 'parents-and-carers',
+  professional: 'professionals',
+  'concerned-adult': 'concerned-adults',
+}
+
+export function helpSections(
+  answers: ReportAnswers,
+  content: {
+    partnersFor: (topic: string) => Partner[]
+    advicePage: (slug: string) => ContentPage | undefined
+  },
+): HelpSection[] {
+  const audience = answers['who-are-you']?.audience ?? 'concerned-adult'
+  const chosen = answers['what-is-it-about']?.concerns ?? []
+  return OUT_OF_SCOPE_CONCERNS.filter((c) => chosen.includes(c)).flatMap((concern) => {
+    const slug = ADVICE_FOR[concern]
+    const page = slug ? content.advicePage(slug) : undefined
+    if (!slug || !page) return []
+    const forThem = (p: Partner) => (p.topics.includes(AUDIENCE_TOPIC[audience]) ? 0 : 1)
+    const partners = [...content.partnersFor(slug)].sort((a, b) => forThem(a) - forThem(b))
+    return [{ title: page.title, html: page.html, main: partners[0], partners }]
+  })
 }

@@ -39,28 +39,41 @@ export function toSubmittedReport(
   sourceSite: string | null,
 ): SubmittedReport {
   const { audience } = required(answers['who-are-you'], 'who-are-you')
+  const about = required(answers['what-is-it-about'], 'what-is-it-about')
   const danger = required(answers['immediate-danger'], 'immediate-danger')
-  const child = required(answers['about-the-child'], 'about-the-child')
+  const place = required(answers['where-the-child-lives'], 'where-the-child-lives')
   const happened = required(answers['what-happened'], 'what-happened')
-  const other = required(answers['the-other-person'], 'the-other-person')
+  required(answers['when-did-it-start'], 'when-did-it-start')
+  const still = required(answers['is-it-still-happening'], 'is-it-still-happening')
+  required(answers['the-other-person'], 'the-other-person')
+  const theirAge = required(answers['their-age'], 'their-age')
+  const known = required(answers['known-in-real-life'], 'known-in-real-life')
   required(answers['contact-details'], 'contact-details')
-  const childAge = audience === 'young-person' ? (answers['your-age']?.age ?? null) : child.childAge
+  const childAge =
+    audience === 'young-person'
+      ? (answers['your-age']?.age ?? null)
+      : (answers['about-the-child']?.childAge ?? null)
+  // Triage reads every kind of thing that happened, from both places the form asks it.
+  const concerns = [
+    ...new Set([...about.concerns, ...(answers['something-sexual']?.concerns ?? [])]),
+  ]
+  const councilArea = answers['which-area']?.councilArea ?? null
   return {
     audience,
     source,
     sourceSite,
-    location: { town: child.town, postcode: child.postcode, councilArea: child.councilArea },
+    location: { town: place.town, postcode: place.postcode, councilArea },
     personal: answers,
     triageInput: {
       audience,
       childAge,
-      childLocation: child.postcode ?? child.town,
+      childLocation: place.postcode ?? place.town,
       immediateDanger: danger.immediateDanger,
-      concerns: happened.concerns,
-      stillHappening: happened.stillHappening,
-      otherPersonAge: other.otherPersonAge,
+      concerns,
+      stillHappening: still.stillHappening,
+      otherPersonAge: theirAge.otherPersonAge,
       otherPersonKnownOffline:
-        other.knownOffline === 'unsure' ? null : other.knownOffline === 'yes',
+        known.knownOffline === 'unsure' ? null : known.knownOffline === 'yes',
       description: happened.description,
     },
   }

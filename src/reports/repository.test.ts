@@ -84,8 +84,8 @@ for (const database of testDatabases()) {
       await service().saveDraft(idHash, answers)
       return idHash
     }
-    const completeDraft = (audience: Audience = 'parent-carer') =>
-      savedDraft(parseSteps(journey, reportSteps[audience]))
+    const completeDraft = async (audience: Audience = 'parent-carer') =>
+      savedDraft(await parseSteps(journey, reportSteps[audience]))
 
     async function count(sql: string, params: unknown[] = []): Promise<number> {
       const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params)
@@ -158,7 +158,7 @@ for (const database of testDatabases()) {
       })
 
       it('keeps every answer, encrypted and bound to the report', async () => {
-        const answers = parseSteps(journey, reportSteps.professional)
+        const answers = await parseSteps(journey, reportSteps.professional)
         const idHash = await savedDraft(answers)
         await service().submit(idHash)
         const [row] = await db.query<{
@@ -182,7 +182,7 @@ for (const database of testDatabases()) {
       })
 
       it('stores nothing when triage fails: no report, no audit entry, the draft unsent', async () => {
-        const answers = parseSteps(journey, reportSteps['young-person'])
+        const answers = await parseSteps(journey, reportSteps['young-person'])
         const idHash = await savedDraft(answers)
         const auditsBefore = await allAudits()
         const failing: Triage = () => Promise.reject(new Error('triage rules unavailable'))
@@ -192,7 +192,7 @@ for (const database of testDatabases()) {
       })
 
       it('stores nothing when the audit entry fails after the report row was written', async () => {
-        const answers = parseSteps(journey, reportSteps['concerned-adult'])
+        const answers = await parseSteps(journey, reportSteps['concerned-adult'])
         const idHash = await savedDraft(answers)
         const auditsBefore = await allAudits()
         await whileWritesFail(db, 'INSERT', 'audit_events', () =>
@@ -207,7 +207,7 @@ for (const database of testDatabases()) {
       })
 
       it('stores nothing when the draft cannot be marked sent', async () => {
-        const answers = parseSteps(journey, reportSteps['parent-carer'])
+        const answers = await parseSteps(journey, reportSteps['parent-carer'])
         const idHash = await savedDraft(answers)
         const auditsBefore = await allAudits()
         await whileWritesFail(db, 'UPDATE', 'report_drafts', () =>
@@ -244,7 +244,7 @@ for (const database of testDatabases()) {
       })
 
       it('says a draft with pages still to answer is incomplete, names the page to resume, and stores nothing', async () => {
-        const answers = parseSteps(journey, reportSteps['parent-carer'].slice(0, 4))
+        const answers = await parseSteps(journey, reportSteps['parent-carer'].slice(0, 5))
         const idHash = await savedDraft(answers)
         assert.deepEqual(await service().submit(idHash), {
           kind: 'incomplete',
@@ -339,7 +339,7 @@ for (const database of testDatabases()) {
       })
 
       it('gives up after five taken references and stores nothing', async () => {
-        const answers = parseSteps(journey, reportSteps.professional)
+        const answers = await parseSteps(journey, reportSteps.professional)
         const idHash = await savedDraft(answers)
         let made = 0
         const stuck = service({ newReference: () => (made++, taken) })
@@ -350,7 +350,10 @@ for (const database of testDatabases()) {
     })
 
     describe('drafts', () => {
-      const answers = parseSteps(journey, reportSteps['parent-carer'].slice(0, 2))
+      let answers: JourneyAnswers = {}
+      before(async () => {
+        answers = await parseSteps(journey, reportSteps['parent-carer'].slice(0, 2))
+      })
       const at = (offset: number) => new Date(START.getTime() + offset)
 
       it('keeps a draft until its time is up, and then no longer finds it', async () => {

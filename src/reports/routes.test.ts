@@ -154,7 +154,14 @@ describe('making a report', () => {
       ...form,
       description: 'First <b>line</b> & "quotes"\nSecond line',
     })
-    for (const slug of ['the-other-person', 'contact-details'] as const)
+    for (const slug of [
+      'when-did-it-start',
+      'is-it-still-happening',
+      'the-other-person',
+      'their-age',
+      'known-in-real-life',
+      'contact-details',
+    ] as const)
       await browser.answer(page(slug), stepsOf('parent-carer', slug)[1])
     const { body } = await browser.get(CHECK)
     assert.ok(
@@ -267,7 +274,13 @@ describe('moving through the form', () => {
 
   it('does not open a page for another audience or topic', async () => {
     const browser = await browserAt('parent-carer')
-    for (const slug of ['your-age', 'professional-checkpoint', 'help-with-bullying', 'call-999']) {
+    for (const slug of [
+      'your-age',
+      'safeguarding-policy',
+      'help-with-other-problems',
+      'something-sexual',
+      'call-999',
+    ]) {
       const response = await browser.get(page(slug))
       assert.equal(response.statusCode, 302, slug)
       assert.equal(response.headers.location, CHECK)
@@ -280,8 +293,10 @@ describe('moving through the form', () => {
       ['who-are-you', '/report'],
       ['immediate-danger', page('what-is-it-about')],
       ['call-999', page('immediate-danger')],
-      ['professional-checkpoint', page('call-999')],
-      ['about-the-child', page('professional-checkpoint')],
+      ['safeguarding-policy', page('call-999')],
+      ['already-reported', page('safeguarding-policy')],
+      ['you-do-not-need-to-report', page('already-reported')],
+      ['about-the-child', page('you-do-not-need-to-report')],
       ['check-your-answers', page('contact-details')],
     ]
     for (const [slug, back] of expected) {
@@ -334,8 +349,10 @@ describe('moving through the form', () => {
     const changed = await browser.post(change, { audience: 'young-person' })
     assert.equal(changed.headers.location, page('your-age') + '?change=1')
     const age = await browser.answer(page('your-age') + '?change=1', { age: '15' })
-    assert.equal(age.headers.location, page('about-the-child') + '?change=1')
-    const where = await browser.answer(page('about-the-child') + '?change=1', { town: 'Otley' })
+    assert.equal(age.headers.location, page('where-the-child-lives') + '?change=1')
+    const where = await browser.answer(page('where-the-child-lives') + '?change=1', {
+      place: 'Otley',
+    })
     assert.equal(where.headers.location, page('contact-details') + '?change=1')
     const contact = await browser.answer(page('contact-details') + '?change=1', {
       name: 'Sam',
@@ -408,11 +425,10 @@ describe('adding and removing usernames without JavaScript', () => {
       'accountPlatform-0': 'GameChat',
       'accountUsername-0': 'first_name',
       'accountUsername-1': 'second_name',
-      otherPersonAge: 'adult',
-      knownOffline: 'no',
     })
-    assert.equal(saved.headers.location, page('contact-details'))
-    await browser.answer(page('contact-details'), stepsOf('parent-carer', 'contact-details')[1])
+    assert.equal(saved.headers.location, page('their-age'))
+    for (const slug of ['their-age', 'known-in-real-life', 'contact-details'])
+      await browser.answer(page(slug), stepsOf('parent-carer', slug)[1])
     const { body } = await browser.get(CHECK)
     assert.match(body, /first_name \(GameChat\)<br>second_name/)
   })
@@ -653,5 +669,127 @@ describe('the rate limit on form posts', () => {
   it('lets a whole report through many times over at the default limit', () => {
     const postsPerReport = reportSteps.professional.length + 1
     assert.ok(testConfig().reportRateLimitPerMinute >= postsPerReport * 10)
+  })
+})
+
+describe('pages that guide rather than ask', () => {
+  it('gives someone not sure about danger the same call 999 advice, then lets them carry on', async () => {
+    const browser = await browserAt('young-person', 'call-999')
+    const advice = await browser.get(page('call-999'))
+    assert.equal(advice.statusCode, 200)
+    assert.match(advice.body, /If you are not sure, call 999 to be safe/)
+    assert.match(advice.body, /href="tel:999"/)
+    const continued = await browser.post(page('call-999'), {})
+    assert.equal(continued.headers.location, page('your-age'))
+  })
+
+  it('shows help for other problems with the services as the main action, and no report button', async () => {
+    const browser = await browserAt('concerned-adult', 'help-with-other-problems')
+    const help = await browser.get(page('help-with-other-problems'))
+    const main = /<main[\s\S]*<\/main>/.exec(help.body)?.[0] ?? ''
+    const first = /<a href="([^"]+)"[^>]*class="govuk-button"/.exec(main)
+    assert.equal(
+      first?.[1],
+      'tel:08088005000',
+      'a concerned adult is offered the adults’ helpline first',
+    )
+    assert.doesNotMatch(main, /Make a report/)
+    assert.match(main, /govuk-button--secondary[^>]*>\s*Something sexual happened too/)
+    const continued = await browser.post(page('help-with-other-problems'), {})
+    assert.equal(continued.headers.location, page('something-sexual'))
+  })
+
+  it('shows one section of help for each other problem chosen', async () => {
+    const browser = new Browser(t.app)
+    await answerAll(browser, [
+      ['who-are-you', { audience: 'young-person' }],
+      ['what-is-it-about', { concerns: ['fake-account', 'hacking'] }],
+    ])
+    const { body } = await browser.get(page('help-with-other-problems'))
+    assert.match(body, /<h2 class="govuk-heading-m">Fake accounts<\/h2>/)
+    assert.match(body, /<h2 class="govuk-heading-m">Hacked accounts<\/h2>/)
+    assert.doesNotMatch(body, /<h2 class="govuk-heading-m">Bullying<\/h2>/)
+  })
+
+  it('gives a child under 11 a children’s helpline number, and lets them carry on', async () => {
+    const browser = new Browser(t.app)
+    await answerAll(browser, [
+      ['who-are-you', { audience: 'young-person' }],
+      ['what-is-it-about', { concerns: ['sexual-chat'] }],
+      ['immediate-danger', { immediateDanger: 'no' }],
+      ['your-age', { age: '9' }],
+    ])
+    const under11 = await browser.get(page('under-11'))
+    assert.match(under11.body, /Childline/)
+    assert.match(under11.body, /href="tel:08001111"/)
+    const continued = await browser.post(page('under-11'), {})
+    assert.equal(continued.headers.location, page('where-the-child-lives'))
+  })
+
+  it('asks a child under 11 in simpler words, without profile links', async () => {
+    const browser = new Browser(t.app)
+    await answerAll(browser, [
+      ['who-are-you', { audience: 'young-person' }],
+      ['what-is-it-about', { concerns: ['sexual-chat'] }],
+      ['immediate-danger', { immediateDanger: 'no' }],
+      ['your-age', { age: '9' }],
+      ['under-11', {}],
+      ['where-the-child-lives', { place: 'Leeds' }],
+      ['what-happened', { description: 'A man asked for a photo.' }],
+      ['when-did-it-start', { started: 'today' }],
+      ['is-it-still-happening', { stillHappening: 'no' }],
+    ])
+    const other = await browser.get(page('the-other-person'))
+    assert.ok(!fieldNames(other.body).has('profileLinks'))
+    assert.doesNotMatch(/<main[\s\S]*<\/main>/.exec(other.body)?.[0] ?? '', /https:\/\//)
+    await browser.post(page('the-other-person'), {})
+    await answerAll(browser, [
+      ['their-age', { otherPersonAge: 'adult' }],
+      ['known-in-real-life', { knownOffline: 'no' }],
+    ])
+    const contact = await browser.get(page('contact-details'))
+    assert.match(contact.body, /Who can we talk to\?/)
+    assert.ok(fieldNames(contact.body).has('contactPerson'))
+  })
+
+  it('tells a professional who has told the police they need not report, and lets them carry on', async () => {
+    const browser = await browserAt('professional', 'you-do-not-need-to-report')
+    const advice = await browser.get(page('you-do-not-need-to-report'))
+    assert.match(advice.body, /You do not need to report this to us as well/)
+    assert.match(advice.body, /Continue my report anyway/)
+    const continued = await browser.post(page('you-do-not-need-to-report'), {})
+    assert.equal(continued.headers.location, page('about-the-child'))
+  })
+
+  it('shows a professional what to do first when they have not followed their policy', async () => {
+    const browser = new Browser(t.app)
+    await answerAll(browser, [
+      ['who-are-you', { audience: 'professional' }],
+      ['what-is-it-about', { concerns: ['sexual-chat'] }],
+      ['immediate-danger', { immediateDanger: 'no' }],
+      ['safeguarding-policy', { followedPolicy: 'no' }],
+    ])
+    const first = await browser.get(page('follow-your-policy-first'))
+    assert.match(first.body, /designated safeguarding lead/)
+    const continued = await browser.post(page('follow-your-policy-first'), {})
+    assert.equal(continued.headers.location, page('already-reported'))
+  })
+
+  it('groups check your answers and ends with a declaration in plain words', async () => {
+    const browser = await browserAt('parent-carer')
+    const { body } = await browser.get(CHECK)
+    const headings = [...body.matchAll(/<h2 class="govuk-heading-m">([^<]+)<\/h2>/g)].map(
+      (m) => m[1],
+    )
+    assert.deepEqual(headings, [
+      'About you',
+      'What happened',
+      'About the child',
+      'The other person',
+      'How we can contact you',
+      'Now send your report',
+    ])
+    assert.match(body, /you are telling us that what you have said is true, as far as you know/)
+    assert.doesNotMatch(body, /Not given/)
   })
 })

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Partner } from '../content/content.js'
+import type { ContentPage, Partner } from '../content/content.js'
 import { errorList, readFormBody } from '../web/form-fields.js'
 import {
   furthestPage,
@@ -18,10 +18,10 @@ import { cookieName } from '../web/security.js'
 import type { OnlineAccount, ReportAnswers } from './answers.js'
 import { hashDraftId, newDraftId } from './drafts.js'
 import { CHECK_ANSWERS } from './journey.js'
-import { checkAnswersSections, formValues, withOneRow } from './presenters.js'
+import { checkAnswersSections, formValues, helpSections, withOneRow } from './presenters.js'
 import type { ReportService } from './service.js'
 import { LIMITS, readAccounts } from './validation.js'
-import { wordingFor } from './wording.js'
+import { isYoungChild, wordingFor } from './wording.js'
 
 export interface ReportRoutesOptions {
   journey: Journey
@@ -31,6 +31,7 @@ export interface ReportRoutesOptions {
   rateLimitPerMinute: number
   councilAreas: () => Promise<{ code: string; name: string }[]>
   partnersFor: (topic: string) => Partner[]
+  advicePage: (slug: string) => ContentPage | undefined
 }
 
 /** How long the confirmation page can be shown again after a report is sent. */
@@ -107,10 +108,10 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
         errorList: errorList(form.errors ?? {}),
         backLink: back,
         action: pageUrl(slug, change),
-        councilAreas: slug === 'about-the-child' ? await options.councilAreas() : [],
-        signpostPartners: slug.startsWith('help-with-')
-          ? options.partnersFor(slug.replace('help-with-', ''))
-          : [],
+        youngChild: isYoungChild(typed),
+        councilAreas: slug === 'which-area' ? await options.councilAreas() : [],
+        helpSections: slug === 'help-with-other-problems' ? helpSections(typed, options) : [],
+        childrensHelplines: slug === 'under-11' ? options.partnersFor('under-11') : [],
         limits: LIMITS,
       },
       status,
@@ -118,7 +119,9 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
   }
 
   app.get(paths.report.start, (request, reply) =>
-    reply.header('cache-control', 'no-store').view('start.njk'),
+    reply
+      .header('cache-control', 'no-store')
+      .view('start.njk', { talkNow: options.partnersFor('talk-now') }),
   )
 
   app.get(paths.report.answersCleared, (request, reply) => {
@@ -217,7 +220,7 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
     if (edited)
       return render(reply, slug, answers, change, { values: { ...body, accounts: edited } })
 
-    const parsed = page.parse(body, answers)
+    const parsed = await page.parse(body, answers)
     if (!parsed.ok) {
       const values = { ...body, accounts: withOneRow(readAccounts(body)) }
       return render(reply, slug, answers, change, { values, errors: parsed.errors }, 400)

@@ -10,10 +10,18 @@ import {
   parseContactDetails,
   parseContinue,
   parseImmediateDanger,
+  parseAlreadyReported,
+  parseIsItStillHappening,
+  parseKnownInRealLife,
   parseOtherPerson,
-  parseProfessionalCheckpoint,
-  parseTopic,
+  parseSafeguardingPolicy,
+  parseSomethingSexual,
+  parseTheirAge,
   parseWhatHappened,
+  parseWhatIsItAbout,
+  parseWhenDidItStart,
+  parseWhereTheChildLives,
+  parseWhichArea,
   parseWhoAreYou,
   parseYourAge,
 } from './validation.js'
@@ -52,15 +60,36 @@ describe('who are you', () => {
 })
 
 describe('what it is about', () => {
-  it('asks the person to select what it is about when nothing is chosen', () => {
-    assert.deepEqual(errorsOf(parseTopic({ topic: '' })), { topic: 'Select what it is about' })
+  it('asks for everything that happened when nothing is chosen, as one error', () => {
+    assert.deepEqual(errorsOf(parseWhatIsItAbout({})), {
+      concerns: 'Select everything that happened',
+    })
   })
 
-  for (const topic of ['sexual', 'bullying', 'fake-account', 'hacking']) {
-    it(`accepts ${topic}`, () => {
-      assert.deepEqual(valueOf(parseTopic({ topic })), { topic })
+  it('keeps every kind chosen, sexual and not, once each', () => {
+    const body = { concerns: ['bullying', 'asked-for-images', 'hacking', 'bullying'] }
+    assert.deepEqual(valueOf(parseWhatIsItAbout(body)), {
+      concerns: ['bullying', 'asked-for-images', 'hacking'],
     })
-  }
+  })
+
+  it('refuses a kind the form does not list', () => {
+    assert.deepEqual(errorsOf(parseWhatIsItAbout({ concerns: ['sexual-chat', 'gossip'] })), {
+      concerns: 'Select everything that happened',
+    })
+  })
+
+  it('asks what sexual thing happened too, from the sexual kinds only', () => {
+    assert.deepEqual(errorsOf(parseSomethingSexual({})), {
+      concerns: 'Select what else happened',
+    })
+    assert.deepEqual(errorsOf(parseSomethingSexual({ concerns: 'bullying' })), {
+      concerns: 'Select what else happened',
+    })
+    assert.deepEqual(valueOf(parseSomethingSexual({ concerns: 'pressure-to-meet' })), {
+      concerns: ['pressure-to-meet'],
+    })
+  })
 })
 
 describe('pages with only a Continue button', () => {
@@ -117,39 +146,42 @@ describe('your age', () => {
 })
 
 describe('the professional checkpoint', () => {
-  it('asks both questions when nothing is answered', () => {
-    assert.deepEqual(errorsOf(parseProfessionalCheckpoint({})), {
+  it('asks whether the safeguarding policy was followed', () => {
+    assert.deepEqual(errorsOf(parseSafeguardingPolicy({})), {
       followedPolicy: 'Select yes if you have followed your safeguarding policy',
+    })
+    assert.deepEqual(valueOf(parseSafeguardingPolicy({ followedPolicy: 'unsure' })), {
+      followedPolicy: 'unsure',
+    })
+  })
+
+  it('asks who has already been told when nothing is chosen', () => {
+    assert.deepEqual(errorsOf(parseAlreadyReported({})), {
       reportedTo: 'Select who you have already told, or select no, not yet',
     })
   })
 
   it('refuses "no, not yet" together with someone already told', () => {
-    const body = { followedPolicy: 'yes', reportedTo: ['police', 'neither'] }
-    assert.deepEqual(errorsOf(parseProfessionalCheckpoint(body)), {
+    assert.deepEqual(errorsOf(parseAlreadyReported({ reportedTo: ['police', 'neither'] })), {
       reportedTo: 'Select who you have told, or select no, not yet, but not both',
     })
   })
 
   it('refuses someone the form does not list', () => {
-    const body = { followedPolicy: 'yes', reportedTo: ['a-friend'] }
-    assert.deepEqual(errorsOf(parseProfessionalCheckpoint(body)), {
+    assert.deepEqual(errorsOf(parseAlreadyReported({ reportedTo: ['a-friend'] })), {
       reportedTo: 'Select who you have already told, or select no, not yet',
     })
   })
 
   it('accepts the police and social care together, once each', () => {
-    const body = { followedPolicy: 'no', reportedTo: ['police', 'social-care', 'police'] }
-    assert.deepEqual(valueOf(parseProfessionalCheckpoint(body)), {
-      followedPolicy: 'no',
+    const body = { reportedTo: ['police', 'social-care', 'police'] }
+    assert.deepEqual(valueOf(parseAlreadyReported(body)), {
       reportedTo: ['police', 'social-care'],
     })
   })
 
   it('accepts "no, not yet" on its own', () => {
-    const body = { followedPolicy: 'unsure', reportedTo: 'neither' }
-    assert.deepEqual(valueOf(parseProfessionalCheckpoint(body)), {
-      followedPolicy: 'unsure',
+    assert.deepEqual(valueOf(parseAlreadyReported({ reportedTo: 'neither' })), {
       reportedTo: ['neither'],
     })
   })
@@ -158,64 +190,37 @@ describe('the professional checkpoint', () => {
 describe('about the child', () => {
   const parse = (body: FormBody, audience: Audience = 'parent-carer') =>
     parseAboutTheChild(body, as(audience), TODAY)
-  const child = { childName: 'Sam', childAge: '12', town: 'Harrogate' }
+  const child = { childName: 'Sam', childAge: '12' }
 
-  it('asks a parent for their child’s name, age and town, in page order', () => {
+  it('asks a parent for their child’s name and age, in page order', () => {
     const errors = errorsOf(parse({}))
     assert.deepEqual(errors, {
       childName: "Enter your child's name",
       childAge: 'Enter their age or date of birth',
-      town: 'Enter the town or area where your child lives',
     })
-    assert.deepEqual(Object.keys(errors), ['childName', 'childAge', 'town'])
+    assert.deepEqual(Object.keys(errors), ['childName', 'childAge'])
   })
 
-  it('asks a professional for the child’s name and where the child lives', () => {
+  it('asks a professional for the child’s name and age', () => {
     assert.deepEqual(errorsOf(parse({}, 'professional')), {
       childName: "Enter the child's name",
       childAge: 'Enter their age or date of birth',
-      town: 'Enter the town or area where the child lives',
     })
   })
 
-  it('lets a concerned adult leave the name and age blank, but not the town', () => {
-    assert.deepEqual(errorsOf(parse({}, 'concerned-adult')), {
-      town: 'Enter the town or area where the child lives',
-    })
-    assert.deepEqual(valueOf(parse({ town: 'Harrogate' }, 'concerned-adult')), {
+  it('lets a concerned adult leave the name and age blank', () => {
+    assert.deepEqual(valueOf(parse({}, 'concerned-adult')), {
       childName: null,
       childAge: null,
       childDateOfBirth: null,
-      town: 'Harrogate',
-      postcode: null,
-      councilArea: null,
-    })
-  })
-
-  it('asks a young person only where they live, and keeps no name or age from this page', () => {
-    assert.deepEqual(errorsOf(parse({}, 'young-person')), {
-      town: 'Enter the town or area where you live',
-    })
-    const body = { childName: 'Ignored', childAge: '3', town: 'Harrogate' }
-    assert.deepEqual(valueOf(parse(body, 'young-person')), {
-      childName: null,
-      childAge: null,
-      childDateOfBirth: null,
-      town: 'Harrogate',
-      postcode: null,
-      councilArea: null,
     })
   })
 
   it('keeps a parent’s answers as typed, without surrounding spaces', () => {
-    const body = { ...child, childName: '  Sam  ', councilArea: 'E08000035' }
-    assert.deepEqual(valueOf(parse(body)), {
+    assert.deepEqual(valueOf(parse({ ...child, childName: '  Sam  ' })), {
       childName: 'Sam',
       childAge: 12,
       childDateOfBirth: null,
-      town: 'Harrogate',
-      postcode: null,
-      councilArea: 'E08000035',
     })
   })
 
@@ -290,29 +295,6 @@ describe('about the child', () => {
     })
   })
 
-  describe('postcode and council area', () => {
-    const withPostcode = (postcode: string) => parse({ ...child, postcode })
-
-    it('normalises a postcode typed in lower case without a space', () => {
-      assert.equal(valueOf(withPostcode('ls14ap')).postcode, 'LS1 4AP')
-      assert.equal(valueOf(withPostcode(' sw1a 1aa ')).postcode, 'SW1A 1AA')
-    })
-
-    for (const postcode of ['LS1', 'not a postcode', '12345', 'LS1 4AP extra']) {
-      it(`refuses "${postcode}" as a postcode`, () => {
-        assert.deepEqual(errorsOf(withPostcode(postcode)), {
-          postcode: 'Enter a real postcode, like LS1 4AP, or leave it blank',
-        })
-      })
-    }
-
-    it('refuses a council area that is not a code from the list', () => {
-      assert.deepEqual(errorsOf(parse({ ...child, councilArea: 'Leeds <b>' })), {
-        councilArea: 'Select a council area from the list, or choose not sure',
-      })
-    })
-  })
-
   describe('lengths', () => {
     it('accepts a name of 200 characters and refuses 201', () => {
       assert.equal(valueOf(parse({ ...child, childName: chars(200) })).childName, chars(200))
@@ -320,91 +302,191 @@ describe('about the child', () => {
         childName: 'Name must be 200 characters or less',
       })
     })
+  })
+})
 
-    it('accepts a town of 100 characters and refuses 101', () => {
-      assert.equal(valueOf(parse({ ...child, town: chars(100) })).town, chars(100))
-      assert.deepEqual(errorsOf(parse({ ...child, town: chars(101) })), {
-        town: 'Town or area must be 100 characters or less',
-      })
+describe('where the child lives', () => {
+  const parse = (body: FormBody, audience: Audience = 'parent-carer') =>
+    parseWhereTheChildLives(body, as(audience))
+
+  it('asks a young person for their town or postcode, and offers no "don’t know"', () => {
+    assert.deepEqual(errorsOf(parse({}, 'young-person')), {
+      place: 'Enter the name of your town, or your postcode',
+    })
+    assert.deepEqual(errorsOf(parse({ placeUnknown: 'yes' }, 'young-person')), {
+      place: 'Enter the name of your town, or your postcode',
+    })
+  })
+
+  it('asks an adult for the town or postcode, or to say they do not know', () => {
+    assert.deepEqual(errorsOf(parse({})), {
+      place: 'Enter the town or postcode where your child lives, or select that you do not know',
+    })
+    assert.deepEqual(valueOf(parse({ placeUnknown: 'yes' }, 'concerned-adult')), {
+      town: null,
+      postcode: null,
+      placeUnknown: true,
+    })
+  })
+
+  it('refuses a place together with "I don’t know"', () => {
+    assert.deepEqual(errorsOf(parse({ place: 'Leeds', placeUnknown: 'yes' })), {
+      place: 'Enter a town or postcode, or select that you do not know, but not both',
+    })
+  })
+
+  it('keeps a town as typed, and a postcode normalised', () => {
+    assert.deepEqual(valueOf(parse({ place: '  Harrogate ' })), {
+      town: 'Harrogate',
+      postcode: null,
+      placeUnknown: false,
+    })
+    assert.equal(valueOf(parse({ place: 'ls14ap' })).postcode, 'LS1 4AP')
+    assert.equal(valueOf(parse({ place: ' sw1a 1aa ' })).postcode, 'SW1A 1AA')
+  })
+
+  it('accepts a place of 100 characters and refuses 101', () => {
+    assert.equal(valueOf(parse({ place: chars(100) })).town, chars(100))
+    assert.deepEqual(errorsOf(parse({ place: chars(101) })), {
+      place: 'Town or postcode must be 100 characters or less',
+    })
+  })
+})
+
+describe('which area', () => {
+  const several: JourneyAnswers = {
+    'who-are-you': { audience: 'parent-carer' },
+    'where-the-child-lives': {
+      town: 'Newport',
+      postcode: null,
+      placeUnknown: false,
+      match: 'several',
+      areas: [
+        { code: 'W06000022', name: 'Newport' },
+        { code: 'E06000046', name: 'Isle of Wight' },
+      ],
+    },
+  }
+  const notFound: JourneyAnswers = {
+    'who-are-you': { audience: 'parent-carer' },
+    'where-the-child-lives': {
+      town: 'Nowhere',
+      postcode: null,
+      placeUnknown: false,
+      match: 'not-found',
+      areas: [],
+    },
+  }
+
+  it('accepts one of the areas offered, or not sure', () => {
+    assert.deepEqual(valueOf(parseWhichArea({ councilArea: 'E06000046' }, several)), {
+      councilArea: 'E06000046',
+    })
+    assert.deepEqual(valueOf(parseWhichArea({ councilArea: 'not-sure' }, several)), {
+      councilArea: null,
+    })
+  })
+
+  it('asks for a choice when none is made among several', () => {
+    assert.deepEqual(errorsOf(parseWhichArea({}, several)), {
+      councilArea: 'Select the area, or select not sure',
+    })
+  })
+
+  it('refuses an area that was not offered', () => {
+    assert.deepEqual(errorsOf(parseWhichArea({ councilArea: 'E08000035' }, several)), {
+      councilArea: 'Select an area from the list, or not sure',
+    })
+  })
+
+  it('takes nothing picked from the whole list as not sure, and refuses a value that is no code', () => {
+    assert.deepEqual(valueOf(parseWhichArea({ councilArea: '' }, notFound)), {
+      councilArea: null,
+    })
+    assert.deepEqual(errorsOf(parseWhichArea({ councilArea: 'Leeds <b>' }, notFound)), {
+      councilArea: 'Select an area from the list, or not sure',
     })
   })
 })
 
 describe('what happened', () => {
-  const happened = {
-    concerns: ['sexual-chat'],
-    description: 'Someone kept sending messages.',
-    started: 'this-week',
-    stillHappening: 'no',
-  }
-
-  it('asks every question when nothing is answered', () => {
-    assert.deepEqual(errorsOf(parseWhatHappened({}, as('young-person'))), {
-      concerns: 'Select what happened',
+  it('asks for what happened in their own words, as one error on an empty page', () => {
+    assert.deepEqual(errorsOf(parseWhatHappened({})), {
       description: 'Tell us what happened, in your own words',
-      started: 'Select when it started',
-      stillHappening: 'Select yes if it is still happening to you',
-    })
-  })
-
-  it('asks a parent whether it is still happening to their child', () => {
-    const body = { ...happened, stillHappening: '' }
-    assert.deepEqual(errorsOf(parseWhatHappened(body, as('parent-carer'))), {
-      stillHappening: 'Select yes if it is still happening to your child',
-    })
-  })
-
-  it('refuses a concern the form does not list', () => {
-    const body = { ...happened, concerns: ['sexual-chat', 'made-up'] }
-    assert.deepEqual(errorsOf(parseWhatHappened(body, as('parent-carer'))), {
-      concerns: 'Select what happened',
     })
   })
 
   it('accepts 5,000 characters of description and refuses 5,001', () => {
-    const ok = parseWhatHappened({ ...happened, description: chars(5000) }, as('parent-carer'))
-    assert.equal(valueOf(ok).description, chars(5000))
-    const long = parseWhatHappened({ ...happened, description: chars(5001) }, as('parent-carer'))
-    assert.deepEqual(errorsOf(long), {
+    assert.equal(valueOf(parseWhatHappened({ description: chars(5000) })).description, chars(5000))
+    assert.deepEqual(errorsOf(parseWhatHappened({ description: chars(5001) })), {
       description: 'What happened must be 5,000 characters or less',
     })
   })
 
-  it('keeps several concerns and the reporter’s own words with plain line breaks', () => {
-    const body = {
-      ...happened,
-      concerns: ['asked-for-images', 'pressure-to-meet'],
-      description: 'First line\r\nSecond line',
-    }
-    assert.deepEqual(valueOf(parseWhatHappened(body, as('parent-carer'))), {
-      concerns: ['asked-for-images', 'pressure-to-meet'],
+  it('keeps the reporter’s own words with plain line breaks', () => {
+    assert.deepEqual(valueOf(parseWhatHappened({ description: 'First line\r\nSecond line' })), {
       description: 'First line\nSecond line',
+    })
+  })
+
+  it('asks when it started', () => {
+    assert.deepEqual(errorsOf(parseWhenDidItStart({ started: 'ages-ago' })), {
+      started: 'Select when it started',
+    })
+    assert.deepEqual(valueOf(parseWhenDidItStart({ started: 'this-week' })), {
       started: 'this-week',
-      stillHappening: 'no',
+    })
+  })
+
+  it('asks whether it is still happening, in each reporter’s words', () => {
+    assert.deepEqual(errorsOf(parseIsItStillHappening({}, as('young-person'))), {
+      stillHappening: 'Select yes if it is still happening to you',
+    })
+    assert.deepEqual(errorsOf(parseIsItStillHappening({}, as('parent-carer'))), {
+      stillHappening: 'Select yes if it is still happening to your child',
+    })
+    assert.deepEqual(
+      valueOf(parseIsItStillHappening({ stillHappening: 'unsure' }, as('professional'))),
+      {
+        stillHappening: 'unsure',
+      },
+    )
+  })
+})
+
+describe('their age and whether they are known', () => {
+  it('asks how old the other person seems', () => {
+    assert.deepEqual(errorsOf(parseTheirAge({})), {
+      otherPersonAge: 'Select how old you think they are',
+    })
+    assert.deepEqual(valueOf(parseTheirAge({ otherPersonAge: 'under-18' })), {
+      otherPersonAge: 'under-18',
+    })
+  })
+
+  it('asks whether the child knows them in real life, in each reporter’s words', () => {
+    assert.deepEqual(errorsOf(parseKnownInRealLife({}, as('young-person'))), {
+      knownOffline: 'Select yes if you know them in real life',
+    })
+    assert.deepEqual(errorsOf(parseKnownInRealLife({}, as('parent-carer'))), {
+      knownOffline: 'Select yes if your child knows them in real life',
+    })
+    assert.deepEqual(valueOf(parseKnownInRealLife({ knownOffline: 'no' }, as('parent-carer'))), {
+      knownOffline: 'no',
     })
   })
 })
 
 describe('the other person', () => {
-  const person = { otherPersonAge: 'adult', knownOffline: 'no' }
-  const parse = (body: FormBody, audience: Audience = 'parent-carer') =>
-    parseOtherPerson(body, as(audience))
+  const person = {}
+  const parse = (body: FormBody) => parseOtherPerson(body)
 
-  it('needs only their age and whether they are known in real life', () => {
-    assert.deepEqual(errorsOf(parse({}, 'young-person')), {
-      otherPersonAge: 'Select how old you think they are',
-      knownOffline: 'Select yes if you know them in real life',
-    })
-    assert.deepEqual(errorsOf(parse({ otherPersonAge: 'adult' })), {
-      knownOffline: 'Select yes if your child knows them in real life',
-    })
+  it('lets every field be left blank', () => {
     assert.deepEqual(valueOf(parse(person)), {
       names: null,
       accounts: [],
       profileLinks: [],
       phoneNumbers: null,
-      otherPersonAge: 'adult',
-      knownOffline: 'no',
     })
   })
 
@@ -509,12 +591,62 @@ describe('contact details', () => {
     )
   })
 
+  describe('a child under 11', () => {
+    const nineYearOld: JourneyAnswers = {
+      'who-are-you': { audience: 'young-person' },
+      'your-age': { age: 9 },
+    }
+
+    it('asks who we should talk to: the child or a grown-up they trust', () => {
+      assert.deepEqual(errorsOf(parseContactDetails({}, nineYearOld)), {
+        contactPerson: 'Select who we should talk to',
+        name: 'Enter your name',
+        email: 'Enter an email address or a phone number so we can contact you',
+        parentKnows: 'Select yes if a parent or carer knows you are making this report',
+      })
+    })
+
+    it('asks for the trusted grown-up’s name and a way to reach them', () => {
+      assert.deepEqual(
+        errorsOf(
+          parseContactDetails({ contactPerson: 'trusted-adult', parentKnows: 'yes' }, nineYearOld),
+        ),
+        {
+          name: "Enter the grown-up's name",
+          email: "Enter the grown-up's email or phone number",
+        },
+      )
+      const body = {
+        contactPerson: 'trusted-adult',
+        name: 'Sam Teacher',
+        phone: '01632 960 001',
+        parentKnows: 'yes',
+      }
+      assert.deepEqual(valueOf(parseContactDetails(body, nineYearOld)), {
+        contactPerson: 'trusted-adult',
+        name: 'Sam Teacher',
+        email: null,
+        phone: '01632 960 001',
+        contactWays: [],
+        safeTimes: null,
+        parentKnows: 'yes',
+      })
+    })
+
+    it('does not offer a trusted adult to a young person of 11 or over', () => {
+      const fourteen: JourneyAnswers = { ...nineYearOld, 'your-age': { age: 14 } }
+      const body = { ...contact, contactPerson: 'trusted-adult', parentKnows: 'no' }
+      assert.equal(valueOf(parseContactDetails(body, fourteen)).contactPerson, 'me')
+    })
+  })
+
   it('does not ask an adult whether a parent knows, and keeps no answer to it', () => {
     assert.equal(valueOf(parse({ ...contact, parentKnows: 'yes' })).parentKnows, null)
   })
 
   it('accepts an email address alone', () => {
     assert.deepEqual(valueOf(parse(contact)), {
+      contactPerson: 'me',
       name: 'Pat',
       email: 'pat@example.com',
       phone: null,
@@ -532,6 +664,7 @@ describe('contact details', () => {
       safeTimes: 'Weekday mornings',
     }
     assert.deepEqual(valueOf(parse(body)), {
+      contactPerson: 'me',
       name: 'Pat',
       email: null,
       phone: '+44 (0)7700 900-982',

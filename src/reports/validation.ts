@@ -8,15 +8,15 @@ import type {
 } from '../web/journey.js'
 import { oneOf, someOf, text } from '../web/form-fields.js'
 import {
+  CONTACT_PEOPLE,
   CONTACT_WAYS,
   REPORTED_TO,
   STARTED,
-  TOPICS,
   type OnlineAccount,
   type ReportAnswers,
 } from './answers.js'
-import { AUDIENCES, CONCERNS, type Audience } from './model.js'
-import { wordingFor } from './wording.js'
+import { AUDIENCES, CONCERNS, SEXUAL_CONCERNS, type Audience } from './model.js'
+import { isYoungChild, wordingFor } from './wording.js'
 
 /**
  * One parser per page: the posted form in, a typed answer or GOV.UK-worded errors out.
@@ -49,9 +49,21 @@ export function parseWhoAreYou(body: FormBody): ParseResult {
   return result(audience ? {} : { audience: 'Select who you are' }, () => ({ audience }))
 }
 
-export function parseTopic(body: FormBody): ParseResult {
-  const topic = oneOf(body, 'topic', TOPICS)
-  return result(topic ? {} : { topic: 'Select what it is about' }, () => ({ topic }))
+/** Every kind of thing that happened, in one list, so nobody has to pick "the main one". */
+export function parseWhatIsItAbout(body: FormBody): ParseResult {
+  const concerns = someOf(body, 'concerns', CONCERNS)
+  return result(
+    concerns && concerns.length > 0 ? {} : { concerns: 'Select everything that happened' },
+    () => ({ concerns }),
+  )
+}
+
+export function parseSomethingSexual(body: FormBody): ParseResult {
+  const concerns = someOf(body, 'concerns', SEXUAL_CONCERNS)
+  return result(
+    concerns && concerns.length > 0 ? {} : { concerns: 'Select what else happened' },
+    () => ({ concerns }),
+  )
 }
 
 export function parseContinue(): ParseResult {
@@ -78,19 +90,27 @@ export function parseYourAge(body: FormBody): ParseResult {
   return result(errors, () => ({ age }))
 }
 
-export function parseProfessionalCheckpoint(body: FormBody): ParseResult {
+export function parseSafeguardingPolicy(body: FormBody): ParseResult {
   const followedPolicy = oneOf(body, 'followedPolicy', YES_NO_UNSURE)
+  return result(
+    followedPolicy
+      ? {}
+      : { followedPolicy: 'Select yes if you have followed your safeguarding policy' },
+    () => ({ followedPolicy }),
+  )
+}
+
+export function parseAlreadyReported(body: FormBody): ParseResult {
   const reportedTo = someOf(body, 'reportedTo', REPORTED_TO)
   const errors: FieldErrors = {}
-  if (!followedPolicy)
-    errors.followedPolicy = 'Select yes if you have followed your safeguarding policy'
   if (!reportedTo || reportedTo.length === 0)
     errors.reportedTo = 'Select who you have already told, or select no, not yet'
   else if (reportedTo.includes('neither') && reportedTo.length > 1)
     errors.reportedTo = 'Select who you have told, or select no, not yet, but not both'
-  return result(errors, () => ({ followedPolicy, reportedTo }))
+  return result(errors, () => ({ reportedTo }))
 }
 
+/** An adult's answers about the child: their name and age. A young person is not asked. */
 export function parseAboutTheChild(
   body: FormBody,
   answers: JourneyAnswers,
@@ -99,35 +119,54 @@ export function parseAboutTheChild(
   const audience = audienceOf(answers)
   const w = wordingFor(audience)
   const errors: FieldErrors = {}
+  const childName = text(body, 'childName')
+  if (childName === '' && audience !== 'concerned-adult')
+    errors.childName = `Enter ${w.childs} name`
+  tooLong(errors, 'childName', childName, LIMITS.name, 'Name')
+  const age = parseChildAge(body, audience, errors, today)
+  return result(errors, () => ({ childName: orNull(childName), ...age }))
+}
+
+/**
+ * Town or postcode in one box, as people say it. An adult who does not know the child may say
+ * they do not know; a young person always knows where they live, so is always asked.
+ */
+export function parseWhereTheChildLives(body: FormBody, answers: JourneyAnswers): ParseResult {
+  const audience = audienceOf(answers)
+  const w = wordingFor(audience)
   const isYoungPerson = audience === 'young-person'
-  const childName = isYoungPerson ? '' : text(body, 'childName')
-  const town = text(body, 'town')
-  const postcodeRaw = text(body, 'postcode')
-  const councilArea = text(body, 'councilArea')
-
-  if (!isYoungPerson) {
-    if (childName === '' && audience !== 'concerned-adult')
-      errors.childName = `Enter ${w.childs} name`
-    tooLong(errors, 'childName', childName, LIMITS.name, 'Name')
-  }
-  const age = isYoungPerson
-    ? { childAge: null, childDateOfBirth: null }
-    : parseChildAge(body, audience, errors, today)
-  if (town === '')
-    errors.town = `Enter the town or area where ${w.child} ${isYoungPerson ? 'live' : 'lives'}`
-  tooLong(errors, 'town', town, LIMITS.town, 'Town or area')
-  if (postcodeRaw !== '' && !isValidPostcode(postcodeRaw))
-    errors.postcode = 'Enter a real postcode, like LS1 4AP, or leave it blank'
-  if (councilArea !== '' && !/^[\w-]{1,20}$/.test(councilArea))
-    errors.councilArea = 'Select a council area from the list, or choose not sure'
-
+  const place = text(body, 'place')
+  const placeUnknown = !isYoungPerson && text(body, 'placeUnknown') === 'yes'
+  const errors: FieldErrors = {}
+  if (place === '' && !placeUnknown)
+    errors.place = isYoungPerson
+      ? 'Enter the name of your town, or your postcode'
+      : `Enter the town or postcode where ${w.child} lives, or select that you do not know`
+  else if (place !== '' && placeUnknown)
+    errors.place = 'Enter a town or postcode, or select that you do not know, but not both'
+  tooLong(errors, 'place', place, LIMITS.town, 'Town or postcode')
+  const isPostcode = place !== '' && isValidPostcode(place)
   return result(errors, () => ({
-    childName: orNull(childName),
-    ...age,
-    town,
-    postcode: postcodeRaw === '' ? null : toNormalised(postcodeRaw),
-    councilArea: orNull(councilArea),
+    town: place === '' || isPostcode ? null : place,
+    postcode: isPostcode ? toNormalised(place) : null,
+    placeUnknown,
   }))
+}
+
+/** The areas offered come from the place already given; "not sure" is always an answer. */
+export function parseWhichArea(body: FormBody, answers: JourneyAnswers): ParseResult {
+  const place = answers['where-the-child-lives'] as Answer<'where-the-child-lives'> | undefined
+  const chosen = text(body, 'councilArea')
+  // The type-ahead over the whole list sends an empty value when nothing was picked.
+  const notSure = chosen === 'not-sure' || (chosen === '' && place?.match !== 'several')
+  const offered =
+    place?.match === 'several'
+      ? place.areas.some((a) => a.code === chosen)
+      : /^[\w-]{1,20}$/.test(chosen)
+  const errors: FieldErrors = {}
+  if (chosen === '' && !notSure) errors.councilArea = 'Select the area, or select not sure'
+  else if (!notSure && !offered) errors.councilArea = 'Select an area from the list, or not sure'
+  return result(errors, () => ({ councilArea: notSure ? null : chosen }))
 }
 
 function parseChildAge(
@@ -184,19 +223,26 @@ export function ageOn(dateOfBirth: Date, today: Date): number {
   return hadBirthday ? years : years - 1
 }
 
-export function parseWhatHappened(body: FormBody, answers: JourneyAnswers): ParseResult {
-  const w = wordingFor(audienceOf(answers))
-  const concerns = someOf(body, 'concerns', CONCERNS)
+export function parseWhatHappened(body: FormBody): ParseResult {
   const description = text(body, 'description')
-  const started = oneOf(body, 'started', STARTED)
-  const stillHappening = oneOf(body, 'stillHappening', YES_NO_UNSURE)
   const errors: FieldErrors = {}
-  if (!concerns || concerns.length === 0) errors.concerns = 'Select what happened'
   if (description === '') errors.description = 'Tell us what happened, in your own words'
   tooLong(errors, 'description', description, LIMITS.description, 'What happened')
-  if (!started) errors.started = 'Select when it started'
-  if (!stillHappening) errors.stillHappening = `Select yes if it is still happening to ${w.child}`
-  return result(errors, () => ({ concerns, description, started, stillHappening }))
+  return result(errors, () => ({ description }))
+}
+
+export function parseWhenDidItStart(body: FormBody): ParseResult {
+  const started = oneOf(body, 'started', STARTED)
+  return result(started ? {} : { started: 'Select when it started' }, () => ({ started }))
+}
+
+export function parseIsItStillHappening(body: FormBody, answers: JourneyAnswers): ParseResult {
+  const w = wordingFor(audienceOf(answers))
+  const stillHappening = oneOf(body, 'stillHappening', YES_NO_UNSURE)
+  return result(
+    stillHappening ? {} : { stillHappening: `Select yes if it is still happening to ${w.child}` },
+    () => ({ stillHappening }),
+  )
 }
 
 /** Rows of the "add another" list: `accountPlatform-N` and `accountUsername-N`. */
@@ -210,8 +256,7 @@ export function readAccounts(body: FormBody): OnlineAccount[] {
   return rows
 }
 
-export function parseOtherPerson(body: FormBody, answers: JourneyAnswers): ParseResult {
-  const w = wordingFor(audienceOf(answers))
+export function parseOtherPerson(body: FormBody): ParseResult {
   const names = text(body, 'names')
   const accounts = readAccounts(body)
   const profileLinks = text(body, 'profileLinks')
@@ -219,8 +264,6 @@ export function parseOtherPerson(body: FormBody, answers: JourneyAnswers): Parse
     .map((l) => l.trim())
     .filter(Boolean)
   const phoneNumbers = text(body, 'phoneNumbers')
-  const otherPersonAge = oneOf(body, 'otherPersonAge', OTHER_PERSON_AGES)
-  const knownOffline = oneOf(body, 'knownOffline', YES_NO_UNSURE)
   const errors: FieldErrors = {}
   tooLong(errors, 'names', names, LIMITS.short, 'Names')
   accounts.forEach((account, i) => {
@@ -235,21 +278,36 @@ export function parseOtherPerson(body: FormBody, answers: JourneyAnswers): Parse
     errors.profileLinks =
       'Enter each profile link as a web address on its own line, like https://example.com/name'
   tooLong(errors, 'phoneNumbers', phoneNumbers, LIMITS.short, 'Phone numbers')
-  if (!otherPersonAge) errors.otherPersonAge = 'Select how old you think they are'
-  if (!knownOffline)
-    errors.knownOffline = `Select yes if ${w.child} ${w.doesChild.split(' ')[0] === 'Do' ? 'know' : 'knows'} them in real life`
   return result(errors, () => ({
     names: orNull(names),
     accounts,
     profileLinks,
     phoneNumbers: orNull(phoneNumbers),
-    otherPersonAge,
-    knownOffline,
   }))
+}
+
+export function parseTheirAge(body: FormBody): ParseResult {
+  const otherPersonAge = oneOf(body, 'otherPersonAge', OTHER_PERSON_AGES)
+  return result(
+    otherPersonAge ? {} : { otherPersonAge: 'Select how old you think they are' },
+    () => ({ otherPersonAge }),
+  )
+}
+
+export function parseKnownInRealLife(body: FormBody, answers: JourneyAnswers): ParseResult {
+  const w = wordingFor(audienceOf(answers))
+  const knownOffline = oneOf(body, 'knownOffline', YES_NO_UNSURE)
+  const verb = w.doesChild.startsWith('Do ') ? 'know' : 'knows'
+  return result(
+    knownOffline ? {} : { knownOffline: `Select yes if ${w.child} ${verb} them in real life` },
+    () => ({ knownOffline }),
+  )
 }
 
 export function parseContactDetails(body: FormBody, answers: JourneyAnswers): ParseResult {
   const isYoungPerson = audienceOf(answers) === 'young-person'
+  const youngChild = isYoungChild(answers)
+  const contactPerson = youngChild ? oneOf(body, 'contactPerson', CONTACT_PEOPLE) : 'me'
   const name = text(body, 'name')
   const email = text(body, 'email')
   const phone = text(body, 'phone')
@@ -257,10 +315,14 @@ export function parseContactDetails(body: FormBody, answers: JourneyAnswers): Pa
   const safeTimes = text(body, 'safeTimes')
   const parentKnows = oneOf(body, 'parentKnows', ['yes', 'no'] as const)
   const errors: FieldErrors = {}
-  if (name === '') errors.name = 'Enter your name'
+  const adult = contactPerson === 'trusted-adult'
+  if (!contactPerson) errors.contactPerson = 'Select who we should talk to'
+  if (name === '') errors.name = adult ? "Enter the grown-up's name" : 'Enter your name'
   tooLong(errors, 'name', name, LIMITS.name, 'Name')
   if (email === '' && phone === '')
-    errors.email = 'Enter an email address or a phone number so we can contact you'
+    errors.email = adult
+      ? "Enter the grown-up's email or phone number"
+      : 'Enter an email address or a phone number so we can contact you'
   if (email !== '' && !isEmail(email))
     errors.email = 'Enter an email address in the correct format, like name@example.com'
   if (phone !== '' && !isPhone(phone))
@@ -269,6 +331,7 @@ export function parseContactDetails(body: FormBody, answers: JourneyAnswers): Pa
   if (isYoungPerson && !parentKnows)
     errors.parentKnows = 'Select yes if a parent or carer knows you are making this report'
   return result(errors, () => ({
+    contactPerson,
     name,
     email: orNull(email),
     phone: orNull(phone),

@@ -1,3 +1,4 @@
+import type { ReportAnswers } from './answers.js'
 import type { Audience } from './model.js'
 
 /**
@@ -50,4 +51,16 @@ const byAudience: Record<Audience, Wording> = {
 
 export function wordingFor(audience: Audience | undefined): Wording {
   return byAudience[audience ?? 'concerned-adult']
+}
+
+/** Below this age the form speaks more simply and lets a trusted adult be the contact. */
+export const YOUNG_CHILD_AGE = 11
+
+export function isYoungChild(answers: ReportAnswers): boolean {
+  const age = answers['your-age']?.age
+  return (
+    answers['who-are-you']?.audience === 'young-person' &&
+    age !== undefined &&
+    age < YOUNG_CHILD_AGE
+  )
 }

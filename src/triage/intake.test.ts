@@ -8,19 +8,32 @@ import type { Jurisdiction } from '../jurisdictions/model.js'
 
 type Form = Record<string, string | string[]>
 
-/** A parent reporting a planned meeting; `child` and `happened` vary per test. */
+/**
+ * A parent reporting a planned meeting; `child` and `happened` vary per test. The form asks one
+ * question per page; `councilArea` is answered on the page that asks which area, when it is.
+ */
 function steps(child: Form, happened: Form, danger = 'no'): [string, Form][] {
+  const { town = '', councilArea, ...aboutTheChild } = child
+  const {
+    concerns = ['pressure-to-meet'],
+    started = 'this-week',
+    stillHappening = 'yes',
+    description = '',
+  } = happened
   return [
     ['who-are-you', { audience: 'parent-carer' }],
-    ['what-is-it-about', { topic: 'sexual' }],
+    ['what-is-it-about', { concerns }],
     ['immediate-danger', { immediateDanger: danger }],
     ...(danger === 'yes' ? [['call-999', {}] as [string, Form]] : []),
-    ['about-the-child', { childName: 'Test Child', childAge: '12', ...child }],
-    [
-      'what-happened',
-      { concerns: ['pressure-to-meet'], started: 'this-week', stillHappening: 'yes', ...happened },
-    ],
-    ['the-other-person', { otherPersonAge: 'adult', knownOffline: 'no' }],
+    ['about-the-child', { childName: 'Test Child', childAge: '12', ...aboutTheChild }],
+    ['where-the-child-lives', { place: town }],
+    ...(councilArea ? [['which-area', { councilArea }] as [string, Form]] : []),
+    ['what-happened', { description }],
+    ['when-did-it-start', { started }],
+    ['is-it-still-happening', { stillHappening }],
+    ['the-other-person', {}],
+    ['their-age', { otherPersonAge: 'adult' }],
+    ['known-in-real-life', { knownOffline: 'no' }],
     ['contact-details', { name: 'Test Parent', email: 'parent@example.com' }],
   ]
 }
@@ -97,7 +110,7 @@ for (const database of testDatabases()) {
       clock = new Date('2026-11-25T10:00:00Z') // a Wednesday, 10:00 in London
       const report = await submit(
         steps(
-          { town: 'somewhere we have never heard of', childAge: '15' },
+          { town: 'somewhere we have never heard of', childAge: '15', councilArea: 'not-sure' },
           {
             concerns: ['sexual-chat'],
             stillHappening: 'no',
@@ -142,15 +155,15 @@ for (const database of testDatabases()) {
     it('offers the council areas on the form once data is loaded and routes by the one chosen', async () => {
       clock = new Date('2026-11-25T10:00:00Z')
       const browser = new Browser(t.app)
-      for (const [slug, form] of steps({}, {}).slice(0, 3))
-        await browser.answer(`/report/${slug}`, form)
-      const page = await browser.get('/report/about-the-child')
-      assert.match(page.body, /<option value="E06000001"[^>]*>Hartlepool<\/option>/)
       const chosen = steps(
         { town: 'a village', councilArea: 'E06000002' },
         { description: 'Someone keeps asking to meet up.' },
       )
-      for (const [slug, form] of chosen.slice(3)) await browser.answer(`/report/${slug}`, form)
+      // A place we do not know: an adult is offered every council area to choose from.
+      for (const [slug, form] of chosen.slice(0, 5)) await browser.answer(`/report/${slug}`, form)
+      const page = await browser.get('/report/which-area')
+      assert.match(page.body, /<option value="E06000001"[^>]*>Hartlepool<\/option>/)
+      for (const [slug, form] of chosen.slice(5)) await browser.answer(`/report/${slug}`, form)
       const check = await browser.get('/report/check-your-answers')
       assert.match(check.body, /Council area[\s\S]{0,200}Middlesbrough/)
 

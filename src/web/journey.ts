@@ -17,7 +17,8 @@ export interface JourneyPage {
   slug: string
   /** Earlier pages whose answers change what this page asks: a new answer there drops this one. */
   dependsOn?: readonly string[]
-  parse(body: FormBody, answers: JourneyAnswers): ParseResult
+  /** May look something up (where a place is), so it may answer later. */
+  parse(body: FormBody, answers: JourneyAnswers): ParseResult | Promise<ParseResult>
   /**
    * The slug of the page after this one, given the answers including this page's. It is also
    * asked before this page is answered, to see which later answers still count.

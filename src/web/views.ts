@@ -37,6 +37,8 @@ export function createViewEnvironment(): nunjucks.Environment {
 export interface ViewOptions {
   agency: Agency
   exitPageUrl: string
+  /** An asset's plain name to its URL (fingerprinted once the assets are built). */
+  assetPath: (name: string) => string
   /** Shared values every page may show, such as how long draft answers are kept. */
   globals: Record<string, unknown>
 }
@@ -51,6 +53,7 @@ declare module 'fastify' {
 export const viewsPlugin = fp<ViewOptions>(
   (app: FastifyInstance, options, done) => {
     const env = createViewEnvironment()
+    env.addGlobal('asset', options.assetPath)
     app.decorateReply(
       'view',
       function view(
