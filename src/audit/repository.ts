@@ -104,7 +104,7 @@ export async function findAuditEvents(
     ],
   )
   return rows.map((r) => ({
-    id: Number(r.id),
+    id: r.id,
     occurredAt: r.occurred_at,
     actor: r.actor,
     event: r.event,

@@ -95,7 +95,12 @@ export async function verifyPasskeyRegistration(
   settings: FactorSettings,
   response: RegistrationResponseJSON,
   expectedChallenge: string,
-): Promise<{ credentialId: string; publicKey: Uint8Array; signCount: number; transports: string[] }> {
+): Promise<{
+  credentialId: string
+  publicKey: Uint8Array
+  signCount: number
+  transports: string[]
+}> {
   const result = await verifyRegistrationResponse({
     response,
     expectedChallenge,
@@ -138,9 +143,9 @@ export async function verifyPasskeyAuthentication(
     expectedRPID: rpId(settings),
     credential: {
       id: passkey.credentialId,
-      publicKey: passkey.publicKey as Uint8Array<ArrayBuffer>,
+      publicKey: new Uint8Array(passkey.publicKey),
       counter: passkey.signCount,
-      transports: passkey.transports as never,
+      transports: passkey.transports,
     },
     requireUserVerification: true,
   })

@@ -205,7 +205,7 @@ export async function findTotp(db: Queryable, staffId: string): Promise<StoredTo
       wrappedKey: Buffer.from(row.wrapped_data_key),
       ciphertext: Buffer.from(row.secret_ciphertext),
     },
-    lastUsedStep: Number(row.last_used_step),
+    lastUsedStep: row.last_used_step,
   }
 }
 
@@ -243,7 +243,7 @@ const toPasskey = (r: PasskeyRow): StoredPasskey => ({
   credentialId: r.credential_id,
   staffId: r.staff_id,
   publicKey: new Uint8Array(r.public_key),
-  signCount: Number(r.sign_count),
+  signCount: r.sign_count,
   transports: r.transports,
   createdAt: r.created_at,
   lastUsedAt: r.last_used_at,

@@ -176,6 +176,11 @@ export function staffService(options: StaffServiceOptions) {
       })
     },
 
+    /** Names for the audit trail's people. */
+    async people() {
+      return (await repo.listStaff(db)).map((s) => ({ id: s.id, name: s.name }))
+    },
+
     async listStaff(audit: AuditTrail) {
       return db.transaction(async (tx) => {
         const staff = await repo.listStaff(tx)
@@ -303,7 +308,11 @@ export function staffService(options: StaffServiceOptions) {
             {
               actor: person ? `staff:${person.id}` : 'unknown',
               details: {
-                why: !person ? 'unknown-email' : person.status !== 'active' ? 'disabled' : 'password',
+                why: !person
+                  ? 'unknown-email'
+                  : person.status !== 'active'
+                    ? 'disabled'
+                    : 'password',
               },
             },
           )
@@ -338,6 +347,22 @@ export function staffService(options: StaffServiceOptions) {
       return { passkeys, authenticatorApp: totp !== undefined }
     },
 
+    /** Ends a session without a trace of its own: the new one that replaces it is audited. */
+    async endSession(session: StaffSession) {
+      await deleteSession(db, session.idHash)
+    },
+
+    async viewOwnFactors(audit: AuditTrail, session: StaffSession) {
+      return db.transaction(async (tx) => {
+        const { passkeys, totp } = await methodsOf(tx, session.staff.id)
+        await audit.record(tx, subjectOf(session.staff.id))
+        return {
+          passkeys: passkeys.map((p) => ({ createdAt: p.createdAt, lastUsedAt: p.lastUsedAt })),
+          authenticatorApp: totp !== undefined,
+        }
+      })
+    },
+
     async signOut(audit: AuditTrail, session: StaffSession) {
       await db.transaction(async (tx) => {
         await deleteSession(tx, session.idHash)
@@ -353,7 +378,11 @@ export function staffService(options: StaffServiceOptions) {
       audit: AuditTrail,
       session: StaffSession,
       code: string,
-    ): Promise<{ kind: 'wait'; seconds: number } | { kind: 'refused' } | { kind: 'proved'; sessionId: string }> {
+    ): Promise<
+      | { kind: 'wait'; seconds: number }
+      | { kind: 'refused' }
+      | { kind: 'proved'; sessionId: string }
+    > {
       const staffId = session.staff.id
       const seconds = await throttleWait({ factor: factorKey(staffId) })
       if (seconds > 0) return { kind: 'wait', seconds }
@@ -389,7 +418,7 @@ export function staffService(options: StaffServiceOptions) {
       response: AuthenticationResponseJSON,
     ): Promise<{ kind: 'refused' } | { kind: 'proved'; sessionId: string }> {
       const staffId = session.staff.id
-      const passkey = await repo.findPasskey(db, String(response.id))
+      const passkey = await repo.findPasskey(db, response.id)
       let signCount: number | undefined
       if (passkey?.staffId === staffId && session.challenge) {
         signCount = await verifyPasskeyAuthentication(
@@ -450,7 +479,9 @@ export function staffService(options: StaffServiceOptions) {
       })
     },
 
-    async passkeyRegistration(session: StaffSession): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    async passkeyRegistration(
+      session: StaffSession,
+    ): Promise<PublicKeyCredentialCreationOptionsJSON> {
       const existing = await repo.listPasskeys(db, session.staff.id)
       const registration = await passkeyRegistrationOptions(factors, session.staff, existing)
       await setChallenge(db, session.idHash, registration.challenge)

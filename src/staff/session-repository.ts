@@ -106,10 +106,7 @@ export async function rotateSession(
 }
 
 export async function setChallenge(db: Queryable, idHash: string, challenge: string | null) {
-  await db.query(`UPDATE staff_sessions SET challenge = $2 WHERE id_hash = $1`, [
-    idHash,
-    challenge,
-  ])
+  await db.query(`UPDATE staff_sessions SET challenge = $2 WHERE id_hash = $1`, [idHash, challenge])
 }
 
 export async function setPendingTotp(

@@ -9,9 +9,7 @@ export const PASSWORD_MAX_LENGTH = 256
  * About 49,000 passwords seen most often in breaches, as shipped by zxcvbn-ts. Only length and
  * this list are checked: composition rules make passwords harder to remember, not to guess.
  */
-const COMMON_PASSWORDS = new Set(
-  (dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()),
-)
+const COMMON_PASSWORDS = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()))
 
 /** What is wrong with a new password, if anything, in words for the person choosing it. */
 export function passwordProblem(
@@ -19,7 +17,7 @@ export function passwordProblem(
   context: { email: string; serviceName: string },
 ): string | undefined {
   if (password === '') return 'Enter a password'
-  if ([...password].length < PASSWORD_MIN_LENGTH)
+  if (Array.from(password).length < PASSWORD_MIN_LENGTH)
     return `Password must be ${PASSWORD_MIN_LENGTH} characters or more`
   if (password.length > PASSWORD_MAX_LENGTH)
     return `Password must be ${PASSWORD_MAX_LENGTH} characters or fewer`
@@ -74,5 +72,7 @@ export function readStaffDetails(
     errors.email = 'Enter an email address in the correct format, like name@example.org'
   const { roles, error } = readRoles(body.roles)
   if (error) errors.roles = error
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value: { name, email, roles } }
+  return Object.keys(errors).length > 0
+    ? { ok: false, errors }
+    : { ok: true, value: { name, email, roles } }
 }

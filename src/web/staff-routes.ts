@@ -1,12 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { auditTrail, type AuditTrail } from '../audit/trail.js'
-import {
-  allows,
-  GRANTS,
-  roleNames,
-  type Grants,
-  type Permission,
-} from '../staff/permissions.js'
+import { allows, GRANTS, roleNames, type Grants, type Permission } from '../staff/permissions.js'
 import type { StaffSession } from '../staff/session-repository.js'
 import { staffPaths } from './paths.js'
 
@@ -49,7 +43,7 @@ export interface StaffRouteSpec {
   access: StaffAccess
   audit: string | NotAudited
   /** Where to come back to after confirming a second factor (default: this URL). */
-  retryAt?: (request: FastifyRequest) => string
+  retryAt?(request: FastifyRequest): string
   handler(request: FastifyRequest, reply: FastifyReply, ctx: StaffContext): Promise<unknown>
 }
 
@@ -98,7 +92,7 @@ const NAVIGATION: { text: string; href: string; permission: Permission }[] = [
 /** Refuses, at registration, anything under /staff that did not come through the registry. */
 export function guardStaffArea(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
-    const url = route.url ?? route.path
+    const url = route.url
     if (!url.startsWith(STAFF_PREFIX)) return
     const declared = route.config?.staffRoute
     if (!declared) {
@@ -144,41 +138,40 @@ export function staffRouter(app: FastifyInstance, options: StaffRouterOptions) {
     }
   }
 
-  /** Who may pass: the outcome of the guard for one request. */
-  async function guard(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    spec: StaffRouteSpec,
-  ): Promise<FastifyReply | undefined> {
-    const session = await options.sessionFor(request.cookies[cookieName])
-    request.staffSession = session
-    const access = spec.access
-    const signIn = () => reply.redirect(staffPaths.signIn, 303)
-    if ('door' in access) {
-      if (access.door === 'anyone') return undefined
-      if (!session) return signIn()
-      if (access.door === 'second-factor') {
-        return session.stage === 'enrol' ? reply.redirect(staffPaths.enrol, 303) : undefined
-      }
-      if (session.stage === 'enrol') return undefined
-      if (session.stage === 'signed-in' && allows(session.staff.roles, access.or, grants)) {
-        return options.isFactorFresh(session) ? undefined : confirmFirst(request, reply, spec)
-      }
-      return session.stage === 'signed-in' ? forbidden(request, reply, session, access.or) : signIn()
-    }
-    if (!session) return signIn()
-    if (session.stage === 'second-factor') return reply.redirect(staffPaths.secondFactor, 303)
-    if (session.stage === 'enrol') return reply.redirect(staffPaths.enrol, 303)
-    if (!allows(session.staff.roles, access.permission, grants))
-      return forbidden(request, reply, session, access.permission)
-    if (access.freshFactor && !options.isFactorFresh(session))
-      return confirmFirst(request, reply, spec)
-    return undefined
-  }
+  type Decision =
+    { pass: true } | { pass: false; redirect: string } | { pass: false; refused: Permission }
 
-  function confirmFirst(request: FastifyRequest, reply: FastifyReply, spec: StaffRouteSpec) {
-    const next = spec.retryAt ? spec.retryAt(request) : request.url
-    return reply.redirect(`${staffPaths.confirm}?next=${encodeURIComponent(next)}`, 303)
+  /** Who may pass, decided from the session read from the database for this request. */
+  function decide(
+    session: StaffSession | undefined,
+    spec: StaffRouteSpec,
+    request: FastifyRequest,
+  ): Decision {
+    const access = spec.access
+    const pass = { pass: true } as const
+    const goTo = (redirect: string) => ({ pass: false, redirect }) as const
+    const confirmFirst = () => {
+      const next = spec.retryAt ? spec.retryAt(request) : request.url
+      return goTo(`${staffPaths.confirm}?next=${encodeURIComponent(next)}`)
+    }
+    if ('door' in access) {
+      if (access.door === 'anyone') return pass
+      if (!session) return goTo(staffPaths.signIn)
+      if (access.door === 'second-factor')
+        return session.stage === 'enrol' ? goTo(staffPaths.enrol) : pass
+      if (session.stage === 'enrol') return pass
+      if (session.stage !== 'signed-in') return goTo(staffPaths.signIn)
+      if (!allows(session.staff.roles, access.or, grants))
+        return { pass: false, refused: access.or }
+      return options.isFactorFresh(session) ? pass : confirmFirst()
+    }
+    if (!session) return goTo(staffPaths.signIn)
+    if (session.stage === 'second-factor') return goTo(staffPaths.secondFactor)
+    if (session.stage === 'enrol') return goTo(staffPaths.enrol)
+    if (!allows(session.staff.roles, access.permission, grants))
+      return { pass: false, refused: access.permission }
+    if (access.freshFactor && !options.isFactorFresh(session)) return confirmFirst()
+    return pass
   }
 
   async function forbidden(
@@ -252,9 +245,15 @@ export function staffRouter(app: FastifyInstance, options: StaffRouterOptions) {
         config: { staffRoute: declared },
         preHandler: [
           async (request, reply) => {
-            const refused = await guard(request, reply, spec)
-            if (refused) return refused
-            return undefined
+            const session = await options.sessionFor(request.cookies[cookieName])
+            request.staffSession = session
+            const decision = decide(session, spec, request)
+            if (decision.pass) return
+            if ('redirect' in decision) {
+              await reply.redirect(decision.redirect, 303)
+            } else if (session) {
+              await forbidden(request, reply, session, decision.refused)
+            }
           },
           ...(spec.method === 'POST' ? [app.csrfProtection.bind(app)] : []),
         ],
