@@ -348,7 +348,7 @@ export function doorRoutes(router: StaffRouter, options: DoorRoutesOptions): voi
     handler: async (request, reply, ctx) => {
       const session = signedInSession(ctx)
       const can = (permission: Permission) => allows(session.staff.roles, permission, router.grants)
-      return ctx.view('home.njk', {
+      return ctx.view('staff-home.njk', {
         roles: session.staff.roles.map((r) => ROLE_NAMES[r]),
         links: [
           can('staff.list') && {
