@@ -34,7 +34,7 @@ function permitted(caller: Caller, route: RegisteredStaffRoute, grants: Grants):
 
 /** The guard turned the caller away: to sign in, or with the 403 page. */
 function refused(response: LightMyRequestResponse): boolean {
-  const location = String(response.headers.location ?? '')
+  const location = response.headers.location ?? ''
   if (response.statusCode === 303 && location === staffPaths.signIn) return true
   return (
     response.statusCode === 403 && response.body.includes('You do not have access to this page')
@@ -114,7 +114,7 @@ describe('staff access control', () => {
 
   it('lets nobody through that the table does not grant', () => {
     const wrong = unauthorisedSuccesses(calls, GRANTS)
-    console.log(`unauthorised successes: ${wrong.length}`)
+    process.stdout.write(`unauthorised successes: ${wrong.length}\n`)
     assert.deepEqual(
       wrong.map(
         (c) =>
@@ -138,8 +138,8 @@ describe('staff access control', () => {
   it('counts a success the table does not grant: negative control with one grant removed', () => {
     const withoutOne: Grants = { ...GRANTS, 'staff.list': [] }
     const wrong = unauthorisedSuccesses(calls, withoutOne)
-    console.log(
-      `negative control (staff.list granted to nobody): unauthorised successes: ${wrong.length}`,
+    process.stdout.write(
+      `negative control (staff.list granted to nobody): unauthorised successes: ${wrong.length}\n`,
     )
     assert.ok(wrong.length > 0)
     assert.ok(wrong.every((c) => c.route.url === staffPaths.staffList))
