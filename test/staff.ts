@@ -86,3 +86,19 @@ export async function signIn(
   assert.equal(code.statusCode, 303, `code accepted: ${code.body.slice(0, 200)}`)
   return browser
 }
+
+export const MINUTE = 60_000
+
+/** How many audit events of one kind have been written. */
+export async function auditEvents(t: TestApp, event: string): Promise<number> {
+  const [row] = await t.db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM audit_events WHERE event = $1',
+    [event],
+  )
+  return row?.n ?? 0
+}
+
+export async function allAuditEvents(t: TestApp): Promise<number> {
+  const [row] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events')
+  return row?.n ?? 0
+}
