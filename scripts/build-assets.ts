@@ -1,6 +1,7 @@
 /**
- * Builds the public assets into public/assets: the stylesheets (with the agency's brand colour
- * from content/agency.json), the scripts, and a favicon. Each file is named by a hash of its
+ * Builds the assets into public/assets: the public stylesheet (with the agency's brand colour
+ * from content/agency.json), the staff stylesheet with the MoJ Frontend components, the scripts
+ * (the passkey browser library among them), and a favicon. Each file is named by a hash of its
  * content, so it can be cached for a year, and is kept gzip- and brotli-compressed beside
  * itself, so the server sends the smallest without compressing on every request. The
  * manifest maps each asset's plain name to its fingerprinted one for the templates.
@@ -15,6 +16,7 @@ import * as sass from 'sass'
 const root = fileURLToPath(new URL('../', import.meta.url))
 const out = `${root}public/assets/`
 const autocomplete = `${root}node_modules/accessible-autocomplete/dist/`
+const webauthnBrowser = `${root}node_modules/@simplewebauthn/browser/dist/bundle/`
 
 const contentDir = process.env.CONTENT_DIR ?? `${root}content`
 const agency = JSON.parse(await readFile(`${contentDir}/agency.json`, 'utf8')) as {
@@ -24,18 +26,24 @@ if (!/^#[0-9a-f]{6}$/i.test(agency.brandColour)) {
   throw new Error('content/agency.json: brandColour must be a colour like #4c2c92')
 }
 
-const source = (await readFile(`${root}src/web/assets/app.scss`, 'utf8')).replace(
-  '$brand-colour',
-  agency.brandColour,
-)
-const css = sass.compileString(source, {
-  importers: [new sass.NodePackageImporter(root)],
-  style: 'compressed',
-  quietDeps: true,
-}).css
+/** A stylesheet from src/web/assets with the agency's brand colour put in. */
+async function compile(name: string): Promise<string> {
+  const source = (await readFile(`${root}src/web/assets/${name}`, 'utf8')).replace(
+    '$brand-colour',
+    agency.brandColour,
+  )
+  return sass.compileString(source, {
+    importers: [new sass.NodePackageImporter(root)],
+    // MoJ Frontend finds GOV.UK Frontend by a path from the project's root.
+    loadPaths: [root],
+    style: 'compressed',
+    quietDeps: true,
+    silenceDeprecations: ['import'],
+  }).css
+}
 
 const scripts = await build({
-  entryPoints: ['app', 'add-another', 'council-area'].map((name) => ({
+  entryPoints: ['app', 'add-another', 'council-area', 'staff'].map((name) => ({
     in: `${root}src/web/assets/${name}.js`,
     out: name,
   })),
@@ -49,7 +57,10 @@ const scripts = await build({
 })
 
 const assets: Record<string, string | Buffer> = {
-  'app.css': css,
+  'app.css': await compile('app.scss'),
+  // The staff side: GOV.UK Frontend with the MoJ Frontend components (public pages never load it).
+  'staff.css': await compile('staff.scss'),
+  'simplewebauthn-browser.js': await readFile(`${webauthnBrowser}index.umd.min.js`),
   'council-area.css': await readFile(`${autocomplete}accessible-autocomplete.min.css`, 'utf8'),
   'accessible-autocomplete.min.js': await readFile(`${autocomplete}accessible-autocomplete.min.js`),
   'favicon.svg': `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="${agency.brandColour}"/><path d="M16 6l8 3v6c0 5-3.4 9.4-8 11-4.6-1.6-8-6-8-11V9z" fill="#fff"/></svg>`,

@@ -4,14 +4,19 @@ import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 
 import { readFileSync } from 'node:fs'
 import { constants as zlib } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
+import { auditRoutes } from './audit/routes.js'
+import { recordAuditEvent } from './audit/repository.js'
 import { contentRoutes } from './content/routes.js'
 import type { Deps } from './deps.js'
 import { reportRoutes } from './reports/routes.js'
+import { adminRoutes } from './staff/admin-routes.js'
+import { doorRoutes } from './staff/routes.js'
 import { registerErrorPages } from './web/errors.js'
 import { genReqId, loggerOptions, registerRequestLog } from './web/logging.js'
 import { paths } from './web/paths.js'
 import { rateLimitPlugin } from './web/rate-limit.js'
 import { securityPlugin } from './web/security.js'
+import { guardStaffArea, staffRouter, type RegisteredStaffRoute } from './web/staff-routes.js'
 import { viewsPlugin } from './web/views.js'
 
 const ASSETS_DIR = fileURLToPath(new URL('../public/assets/', import.meta.url))
@@ -43,6 +48,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route as registered, for the tests that check all of them (headers, CSRF). */
     registeredRoutes: readonly RouteOptions[]
+    /** Every staff route with its permission and audit event, as registered. */
+    staffRoutes: readonly RegisteredStaffRoute[]
   }
 }
 
@@ -127,5 +134,29 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     partnersFor: (topic) => content.partners.filter((p) => p.topics.includes(topic)),
     advicePage: (slug) => content.pages.get(slug),
   })
+
+  // the staff side: deny by default, every route with its permission and audit event
+  guardStaffArea(app)
+  const staff = staffRouter(app, {
+    sessionFor: (cookie) => deps.staff.sessionFor(cookie),
+    isFactorFresh: (session) => deps.staff.isFactorFresh(session),
+    now: deps.now,
+    secureCookies: config.secureCookies,
+    sessionMaxHours: config.staff.sessionMaxHours,
+    recordRefusal: (refusal) =>
+      recordAuditEvent(deps.db, {
+        occurredAt: deps.now(),
+        actor: `staff:${refusal.staffId}`,
+        event: 'access.refused',
+        subjectType: 'route',
+        subjectId: refusal.url,
+        address: refusal.address,
+        details: { permission: refusal.permission },
+      }),
+  })
+  doorRoutes(staff, { service: deps.staff, serviceName: content.agency.serviceName })
+  adminRoutes(staff, deps.staff)
+  auditRoutes(staff, { reader: deps.audit, people: () => deps.staff.people() })
+  app.decorate('staffRoutes', staff.routes)
   return app
 }

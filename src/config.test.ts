@@ -121,6 +121,21 @@ describe('configuration', () => {
     const problems = problemsOf({ NODE_ENV: 'production' })
     assert.ok(problems.includes('ENCRYPTION_KEYS: required in production'))
     assert.ok(problems.includes('COOKIE_SECRET: required in production'))
+    assert.ok(problems.includes('SERVICE_URL: required in production, starting https://'))
+  })
+
+  it('reads the staff session settings, and refuses a plain-http service address in production', () => {
+    const config = loadConfig({
+      STAFF_SESSION_IDLE_MINUTES: '20',
+      STAFF_SESSION_MAX_HOURS: '8',
+      STAFF_ALLOW_TOTP: 'false',
+      SERVICE_URL: 'http://localhost:3000/',
+    })
+    assert.deepEqual(config.staff, { sessionIdleMinutes: 20, sessionMaxHours: 8, allowTotp: false })
+    assert.equal(config.serviceUrl, 'http://localhost:3000')
+    assert.ok(problemsOf({ STAFF_SESSION_IDLE_MINUTES: '0' }).some((p) => p.startsWith('STAFF_')))
+    const problems = problemsOf({ NODE_ENV: 'production', SERVICE_URL: 'http://example.org' })
+    assert.ok(problems.includes('SERVICE_URL: required in production, starting https://'))
   })
 
   it('reports a bad port together with the missing production secrets', () => {
@@ -134,6 +149,7 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       ENCRYPTION_KEYS: `k1:${KEY_A}`,
       COOKIE_SECRET,
+      SERVICE_URL: 'https://safety-centre.example.org',
     })
     assert.equal(config.secureCookies, true)
     assert.equal(config.encryptionKeys?.activeKeyId, 'k1')

@@ -43,6 +43,10 @@ const schema = z.object({
   HOLIDAYS_FILE: z.string().min(1).optional(),
   TRIAGE_DEADLINES: z.string().min(1).default('P1=15m,P2=4h,P3=2wd,out-of-scope=5wd'),
   TRIAGE_RULES_FILE: z.string().min(1).optional(),
+  SERVICE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+  STAFF_SESSION_IDLE_MINUTES: positiveInt.default(15),
+  STAFF_SESSION_MAX_HOURS: positiveInt.default(10),
+  STAFF_ALLOW_TOTP: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -79,6 +83,16 @@ export interface Config {
   deadlines: DeadlinePolicy
   /** Undefined means the rules shipped in content/triage/rules.json. */
   triageRulesFile: string | undefined
+  /** The address people use, without a trailing slash: set-up links and passkeys are bound to it. */
+  serviceUrl: string
+  staff: StaffSettings
+}
+
+export interface StaffSettings {
+  sessionIdleMinutes: number
+  sessionMaxHours: number
+  /** Whether an authenticator app (TOTP) may be the second factor, besides passkeys. */
+  allowTotp: boolean
 }
 
 export interface ConnectionLimits {
@@ -125,6 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (env.NODE_ENV === 'production') {
     if (!encryptionKeys) problems.push('ENCRYPTION_KEYS: required in production')
     if (!env.COOKIE_SECRET) problems.push('COOKIE_SECRET: required in production')
+    if (!env.SERVICE_URL?.startsWith('https://'))
+      problems.push('SERVICE_URL: required in production, starting https://')
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
   const e = parsed.data
@@ -160,6 +176,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     office,
     deadlines: deadlines ?? defaultDeadlinePolicy,
     triageRulesFile: e.TRIAGE_RULES_FILE,
+    serviceUrl: e.SERVICE_URL.replace(/\/+$/, ''),
+    staff: {
+      sessionIdleMinutes: e.STAFF_SESSION_IDLE_MINUTES,
+      sessionMaxHours: e.STAFF_SESSION_MAX_HOURS,
+      allowTotp: e.STAFF_ALLOW_TOTP,
+    },
   }
 }
 

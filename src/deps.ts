@@ -1,3 +1,4 @@
+import { auditReader } from './audit/service.js'
 import type { Config } from './config.js'
 import { loadContent } from './content/content.js'
 import { createEnvelope } from './crypto/envelope.js'
@@ -9,6 +10,7 @@ import { placeFinder } from './reports/places.js'
 import { reportService, type Triage } from './reports/service.js'
 import type { Secrets } from './secrets.js'
 import { sharedRateLimitCounter } from './web/rate-limit.js'
+import { staffService } from './staff/service.js'
 import { loadOfficeCalendar } from './triage/calendar-settings.js'
 import { buildTriage } from './triage/service.js'
 
@@ -39,6 +41,17 @@ export async function buildDeps(options: DepsOptions) {
     draftTtlMinutes: config.draftTtlMinutes,
     triage,
   })
+  const staff = staffService({
+    db,
+    envelope,
+    now,
+    factors: { serviceName: content.agency.serviceName, serviceUrl: config.serviceUrl },
+    sessions: {
+      idleMinutes: config.staff.sessionIdleMinutes,
+      maxHours: config.staff.sessionMaxHours,
+    },
+    allowTotp: config.staff.allowTotp,
+  })
   return {
     config,
     rateLimits: sharedRateLimitCounter(db, now),
@@ -50,6 +63,8 @@ export async function buildDeps(options: DepsOptions) {
     reports,
     jurisdictions,
     calendar,
+    staff,
+    audit: auditReader(db),
     now,
   }
 }

@@ -35,6 +35,10 @@ export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => voi
       },
       { now: true },
     ),
+    every(10 * 60_000, async () => {
+      const count = await deps.staff.purge()
+      log.debug({ count }, 'ended staff sessions deleted')
+    }),
     every(24 * 60 * 60_000, () => {
       warnOfCalendarGaps(deps, log)
       return Promise.resolve()

@@ -4,7 +4,7 @@ import type { AuditEvent } from '../src/audit/repository.js'
 import type { Db, Queryable } from '../src/db/db.js'
 
 /** Synthetic audit events, one a second from a fixed time. */
-export function auditEvent(n: number): Required<AuditEvent> {
+export function auditEvent(n: number): AuditEvent & { details: Record<string, string | number> } {
   return {
     occurredAt: new Date(Date.UTC(2026, 10, 24, 10, 0, n)),
     actor: 'public:form',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { mkdir, rm } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
+import { createServer, type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { AxeBuilder } from '@axe-core/playwright'
 import {
@@ -47,15 +47,23 @@ export interface StartedApp {
   close(): Promise<void>
 }
 
-/** The real app on a fresh PGlite, listening on 127.0.0.1, with a clock the test can move. */
-export async function startApp(): Promise<StartedApp> {
+/**
+ * The real app on a fresh PGlite, listening on 127.0.0.1, with a clock the test can move.
+ * `hostname: 'localhost'` serves it by name instead: passkeys need a domain, not an address,
+ * and the service's own address (SERVICE_URL) is then set to match.
+ */
+export async function startApp(options: { hostname?: 'localhost' } = {}): Promise<StartedApp> {
   let offsetMs = 0
-  const test = await buildTestApp({ now: () => new Date(Date.now() + offsetMs) })
-  await test.app.listen({ port: 0, host: '127.0.0.1' })
-  const { port } = test.app.server.address() as AddressInfo
+  const port = options.hostname ? await freePort() : 0
+  const test = await buildTestApp({
+    now: () => new Date(Date.now() + offsetMs),
+    ...(options.hostname ? { config: { serviceUrl: `http://localhost:${port}` } } : {}),
+  })
+  await test.app.listen({ port, host: '127.0.0.1' })
+  const address = test.app.server.address() as AddressInfo
   return {
     test,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: `http://${options.hostname ?? '127.0.0.1'}:${address.port}`,
     advanceClock: (ms) => {
       offsetMs += ms
     },
@@ -65,7 +73,20 @@ export async function startApp(): Promise<StartedApp> {
 
 export const isLocal = (url: string): boolean => {
   const { protocol, hostname } = new URL(url)
-  return protocol === 'data:' || hostname === '127.0.0.1'
+  return protocol === 'data:' || hostname === '127.0.0.1' || hostname === 'localhost'
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => {
+        resolve(port)
+      })
+    })
+  })
 }
 
 /** Whether each context we made runs JavaScript: axe needs to know (see assertNoAxeViolations). */

@@ -1,3 +1,4 @@
+import { insertAuditEventsFrom } from '../audit/repository.js'
 import type { Sealed } from '../crypto/envelope.js'
 import type { Queryable } from '../db/db.js'
 import type { Audience, Concern, Priority, Source } from './model.js'
@@ -127,9 +128,10 @@ export async function storeReports(
            FROM input i JOIN claimed c ON c.report_id = i.id
          RETURNING id
        ), audit AS (
-         INSERT INTO audit_events (occurred_at, actor, event, subject_type, subject_id, details)
-         SELECT i.received_at, i.actor, 'report.received', 'report', i.id::text, i.details
-           FROM input i JOIN report r ON r.id = i.id
+         ${insertAuditEventsFrom(
+           `SELECT i.received_at, i.actor, 'report.received', 'report', i.id::text, i.details
+              FROM input i JOIN report r ON r.id = i.id`,
+         )}
        )
        SELECT id FROM report`,
       [JSON.stringify(rows)],

@@ -18,3 +18,27 @@ export const paths = {
   },
   health: '/health',
 } as const
+
+/** Every staff URL in one place. */
+export const staffPaths = {
+  home: '/staff',
+  signIn: '/staff/sign-in',
+  signOut: '/staff/sign-out',
+  secondFactor: '/staff/sign-in/second-factor',
+  secondFactorCode: '/staff/sign-in/second-factor/code',
+  passkeyChallenge: '/staff/sign-in/passkey/challenge',
+  passkeyResponse: '/staff/sign-in/passkey',
+  confirm: '/staff/confirm-it-is-you',
+  setUp: (token: string) => `/staff/set-up/${token}`,
+  enrol: '/staff/second-factor',
+  enrolApp: '/staff/second-factor/authenticator-app',
+  enrolPasskeyOptions: '/staff/second-factor/passkey/options',
+  enrolPasskey: '/staff/second-factor/passkey',
+  account: '/staff/account',
+  staffList: '/staff/admin/people',
+  newStaff: '/staff/admin/people/new',
+  staffMember: (id: string) => `/staff/admin/people/${id}`,
+  staffAction: (id: string, action: string) => `/staff/admin/people/${id}/${action}`,
+  auditTrail: '/staff/audit',
+  auditExport: '/staff/audit/export.csv',
+} as const

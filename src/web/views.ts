@@ -11,7 +11,10 @@ export const viewPaths = [
   here('./views/'),
   here('../content/views/'),
   here('../reports/views/'),
+  here('../staff/views/'),
+  here('../audit/views/'),
   fileURLToPath(new URL('../../node_modules/govuk-frontend/dist/', import.meta.url)),
+  fileURLToPath(new URL('../../node_modules/@ministryofjustice/frontend/', import.meta.url)),
 ]
 
 export function createViewEnvironment(): nunjucks.Environment {
@@ -30,6 +33,12 @@ export function createViewEnvironment(): nunjucks.Environment {
   })
   env.addFilter('councilAreaItems', (areas: { code: string; name: string }[], selected: unknown) =>
     areas.map((a) => ({ value: a.code, text: a.name, selected: a.code === selected })),
+  )
+  // Staff pages give times in UTC, said so, so nobody has to guess a clock change.
+  env.addFilter('staffDate', (value: unknown) =>
+    value instanceof Date
+      ? `${value.toLocaleString('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' })} UTC`
+      : '',
   )
   return env
 }

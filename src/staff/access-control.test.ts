@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { LightMyRequestResponse } from 'fastify'
+import { buildTestApp, type TestApp } from '../../test/app.js'
+import { Browser } from '../../test/http.js'
+import { addPerson, signIn, testClock, type TestPerson } from '../../test/staff.js'
+import { staffPaths } from '../web/paths.js'
+import type { RegisteredStaffRoute } from '../web/staff-routes.js'
+import { allows, GRANTS, ROLES, type Grants, type Role } from './permissions.js'
+import { setStatus } from './repository.js'
+
+/** Who calls: each role alone, nobody signed in, and a signed-in person since disabled. */
+type Caller =
+  { kind: 'role'; role: Role } | { kind: 'signed-out' } | { kind: 'disabled'; roles: Role[] }
+
+interface Call {
+  route: RegisteredStaffRoute
+  caller: Caller
+  response: LightMyRequestResponse
+  audited: boolean
+}
+
+const callerName = (c: Caller) => (c.kind === 'role' ? c.role : c.kind)
+
+/** Whether the policy table lets this caller through this route. */
+function permitted(caller: Caller, route: RegisteredStaffRoute, grants: Grants): boolean {
+  const access = route.access
+  if ('door' in access && access.door === 'anyone') return true
+  if (caller.kind !== 'role') return false
+  if ('door' in access)
+    return access.door === 'second-factor' || allows([caller.role], access.or, grants)
+  return allows([caller.role], access.permission, grants)
+}
+
+/** The guard turned the caller away: to sign in, or with the 403 page. */
+function refused(response: LightMyRequestResponse): boolean {
+  const location = response.headers.location ?? ''
+  if (response.statusCode === 303 && location === staffPaths.signIn) return true
+  return (
+    response.statusCode === 403 && response.body.includes('You do not have access to this page')
+  )
+}
+
+function unauthorisedSuccesses(calls: readonly Call[], grants: Grants): Call[] {
+  return calls.filter((c) => !refused(c.response) && !permitted(c.caller, c.route, grants))
+}
+
+/** A form each route accepts or refuses on its merits, so the guard is what is tested. */
+function formFor(route: RegisteredStaffRoute, n: number): Record<string, string | string[]> {
+  if (route.url === staffPaths.newStaff)
+    return { name: `Synthetic Person ${n}`, email: `synthetic.${n}@example.org`, roles: 'advisor' }
+  if (route.url.endsWith('/roles')) return { roles: ['advisor', 'operator'] }
+  return {}
+}
+
+describe('staff access control', () => {
+  const clock = testClock()
+  let t: TestApp
+  let subject: TestPerson
+  const calls: Call[] = []
+
+  before(async () => {
+    t = await buildTestApp({ now: clock.now })
+    subject = await addPerson(t, ['advisor'])
+    const callers: { caller: Caller; browser: Browser }[] = []
+    for (const role of ROLES) {
+      const person = await addPerson(t, [role])
+      callers.push({ caller: { kind: 'role', role }, browser: await signIn(t, person, clock) })
+    }
+    const everything = await addPerson(t, [...ROLES])
+    const disabled = await signIn(t, everything, clock)
+    await setStatus(t.db, everything.id, 'disabled')
+    callers.push({ caller: { kind: 'disabled', roles: [...ROLES] }, browser: disabled })
+    const signedOut = new Browser(t.app)
+    await signedOut.get(staffPaths.signIn)
+    callers.push({ caller: { kind: 'signed-out' }, browser: signedOut })
+
+    // Signing out goes last: it ends the session the other calls use.
+    const routes = [...t.app.staffRoutes].sort(
+      (a, b) => Number(a.url === staffPaths.signOut) - Number(b.url === staffPaths.signOut),
+    )
+    let n = 0
+    for (const route of routes) {
+      const url = route.url.replace(':id', subject.id).replace(':token', 'not-a-real-link')
+      for (const { caller, browser } of callers) {
+        n += 1
+        const before = await auditCount(route)
+        // Each browser posts with the CSRF token of the last page it was given.
+        const response =
+          route.method === 'GET'
+            ? await browser.get(url)
+            : await browser.post(url, formFor(route, n))
+        calls.push({ route, caller, response, audited: (await auditCount(route)) > before })
+      }
+    }
+  })
+
+  after(() => t.close())
+
+  async function auditCount(route: RegisteredStaffRoute): Promise<number> {
+    if (typeof route.audit !== 'string') return 0
+    const [row] = await t.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM audit_events WHERE event = $1',
+      [route.audit],
+    )
+    return row?.n ?? 0
+  }
+
+  it('calls every registered staff route as each role, signed out and disabled', () => {
+    assert.ok(t.app.staffRoutes.length >= 25, 'the registry lists the staff routes')
+    assert.equal(calls.length, t.app.staffRoutes.length * (ROLES.length + 2))
+  })
+
+  it('lets nobody through that the table does not grant', () => {
+    const wrong = unauthorisedSuccesses(calls, GRANTS)
+    process.stdout.write(`unauthorised successes: ${wrong.length}\n`)
+    assert.deepEqual(
+      wrong.map(
+        (c) =>
+          `${callerName(c.caller)} ${c.route.method} ${c.route.url} -> ${c.response.statusCode}`,
+      ),
+      [],
+    )
+  })
+
+  it('lets through everyone the table grants (so the count above can be trusted)', () => {
+    const turnedAway = calls.filter(
+      (c) =>
+        c.caller.kind === 'role' && permitted(c.caller, c.route, GRANTS) && refused(c.response),
+    )
+    assert.deepEqual(
+      turnedAway.map((c) => `${callerName(c.caller)} ${c.route.method} ${c.route.url}`),
+      [],
+    )
+  })
+
+  it('counts a success the table does not grant: negative control with one grant removed', () => {
+    const withoutOne: Grants = { ...GRANTS, 'staff.list': [] }
+    const wrong = unauthorisedSuccesses(calls, withoutOne)
+    process.stdout.write(
+      `negative control (staff.list granted to nobody): unauthorised successes: ${wrong.length}\n`,
+    )
+    assert.ok(wrong.length > 0)
+    assert.ok(wrong.every((c) => c.route.url === staffPaths.staffList))
+  })
+
+  it('writes the declared audit event whenever a route that declares one succeeds', () => {
+    const silent = calls.filter(
+      (c) =>
+        typeof c.route.audit === 'string' &&
+        c.response.statusCode < 400 &&
+        !refused(c.response) &&
+        !c.audited &&
+        // Signing out without a session has nothing to end and nobody to name.
+        !(c.route.url === staffPaths.signOut && c.caller.kind !== 'role'),
+    )
+    assert.deepEqual(
+      silent.map(
+        (c) =>
+          `${callerName(c.caller)} ${c.route.method} ${c.route.url} -> ${c.response.statusCode}`,
+      ),
+      [],
+    )
+  })
+})
+
+describe('registering a staff route', () => {
+  it('refuses to start when a route under /staff has no permission and audit event', async () => {
+    await assert.rejects(
+      buildTestApp({
+        routes: (app) => {
+          app.get('/staff/unguarded', () => 'anyone could read this')
+        },
+      }),
+      /without a permission and an audit event/,
+    )
+  })
+})

@@ -1,0 +1,55 @@
+// Enhancements only: the staff pages work without this file, except passkeys, which need it.
+import { initAll } from 'govuk-frontend'
+
+initAll()
+
+const webauthn = window.SimpleWebAuthnBrowser
+
+for (const block of document.querySelectorAll('.app-js-only')) {
+  if (webauthn && webauthn.browserSupportsWebAuthn()) block.hidden = false
+}
+
+// A passkey button asks the server for a challenge, lets the browser talk to the
+// authenticator, and sends its answer back; the server says where to go next.
+for (const button of document.querySelectorAll('[data-passkey]')) {
+  const error = document.getElementById('passkey-error')
+  const showError = (message) => {
+    if (!error) return
+    error.hidden = false
+    error.textContent = `Error: ${message}`
+  }
+  button.addEventListener('click', async (event) => {
+    event.preventDefault()
+    button.disabled = true
+    try {
+      const options = await fetch(button.dataset.optionsUrl, {
+        credentials: 'same-origin',
+        headers: { accept: 'application/json' },
+      })
+      if (!options.ok)
+        throw new Error('The passkey could not be started. Refresh the page and try again.')
+      const optionsJSON = await options.json()
+      const response =
+        button.dataset.passkey === 'register'
+          ? await webauthn.startRegistration({ optionsJSON })
+          : await webauthn.startAuthentication({ optionsJSON })
+      const sent = await fetch(button.dataset.url, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ _csrf: button.dataset.csrf, next: button.dataset.next, response }),
+      })
+      const result = await sent.json().catch(() => ({}))
+      if (!sent.ok || !result.redirect)
+        throw new Error(result.error || 'The passkey was not accepted. Try again.')
+      window.location.assign(result.redirect)
+    } catch (e) {
+      showError(
+        e instanceof Error && e.name !== 'NotAllowedError'
+          ? e.message
+          : 'The passkey was cancelled or timed out. Try again.',
+      )
+      button.disabled = false
+    }
+  })
+}
