@@ -13,13 +13,19 @@ import { Browser } from './http.js'
 /** A value for each path parameter, by the path it appears in; a new parameter must be added. */
 function sampleUrl(t: TestApp, url: string): string {
   const firstAdvicePage = [...t.deps.content.pages.keys()][0] ?? 'missing'
+  const firstGuide = [...t.deps.content.resources.keys()][0] ?? 'missing'
   const samples: [RegExp, string][] = [
     [/^\/report\/:slug$/, `/report/${t.deps.journey.start}`],
     [/^\/advice\/:slug$/, `/advice/${firstAdvicePage}`],
+    [/^\/professionals\/resources\/:slug/, `/professionals/resources/${firstGuide}`],
     [/^\/assets\/\*$/, '/assets/app.css'],
+    // Staff routes: a made-up person and link; the request is refused before either is looked up.
+    [/:id/, '00000000-0000-4000-8000-000000000000'],
+    [/:token/, 'not-a-real-set-up-link'],
   ]
   const sample = samples.find(([pattern]) => pattern.test(url))
-  if (sample) return sample[1]
+  if (sample && /^\//.test(sample[1])) return url.replace(/^[^:*]*[:*][^/]*/, sample[1])
+  if (sample) return url.replace(/:[a-z]+/i, sample[1])
   assert.ok(!/[:*]/.test(url), `give ${url} a sample value in every-route.test.ts`)
   return url
 }
