@@ -39,6 +39,7 @@ const schema = z.object({
   TRIAGE_DEADLINES: z.string().min(1).default('P1=15m,P2=4h,P3=2wd,out-of-scope=5wd'),
   TRIAGE_RULES_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  UNSAFE_TEST_ACK_BEFORE_COMMIT: bool.default(false),
 })
 
 export interface KeyRingConfig {
@@ -67,6 +68,11 @@ export interface Config {
   deadlines: DeadlinePolicy
   /** Undefined means the rules shipped in content/triage/rules.json. */
   triageRulesFile: string | undefined
+  /**
+   * Breaks intake on purpose: reports are acknowledged before they are stored. Only for the
+   * negative control of `npm run bench:crash`, which must catch the loss; refused in production.
+   */
+  unsafeTestAckBeforeCommit: boolean
 }
 
 export class ConfigError extends Error {
@@ -97,6 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (env.NODE_ENV === 'production') {
     if (!encryptionKeys) problems.push('ENCRYPTION_KEYS: required in production')
     if (!env.COOKIE_SECRET) problems.push('COOKIE_SECRET: required in production')
+    if (bool.safeParse(env.UNSAFE_TEST_ACK_BEFORE_COMMIT).data === true)
+      problems.push('UNSAFE_TEST_ACK_BEFORE_COMMIT: loses reports; never allowed in production')
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
   const e = parsed.data
@@ -125,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     office,
     deadlines: deadlines ?? defaultDeadlinePolicy,
     triageRulesFile: e.TRIAGE_RULES_FILE,
+    unsafeTestAckBeforeCommit: e.UNSAFE_TEST_ACK_BEFORE_COMMIT,
   }
 }
 

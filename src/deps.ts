@@ -36,6 +36,7 @@ export async function buildDeps(options: DepsOptions) {
     now,
     draftTtlMinutes: config.draftTtlMinutes,
     triage,
+    unsafeAckBeforeCommit: config.unsafeTestAckBeforeCommit,
   })
   return {
     config,
