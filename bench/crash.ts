@@ -22,13 +22,8 @@ import {
   type ReporterStats,
 } from './crash-reporter.js'
 import { Ledger, readLedger } from './ledger.js'
-import {
-  brokenInvariants,
-  median,
-  reconcile,
-  type Reconciliation,
-  type StoredReport,
-} from './reconcile.js'
+import { brokenInvariants, reconcile, type Reconciliation, type StoredReport } from './reconcile.js'
+import { median } from './stats.js'
 
 /**
  * `npm run bench:crash`: reporters fill in the real form over HTTP against the service

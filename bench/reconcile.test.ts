@@ -5,14 +5,8 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { plantedSubmission } from './crash-reporter.js'
 import { Ledger, readLedger } from './ledger.js'
-import {
-  brokenInvariants,
-  median,
-  percentile,
-  reconcile,
-  type LedgerEntry,
-  type StoredReport,
-} from './reconcile.js'
+import { brokenInvariants, reconcile, type LedgerEntry, type StoredReport } from './reconcile.js'
+import { median, percentile } from './stats.js'
 
 const A = '00000000-0000-4000-8000-00000000000a'
 const B = '00000000-0000-4000-8000-00000000000b'
