@@ -21,6 +21,7 @@ import {
   type Journey,
   type JourneyAnswers,
 } from '../src/web/journey.js'
+import { cookieName } from '../src/web/security.js'
 import { paths } from '../src/web/paths.js'
 import { completeAnswers } from '../test/reports.js'
 import {
@@ -221,7 +222,7 @@ async function csrfPairs(port: number, journey: Journey, count: number): Promise
       const cookie = response.headers
         .getSetCookie()
         .map((c) => c.split(';')[0] ?? '')
-        .find((c) => c.startsWith('sc_csrf='))
+        .find((c) => c.startsWith(`${cookieName('sc_csrf', true)}=`))
       const token = /name="_csrf" value="([^"]+)"/.exec(await response.text())?.[1]
       if (response.status !== 200 || !cookie || !token)
         throw new Error(`GET ${url} gave ${response.status} without a CSRF cookie and token`)
@@ -280,7 +281,7 @@ async function submitReports(bench: Bench, amount: number): Promise<() => Promis
         return {
           headers: {
             'content-type': 'application/x-www-form-urlencoded',
-            cookie: `sc_report=${ids.pop() ?? ''}; ${csrf?.cookie ?? ''}`,
+            cookie: `${cookieName('sc_report', true)}=${ids.pop() ?? ''}; ${csrf?.cookie ?? ''}`,
           },
           body: `_csrf=${encodeURIComponent(csrf?.token ?? '')}`,
         }

@@ -34,6 +34,21 @@ describe('configuration', () => {
     assert.equal(config.trustProxy, false)
     assert.equal(config.logLevel, 'info')
     assert.equal(config.secureCookies, false)
+    assert.deepEqual(config.connections, {
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 1000,
+    })
+  })
+
+  it('refuses a headers timeout longer than the whole request may take', () => {
+    const problems = problemsOf({ HEADERS_TIMEOUT_SECONDS: '60', REQUEST_TIMEOUT_SECONDS: '30' })
+    assert.ok(
+      problems.some((p) => p.startsWith('HEADERS_TIMEOUT_SECONDS')),
+      problems.join('\n'),
+    )
+    assert.throws(() => loadConfig({ MAX_CONNECTIONS: '0' }), /MAX_CONNECTIONS/)
   })
 
   it('reads numbers, flags and addresses from their text', () => {

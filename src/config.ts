@@ -29,6 +29,10 @@ const schema = z.object({
   COOKIE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   DRAFT_TTL_MINUTES: positiveInt.default(120),
   REPORT_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
+  REQUEST_TIMEOUT_SECONDS: positiveInt.default(30),
+  HEADERS_TIMEOUT_SECONDS: positiveInt.default(10),
+  KEEP_ALIVE_TIMEOUT_SECONDS: positiveInt.default(5),
+  MAX_CONNECTIONS: positiveInt.default(1000),
   CONTENT_DIR: z.string().min(1).default('./content'),
   EXIT_PAGE_URL: z.url({ protocol: /^https?$/ }).default('https://www.bbc.co.uk/weather'),
   TRUST_PROXY: bool.default(false),
@@ -59,6 +63,8 @@ export interface Config {
   cookieSecret: string | undefined
   draftTtlMinutes: number
   reportRateLimitPerMinute: number
+  /** How long a slow or silent client may hold a connection (see web/timeouts in app.ts). */
+  connections: ConnectionLimits
   contentDir: string
   exitPageUrl: string
   trustProxy: boolean
@@ -73,6 +79,17 @@ export interface Config {
    * negative control of `npm run bench:crash`, which must catch the loss; refused in production.
    */
   unsafeTestAckBeforeCommit: boolean
+}
+
+export interface ConnectionLimits {
+  /** The whole request, headers and body, must arrive within this. */
+  requestTimeoutMs: number
+  /** The request's headers must arrive within this. */
+  headersTimeoutMs: number
+  /** An idle kept-alive connection is closed after this. */
+  keepAliveTimeoutMs: number
+  /** Open connections beyond this are refused at once. */
+  maxConnections: number
 }
 
 export class ConfigError extends Error {
@@ -97,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const deadlines = collectProblems(problems, () =>
     parseDeadlinePolicy(setting('TRIAGE_DEADLINES') ?? ''),
   )
+  if (Number(setting('HEADERS_TIMEOUT_SECONDS')) > Number(setting('REQUEST_TIMEOUT_SECONDS')))
+    problems.push('HEADERS_TIMEOUT_SECONDS: must not be more than REQUEST_TIMEOUT_SECONDS')
   collectProblems(problems, () => parseTimeZone(setting('OFFICE_TIME_ZONE') ?? ''))
   collectProblems(problems, () => parseOfficeHours(setting('OFFICE_HOURS') ?? ''))
   collectProblems(problems, () => parseWorkingDays(setting('OFFICE_DAYS') ?? ''))
@@ -125,6 +144,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecret: e.COOKIE_SECRET,
     draftTtlMinutes: e.DRAFT_TTL_MINUTES,
     reportRateLimitPerMinute: e.REPORT_RATE_LIMIT_PER_MINUTE,
+    connections: {
+      requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+      headersTimeoutMs: e.HEADERS_TIMEOUT_SECONDS * 1000,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+      maxConnections: e.MAX_CONNECTIONS,
+    },
     contentDir: e.CONTENT_DIR,
     exitPageUrl: e.EXIT_PAGE_URL,
     trustProxy: e.TRUST_PROXY,

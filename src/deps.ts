@@ -7,6 +7,7 @@ import { draftRepository } from './reports/drafts.js'
 import { buildReportJourney } from './reports/journey.js'
 import { reportService, type Triage } from './reports/service.js'
 import type { Secrets } from './secrets.js'
+import { sharedRateLimitCounter } from './web/rate-limit.js'
 import { loadOfficeCalendar } from './triage/calendar-settings.js'
 import { buildTriage } from './triage/service.js'
 
@@ -40,6 +41,7 @@ export async function buildDeps(options: DepsOptions) {
   })
   return {
     config,
+    rateLimits: sharedRateLimitCounter(db, now),
     db,
     secrets,
     envelope,

@@ -11,7 +11,7 @@ export function warnOfCalendarGaps(deps: Deps, log: FastifyBaseLogger): void {
 
 /**
  * Background upkeep, in-process: sealing new audit events into the hash chain, deleting
- * drafts whose time is up, and a daily look at whether the holiday list is running out. All
+ * drafts whose time is up and rate-limit windows that have ended, and a daily look at whether the holiday list is running out. All
  * are safe with several instances running them at once (the sealer takes an advisory lock;
  * the delete is idempotent; the look only logs). Returns a function that stops them.
  */
@@ -21,10 +21,17 @@ export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => voi
       const sealed = await sealAllAuditEvents(deps.db)
       if (sealed > 0) log.debug({ sealed }, 'audit events sealed')
     }),
-    every(10 * 60_000, async () => {
-      const count = await deps.reports.purgeExpiredDrafts()
-      log.info({ count }, 'expired drafts deleted')
-    }),
+    // Expired answers are unreadable at once (every read checks the expiry); deleting them at
+    // start-up and each minute after keeps their ciphertext from lingering on disk.
+    every(
+      60_000,
+      async () => {
+        const count = await deps.reports.purgeExpiredDrafts()
+        if (count > 0) log.info({ count }, 'expired drafts deleted')
+        await deps.rateLimits.purge()
+      },
+      { now: true },
+    ),
     every(24 * 60 * 60_000, () => {
       warnOfCalendarGaps(deps, log)
       return Promise.resolve()
@@ -34,10 +41,14 @@ export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => voi
     for (const timer of timers) clearInterval(timer)
   }
 
-  /** Runs `task` every `ms`, skipping a turn while the last run is still going. */
-  function every(ms: number, task: () => Promise<void>): NodeJS.Timeout {
+  /** Runs `task` every `ms` (and at once if asked), skipping a turn while one is still going. */
+  function every(
+    ms: number,
+    task: () => Promise<void>,
+    options: { now?: boolean } = {},
+  ): NodeJS.Timeout {
     let running = false
-    const timer = setInterval(() => {
+    const run = () => {
       if (running) return
       running = true
       task()
@@ -47,7 +58,9 @@ export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => voi
         .finally(() => {
           running = false
         })
-    }, ms)
+    }
+    if (options.now) run()
+    const timer = setInterval(run, ms)
     timer.unref()
     return timer
   }

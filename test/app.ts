@@ -30,6 +30,8 @@ export interface TestAppOptions {
   now?: () => Date
   config?: Partial<Config>
   triage?: Triage
+  /** Shared by instances of one service (say, two on one database); fresh ones by default. */
+  secrets?: ReturnType<typeof testSecrets>
   /** Registers extra routes (e.g. one that throws) before the app is made ready. */
   routes?: (app: FastifyInstance) => void
   /** Receives the app's log lines (set config.logLevel too: tests log nothing by default). */
@@ -42,7 +44,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const deps = await buildDeps({
     config: testConfig(options.config),
     db,
-    secrets: testSecrets(),
+    secrets: options.secrets ?? testSecrets(),
     ...(options.now ? { now: options.now } : {}),
     ...(options.triage ? { triage: options.triage } : {}),
   })

@@ -50,6 +50,11 @@ export class Browser {
     return this.cookies.get(name)
   }
 
+  /** Plants a cookie, as a second tab or an older visit would have left it. */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value)
+  }
+
   forget(name: string): void {
     this.cookies.delete(name)
   }

@@ -459,18 +459,49 @@ describe('sending the report', () => {
     assert.match(reference, REFERENCE)
     const before = await reportCount()
 
-    for (const slug of ['check-your-answers', 'contact-details', 'who-are-you']) {
-      const back = await browser.get(page(slug))
-      assert.equal(back.headers.location, page('confirmation'), slug)
-    }
+    assert.equal((await browser.get(CHECK)).headers.location, page('confirmation'))
     const again = await browser.post(CHECK, {})
     assert.equal(again.headers.location, page('confirmation'))
     const [, contact] = stepsOf('parent-carer', 'contact-details')
     const edited = await browser.post(page('contact-details'), contact)
-    assert.equal(edited.headers.location, page('confirmation'))
+    assert.equal(edited.headers.location, page('who-are-you'), 'a new report starts clean')
 
     assert.equal(await reportCount(), before)
     assert.equal(referenceOn((await browser.get(page('confirmation'))).body), reference)
+  })
+
+  it('ends the draft once it is sent, so the next report on the device starts clean', async () => {
+    const browser = await browserAt('young-person')
+    await send(browser)
+    assert.equal(browser.cookie('sc_report'), undefined)
+    const confirmation = await browser.get(page('confirmation'))
+    const reference = referenceOn(confirmation.body)
+    assert.match(confirmation.body, /<a class="govuk-link" href="\/report">Make another report<\/a>/)
+
+    for (const slug of ['who-are-you', 'what-is-it-about', 'contact-details']) {
+      const opened = await browser.get(page(slug))
+      if (slug === 'who-are-you') assert.equal(opened.statusCode, 200)
+      else assert.equal(opened.headers.location, page('who-are-you'), slug)
+      assert.doesNotMatch(opened.body, new RegExp(reference))
+    }
+    const started = await browser.post(page('who-are-you'), { audience: 'parent-carer' })
+    assert.equal(started.headers.location, page('what-is-it-about'))
+    assert.ok(browser.cookie('sc_report'), 'a new draft')
+    assert.equal(browser.cookie('sc_sent'), undefined, 'the old confirmation is no longer offered')
+    assert.equal((await browser.get(page('confirmation'))).headers.location, '/report')
+  })
+
+  it('swaps a cookie that still points at a sent report for its confirmation', async () => {
+    const browser = await browserAt('professional')
+    const draftId = browser.cookie('sc_report')
+    assert.ok(draftId)
+    await send(browser)
+    // A second tab, or a cookie kept from before sending ended it.
+    browser.setCookie('sc_report', draftId)
+    const opened = await browser.get(page('who-are-you'))
+    assert.equal(opened.statusCode, 200)
+    assert.equal(browser.cookie('sc_report'), undefined)
+    assert.match(referenceOn((await browser.get(page('confirmation'))).body), REFERENCE)
   })
 
   it('refuses a form sent without its CSRF token and stores nothing', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Partner } from '../content/content.js'
-import { errorList } from '../web/form-fields.js'
+import { errorList, readFormBody } from '../web/form-fields.js'
 import {
   furthestPage,
   isReachable,
@@ -14,8 +14,9 @@ import {
 } from '../web/journey.js'
 import { noteForLog } from '../web/logging.js'
 import { paths } from '../web/paths.js'
+import { cookieName } from '../web/security.js'
 import type { OnlineAccount, ReportAnswers } from './answers.js'
-import { hashDraftId, newDraftId, type Draft } from './drafts.js'
+import { hashDraftId, newDraftId } from './drafts.js'
 import { CHECK_ANSWERS } from './journey.js'
 import { checkAnswersSections, formValues, withOneRow } from './presenters.js'
 import type { ReportService } from './service.js'
@@ -26,12 +27,14 @@ export interface ReportRoutesOptions {
   journey: Journey
   service: ReportService
   secureCookies: boolean
+  draftTtlMinutes: number
   rateLimitPerMinute: number
   councilAreas: () => Promise<{ code: string; name: string }[]>
   partnersFor: (topic: string) => Partner[]
 }
 
-const DRAFT_COOKIE = 'sc_report'
+/** How long the confirmation page can be shown again after a report is sent. */
+const SENT_COOKIE_MINUTES = 30
 type SlugRequest = FastifyRequest<{ Params: { slug: string }; Querystring: { change?: string } }>
 
 /**
@@ -42,22 +45,37 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
   const { journey, service } = options
   const postLimits = {
     preHandler: app.csrfProtection.bind(app),
-    config: { rateLimit: { max: options.rateLimitPerMinute, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: options.rateLimitPerMinute, timeWindow: 60_000 } },
   }
+  // The draft cookie points at answers in progress; once they are sent it is gone, and only
+  // the sent cookie remains, which the confirmation page alone reads, for a short while.
+  const DRAFT_COOKIE = cookieName('sc_report', options.secureCookies)
+  const SENT_COOKIE = cookieName('sc_sent', options.secureCookies)
   const cookieOptions = {
-    path: paths.report.start,
+    path: '/',
     httpOnly: true,
     sameSite: 'lax' as const,
     secure: options.secureCookies,
   }
+  const draftCookie = { ...cookieOptions, maxAge: options.draftTtlMinutes * 60 }
+  const sentCookie = { ...cookieOptions, maxAge: SENT_COOKIE_MINUTES * 60 }
 
-  /** The reporter's draft: none yet, a live one, or one that has expired. */
-  async function loadDraft(request: FastifyRequest) {
+  /**
+   * The reporter's draft: none yet, a live one, or one that has expired. A draft that was
+   * already sent (say, from another tab) counts as none, so a new report starts clean; its
+   * cookie is swapped for the sent cookie, which leads only to its confirmation.
+   */
+  async function loadDraft(request: FastifyRequest, reply: FastifyReply) {
     const id = request.cookies[DRAFT_COOKIE]
     if (!id) return { state: 'none' as const }
     const idHash = hashDraftId(id)
     const draft = await service.findDraft(idHash)
-    return draft ? { state: 'live' as const, idHash, draft } : { state: 'expired' as const, idHash }
+    if (!draft) return { state: 'expired' as const, idHash }
+    if (draft.reportId) {
+      void reply.clearCookie(DRAFT_COOKIE, cookieOptions).setCookie(SENT_COOKIE, id, sentCookie)
+      return { state: 'none' as const }
+    }
+    return { state: 'live' as const, idHash, draft }
   }
 
   const pageUrl = (slug: string, change: boolean) =>
@@ -109,18 +127,19 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
   })
 
   app.get(paths.report.confirmation, async (request, reply) => {
-    const loaded = await loadDraft(request)
-    if (loaded.state !== 'live' || !loaded.draft.reportId) return reply.redirect(paths.report.start)
-    const reference = await service.referenceFor(loaded.idHash)
+    const sent = request.cookies[SENT_COOKIE]
+    const reference = sent ? await service.referenceFor(hashDraftId(sent)) : undefined
+    if (!reference) return reply.redirect(paths.report.start)
     return reply.header('cache-control', 'no-store').view('confirmation.njk', { reference })
   })
 
   app.get(paths.report.checkAnswers, async (request, reply) => {
-    const loaded = await loadDraft(request)
+    const loaded = await loadDraft(request, reply)
     if (loaded.state === 'expired') return reply.redirect(paths.report.answersCleared)
-    const answers = loaded.state === 'live' ? loaded.draft.answers : {}
-    if (loaded.state === 'live' && loaded.draft.reportId)
+    // Back from the confirmation: the report is sent, so show where it went, not a blank form.
+    if (loaded.state === 'none' && request.cookies[SENT_COOKIE])
       return reply.redirect(paths.report.confirmation)
+    const answers = loaded.state === 'live' ? loaded.draft.answers : {}
     if (!isReachable(journey, answers, CHECK_ANSWERS))
       return reply.redirect(paths.report.page(furthestPage(journey, answers)))
     const typed = answers as ReportAnswers
@@ -138,11 +157,17 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
   app.post(paths.report.checkAnswers, postLimits, async (request, reply) => {
     // submit() reads the draft itself, so it is not read here first.
     const id = request.cookies[DRAFT_COOKIE]
-    const outcome = id ? await service.submit(hashDraftId(id)) : ({ kind: 'expired' } as const)
+    if (!id) {
+      // Sent already (back, then send again): its confirmation; otherwise the answers are gone.
+      const sent = request.cookies[SENT_COOKIE] !== undefined
+      return reply.redirect(sent ? paths.report.confirmation : paths.report.answersCleared, 303)
+    }
+    const outcome = await service.submit(hashDraftId(id))
     if (outcome.kind === 'expired') return reply.redirect(paths.report.answersCleared, 303)
     if (outcome.kind === 'incomplete')
       return reply.redirect(paths.report.page(outcome.resumeAt), 303)
     noteForLog(request, { event: 'report submitted', fields: { reference: outcome.reference } })
+    void reply.clearCookie(DRAFT_COOKIE, cookieOptions).setCookie(SENT_COOKIE, id, sentCookie)
     return reply.redirect(paths.report.confirmation, 303)
   })
 
@@ -154,14 +179,12 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
         reply.callNotFound()
         return reply
       }
-      const loaded = await loadDraft(request)
+      const loaded = await loadDraft(request, reply)
       if (loaded.state === 'expired') {
         if (slug !== journey.start) return reply.redirect(paths.report.answersCleared)
         void reply.clearCookie(DRAFT_COOKIE, cookieOptions)
       }
-      const draft: Draft | undefined = loaded.state === 'live' ? loaded.draft : undefined
-      if (draft?.reportId) return reply.redirect(paths.report.confirmation)
-      const answers = draft?.answers ?? {}
+      const answers = loaded.state === 'live' ? loaded.draft.answers : {}
       if (!isReachable(journey, answers, slug))
         return reply.redirect(paths.report.page(furthestPage(journey, answers)))
       const change = request.query.change === '1'
@@ -176,16 +199,18 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
       reply.callNotFound()
       return reply
     }
-    const loaded = await loadDraft(request)
+    const loaded = await loadDraft(request, reply)
     if (loaded.state === 'expired') return reply.redirect(paths.report.answersCleared, 303)
-    if (loaded.state === 'live' && loaded.draft.reportId)
-      return reply.redirect(paths.report.confirmation, 303)
     const answers = loaded.state === 'live' ? loaded.draft.answers : {}
     if (!isReachable(journey, answers, slug))
       return reply.redirect(paths.report.page(furthestPage(journey, answers)), 303)
 
-    const body = (request.body ?? {}) as FormBody
     const change = request.query.change === '1'
+    const body = readFormBody(request.body)
+    if (!body) {
+      const errors = { 'main-content': 'We could not read what you sent. Answer the question again.' }
+      return render(reply, slug, answers, change, { values: {}, errors }, 400)
+    }
     const edited = editedAccounts(body)
     if (edited)
       return render(reply, slug, answers, change, { values: { ...body, accounts: edited } })
@@ -196,13 +221,15 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
       return render(reply, slug, answers, change, { values, errors: parsed.errors }, 400)
     }
     const updated = saveAnswer(journey, answers, slug, parsed.value)
-    let idHash = loaded.state === 'live' ? loaded.idHash : undefined
-    if (!idHash) {
-      const id = newDraftId()
-      idHash = hashDraftId(id)
-      void reply.setCookie(DRAFT_COOKIE, id, cookieOptions)
+    let id = loaded.state === 'live' ? request.cookies[DRAFT_COOKIE] : undefined
+    if (!id) {
+      id = newDraftId()
+      // A new report: the last one's confirmation is no longer offered on this device.
+      void reply.clearCookie(SENT_COOKIE, cookieOptions)
     }
-    await service.saveDraft(idHash, updated)
+    // The cookie lives as long as the answers: each save renews both.
+    void reply.setCookie(DRAFT_COOKIE, id, draftCookie)
+    await service.saveDraft(hashDraftId(id), updated)
     return reply.redirect(pageUrl(pageAfter(journey, updated, slug, change), change), 303)
   })
 }

@@ -1,16 +1,40 @@
 import type { FieldErrors, FormBody } from './journey.js'
 
+/**
+ * A parsed body as the page readers expect it: each field a string or a list of strings. The
+ * form parser only ever makes those, but a body is outside input, so anything else (a number,
+ * an object, a field named `__proto__`) is refused here rather than trusted further in.
+ * Returns undefined when the body is not a form at all.
+ */
+export function readFormBody(body: unknown): FormBody | undefined {
+  if (body === undefined || body === null) return {}
+  if (typeof body !== 'object' || Array.isArray(body)) return undefined
+  const fields: Record<string, string | string[]> = Object.create(null) as Record<string, never>
+  for (const [name, value] of Object.entries(body)) {
+    if (typeof value === 'string') fields[name] = value
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) fields[name] = value
+    else return undefined
+  }
+  return fields
+}
+
+/** Only the strings of a field: a value of any other shape counts as not given. */
+function strings(body: FormBody, name: string): string[] {
+  if (!Object.hasOwn(body, name)) return []
+  const value: unknown = body[name]
+  if (typeof value === 'string') return [value]
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+}
+
 /** Small readers for urlencoded bodies: a repeated field arrives as an array. */
 export function text(body: FormBody, name: string): string {
-  const value = body[name]
-  const first = Array.isArray(value) ? value[0] : value
-  return (first ?? '').replace(/\r\n/g, '\n').trim()
+  return (strings(body, name)[0] ?? '').replace(/\r\n/g, '\n').trim()
 }
 
 export function list(body: FormBody, name: string): string[] {
-  const value = body[name]
-  if (value === undefined) return []
-  return (Array.isArray(value) ? value : [value]).map((v) => v.trim()).filter((v) => v !== '')
+  return strings(body, name)
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
 }
 
 export function oneOf<T extends string>(

@@ -11,9 +11,38 @@ export interface SecurityOptions {
 }
 
 /**
+ * A cookie's name: `__Host-` in production, which browsers accept only from a secure origin,
+ * for the whole site and for no other domain, so a sibling site cannot plant or shadow it.
+ */
+export function cookieName(name: string, secureCookies: boolean): string {
+  return secureCookies ? `__Host-${name}` : name
+}
+
+/** Browser features no page of ours uses: refused for us and anything we might embed. */
+const PERMISSIONS_POLICY = [
+  'accelerometer',
+  'autoplay',
+  'browsing-topics',
+  'camera',
+  'display-capture',
+  'geolocation',
+  'gyroscope',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'payment',
+  'usb',
+]
+  .map((feature) => `${feature}=()`)
+  .join(', ')
+
+/**
  * Headers, cookies, form parsing and CSRF for every surface. The CSP allows only our own
  * origin plus a per-response nonce for the one inline script GOV.UK Frontend needs; there
  * are no third-party requests, so a reporter's visit is seen by nobody else.
+ *
+ * Pages accept form bodies only: every other content type is refused with 415 before any
+ * handler runs. A surface that takes JSON (the API) adds its parser in its own scope.
  */
 export const securityPlugin = fp<SecurityOptions>(
   async (app: FastifyInstance, options) => {
@@ -35,16 +64,26 @@ export const securityPlugin = fp<SecurityOptions>(
           upgradeInsecureRequests: options.secureCookies ? [] : null,
         },
       },
+      // The same rule as the CSP's frame-ancestors 'none', for browsers that only know this.
+      xFrameOptions: { action: 'deny' },
       // Reporters must not leak which page they were on to the neutral exit site.
       referrerPolicy: { policy: 'no-referrer' },
       strictTransportSecurity: options.secureCookies
         ? { maxAge: 31536000, includeSubDomains: true }
         : false,
     })
+    app.addHook('onSend', async (request, reply) => {
+      void reply.header('permissions-policy', PERMISSIONS_POLICY)
+      // Errors and redirects depend on who asked (their draft, their session): never cached.
+      const status = reply.statusCode
+      if ((status >= 300 && status !== 304) || request.method !== 'GET')
+        void reply.header('cache-control', 'no-store')
+    })
     await app.register(fastifyCookie, { secret: options.cookieSecret })
+    app.removeAllContentTypeParsers()
     await app.register(formbody, { bodyLimit: 64 * 1024 })
     await app.register(csrf, {
-      cookieKey: 'sc_csrf',
+      cookieKey: cookieName('sc_csrf', options.secureCookies),
       cookieOpts: {
         signed: true,
         httpOnly: true,
@@ -52,7 +91,10 @@ export const securityPlugin = fp<SecurityOptions>(
         secure: options.secureCookies,
         path: '/',
       },
-      getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf,
+      getToken: (request) => {
+        const token = (request.body as Record<string, unknown> | undefined)?._csrf
+        return typeof token === 'string' ? token : undefined
+      },
     })
   },
   { name: 'security' },
