@@ -37,8 +37,11 @@ interface Reply {
 class UnexpectedReply extends Error {}
 
 const MARKER = 'LEDGER-'
-/** How long one step keeps being retried before the reporter gives it up (the service is down). */
-const STEP_DEADLINE_MS = 60_000
+/**
+ * How long one step keeps being retried before the reporter gives it up. Generous: a step can
+ * meet several kills in a row, and each restart takes seconds on a busy machine.
+ */
+const STEP_DEADLINE_MS = 300_000
 /** How long a reporter waits for the confirmation page to show its reference. */
 const CONFIRMATION_DEADLINE_MS = 15_000
 const REFERENCE = /class="app-reference">([^<]+)</
@@ -145,10 +148,13 @@ export class CrashReporter {
     throw this.unexpected(`GET ${start} redirected more than 5 times`)
   }
 
-  /** Sends again on connection errors and 5xx answers, as a person would, until the deadline. */
+  /**
+   * Sends again on connection errors and 5xx answers, as a person would, until the deadline:
+   * soon at first, then about once a second.
+   */
   private async persist(request: () => Promise<Reply>): Promise<Reply> {
     const deadline = performance.now() + STEP_DEADLINE_MS
-    for (;;) {
+    for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
       try {
         const reply = await request()
         if (reply.status < 500) return reply
@@ -157,8 +163,9 @@ export class CrashReporter {
         if (error instanceof UnexpectedReply) throw error
         this.stats.connectionErrors++
       }
-      if (performance.now() > deadline) throw this.unexpected('the service did not answer for 60 s')
-      await sleep(50 + Math.random() * 100)
+      if (performance.now() > deadline)
+        throw this.unexpected(`the service did not answer for ${STEP_DEADLINE_MS / 1000} s`)
+      await sleep(wait / 2 + Math.random() * wait)
     }
   }
 

@@ -62,8 +62,8 @@ function readSettings(): Settings {
       reporters: { type: 'string', default: '50' },
       'negative-control': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
-      'min-uptime-ms': { type: 'string', default: '300' },
-      'max-uptime-ms': { type: 'string', default: '3000' },
+      'min-uptime-ms': { type: 'string', default: '500' },
+      'max-uptime-ms': { type: 'string', default: '4000' },
     },
   })
   const int = (name: string, text: string, min: number): number => {

@@ -311,7 +311,9 @@ function overSocket(
   body: string | undefined,
   wire: Exclude<Wire, { via: 'inject' }>,
 ): Promise<{ answer: Answer; text: string } | 'timeout'> {
-  const payload = Buffer.from(body ?? '', 'utf8')
+  // Broken framing needs a body to break: an empty one would make "no last chunk" complete.
+  const empty = body === undefined || body === ''
+  const payload = Buffer.from(empty && wire.framing === 'broken' ? 'a=1' : (body ?? ''), 'utf8')
   const lines = [`${method} ${url} HTTP/1.1`, `host: 127.0.0.1:${port}`, 'connection: close']
   for (const [k, v] of headers) lines.push(`${k}: ${v.replace(/[^\x20-\x7e]/g, '?')}`)
   let bytes: Buffer
