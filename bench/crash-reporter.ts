@@ -16,6 +16,8 @@ export interface ReporterStats {
   unexpected: Map<string, number>
   /** Final submissions on the wire right now: a kill while this is above 0 hit intake. */
   finalPostsInFlight: number
+  /** When (performance.now()) the last acknowledgement arrived. */
+  lastAcknowledgedAt: number
 }
 
 export function newReporterStats(): ReporterStats {
@@ -25,6 +27,7 @@ export function newReporterStats(): ReporterStats {
     serverErrors: 0,
     unexpected: new Map(),
     finalPostsInFlight: 0,
+    lastAcknowledgedAt: -Infinity,
   }
 }
 
@@ -111,6 +114,7 @@ export class CrashReporter {
       throw this.unexpected(`the final POST answered ${reply.status} ${reply.location ?? ''}`)
     await this.ledger.append({ kind: 'acknowledged', submission, at: Date.now() })
     this.stats.reports++
+    this.stats.lastAcknowledgedAt = performance.now()
     const reference = await this.readReference()
     await this.ledger.append(
       reference === undefined

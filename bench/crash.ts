@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
@@ -166,7 +166,11 @@ async function run(settings: Settings, schema: string, dir: string, db: Db): Pro
       await sleep(min + Math.random() * (max - min))
       // Every other kill waits (up to 2 s) for a final submission on the wire, so that many
       // kills land inside intake itself, the window a crash must not lose anything in.
-      if (kill % 2 === 0) await until(() => stats.finalPostsInFlight > 0, 2000)
+      if (settings.negativeControl) {
+        // The unsafe switch stores a report a second after acknowledging it; killing just
+        // after an acknowledgement shows whether the harness notices what that loses.
+        await until(() => performance.now() - stats.lastAcknowledgedAt < 300, 10_000)
+      } else if (kill % 2 === 0) await until(() => stats.finalPostsInFlight > 0, 2000)
       if (stats.finalPostsInFlight > 0) killsDuringIntake++
       const killedAt = performance.now()
       await service.kill()
@@ -365,6 +369,7 @@ function printHeader(
 ): void {
   const cpu = cpus()
   console.log(`Safety Centre crash benchmark, ${new Date().toISOString()}`)
+  console.log(`load average (1 min) at the start: ${loadavg()[0]?.toFixed(1) ?? '?'}`)
   console.log(
     `machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, ` +
       `PostgreSQL ${pg?.server_version ?? '?'} at ${new URL(settings.databaseUrl).host} ` +
@@ -378,7 +383,9 @@ function printHeader(
   console.log(
     `load: ${settings.reporters} reporters walking the form over HTTP; ${settings.kills} SIGKILLs, ` +
       `each ${settings.uptime[0]}-${settings.uptime[1]} ms (uniform) after the service answers /health, ` +
-      `every other one then held until a final submission is in flight (at most 2 s)\n`,
+      (settings.negativeControl
+        ? 'each then held until a report was acknowledged in the last 300 ms (at most 10 s)\n'
+        : 'every other one then held until a final submission is in flight (at most 2 s)\n'),
   )
 }
 
@@ -425,6 +432,7 @@ function printResults(
   line('5xx answers (sent again)', stats.serverErrors)
   line('error-level lines in the service log', run.errorLines)
   line('seconds', run.seconds.toFixed(1))
+  line('load average (1 min) at the end', loadavg()[0]?.toFixed(1) ?? '?')
   if (settings.negativeControl && r.acknowledgedButMissing.length === 0)
     line('note', 'the negative control should have lost reports')
 }

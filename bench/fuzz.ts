@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { randomInt } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import { connect } from 'node:net'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -498,6 +498,7 @@ function unfuzzedRoutes(
 function printHeader(settings: Settings, assets: number): void {
   const cpu = cpus()
   console.log(`Safety Centre fuzz, ${new Date().toISOString()}`)
+  console.log(`load average (1 min) at the start: ${loadavg()[0]?.toFixed(1) ?? '?'}`)
   console.log(
     `machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? 'unknown'}), Node ${process.version}`,
   )
@@ -536,6 +537,7 @@ function report(settings: Settings, f: Findings, uncovered: string[], seconds: n
       .join(', '),
   )
   line('seconds', seconds.toFixed(1))
+  line('load average (1 min) at the end', loadavg()[0]?.toFixed(1) ?? '?')
   const sorted = [...f.unexpected].sort(([, a], [, b]) => b.count - a.count)
   if (sorted.length > 0)
     console.log('\nunexpected answers, by request class (first example of each):')
