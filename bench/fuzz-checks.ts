@@ -161,25 +161,6 @@ function marked(value: JsonValue, mark: (text: string) => string): JsonValue {
   return value
 }
 
-/**
- * The routes in Fastify's `printRoutes({ commonPrefix: false })` tree, each with its methods:
- * `[['/report/:slug', ['GET', 'HEAD', 'POST']], ...]`.
- */
-export function parseRouteTree(tree: string): [string, string[]][] {
-  const routes: [string, string[]][] = []
-  const stack: { depth: number; path: string }[] = []
-  for (const line of tree.split('\n')) {
-    const match = /^([\s│]*)(?:[└├]── )?(\S+)(?: \(([^)]*)\))?$/.exec(line.trimEnd())
-    if (!match) continue
-    const depth = (match[1] ?? '').length
-    while (stack.length > 0 && (stack[stack.length - 1]?.depth ?? 0) >= depth) stack.pop()
-    const path = `${stack[stack.length - 1]?.path ?? ''}${match[2] ?? ''}`
-    stack.push({ depth, path })
-    if (match[3]) routes.push([path, match[3].split(',').map((m) => m.trim())])
-  }
-  return routes
-}
-
 /** Does a route pattern (`:param`, `*`) match a concrete path? */
 export function routeMatches(pattern: string, path: string): boolean {
   const source = pattern

@@ -14,7 +14,6 @@ import {
   allowedAnswers,
   echoesUnescaped,
   encodeBody,
-  parseRouteTree,
   prototypeSnapshot,
   routeMatches,
   type Answer,
@@ -485,9 +484,11 @@ function unfuzzedRoutes(
     ['GET', `/assets/${assets[0] ?? 'app.css'}`],
     ['GET', '/no-such-page'],
   ]
-  return parseRouteTree(app.printRoutes({ commonPrefix: false }))
-    .flatMap(([pattern, methods]) =>
-      methods.filter((m) => m === 'GET' || m === 'POST').map((m) => `${m} ${pattern}`),
+  return app.registeredRoutes
+    .flatMap((route) =>
+      (Array.isArray(route.method) ? route.method : [route.method])
+        .filter((m) => m === 'GET' || m === 'POST')
+        .map((m) => `${m} ${route.url}`),
     )
     .filter((route) => {
       const [method, pattern = ''] = route.split(' ')
