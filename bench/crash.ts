@@ -160,17 +160,23 @@ async function run(settings: Settings, schema: string, dir: string, db: Db): Pro
 
   const recoveries: number[] = []
   let killsDuringIntake = 0
+  // SIGINT or SIGTERM ends the killing early; the run still reconciles and prints its figures.
+  const stop = { requested: false }
+  const interrupt = () => {
+    stop.requested = true
+  }
+  process.once('SIGINT', interrupt).once('SIGTERM', interrupt)
   try {
-    for (let kill = 1; kill <= settings.kills; kill++) {
+    for (let kill = 1; kill <= settings.kills && !stop.requested; kill++) {
       const [min, max] = settings.uptime
       await sleep(min + Math.random() * (max - min))
-      // Every other kill waits (up to 2 s) for a final submission on the wire, so that many
+      // Every other kill waits (up to 2 min) for a final submission on the wire, so that many
       // kills land inside intake itself, the window a crash must not lose anything in.
       if (settings.negativeControl) {
         // The unsafe switch stores a report a second after acknowledging it; killing just
         // after an acknowledgement shows whether the harness notices what that loses.
-        await until(() => performance.now() - stats.lastAcknowledgedAt < 300, 10_000)
-      } else if (kill % 2 === 0) await until(() => stats.finalPostsInFlight > 0, 2000)
+        await until(() => performance.now() - stats.lastAcknowledgedAt < 300, 300_000)
+      } else if (kill % 2 === 0) await until(() => stats.finalPostsInFlight > 0, 120_000)
       if (stats.finalPostsInFlight > 0) killsDuringIntake++
       const killedAt = performance.now()
       await service.kill()
@@ -298,9 +304,9 @@ class Service {
     await log.close()
   }
 
-  /** Polls /health until it answers 200; the service gets 60 s. */
+  /** Polls /health until it answers 200; on a busy shared machine a start can take a minute. */
   async healthy(): Promise<void> {
-    const deadline = performance.now() + 60_000
+    const deadline = performance.now() + 180_000
     while (performance.now() < deadline) {
       if (this.child?.exitCode !== null)
         throw new Error(`The service exited (${String(this.child?.exitCode)}); see its log`)
@@ -315,7 +321,7 @@ class Service {
       }
       await sleep(10)
     }
-    throw new Error('The service did not answer /health within 60 s')
+    throw new Error('The service did not answer /health within 180 s')
   }
 
   async kill(): Promise<void> {
@@ -384,8 +390,8 @@ function printHeader(
     `load: ${settings.reporters} reporters walking the form over HTTP; ${settings.kills} SIGKILLs, ` +
       `each ${settings.uptime[0]}-${settings.uptime[1]} ms (uniform) after the service answers /health, ` +
       (settings.negativeControl
-        ? 'each then held until a report was acknowledged in the last 300 ms (at most 10 s)\n'
-        : 'every other one then held until a final submission is in flight (at most 2 s)\n'),
+        ? 'each then held until a report was acknowledged in the last 300 ms (at most 5 min)\n'
+        : 'every other one then held until a final submission is in flight (at most 2 min)\n'),
   )
 }
 
@@ -420,7 +426,7 @@ function printResults(
   )
   for (const [what, count] of stats.unexpected) line(`  ${what}`, count)
   console.log('')
-  line('kills (SIGKILL)', run.recoveries.length)
+  line('kills (SIGKILL)', `${run.recoveries.length} of ${settings.kills}`)
   line('  of which during a final submission', run.killsDuringIntake)
   line('recovery, kill to first good /health: median', ms(median(run.recoveries)))
   line('recovery: max', ms(run.recoveries.length > 0 ? Math.max(...run.recoveries) : NaN))

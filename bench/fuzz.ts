@@ -129,7 +129,13 @@ async function main(): Promise<number> {
     const arbitrary = fuzzRequests(contentPages, assets, SESSIONS.length)
     const baseline = prototypeSnapshot()
     const started = performance.now()
-    for (let done = 0, batch = 0; done < settings.runs; batch++) {
+    // SIGINT or SIGTERM stops after the batch in hand; the figures so far are still printed.
+    const stop = { requested: false }
+    const interrupt = () => {
+      stop.requested = true
+    }
+    process.once('SIGINT', interrupt).once('SIGTERM', interrupt)
+    for (let done = 0, batch = 0; done < settings.runs && !stop.requested; batch++) {
       const size = Math.min(BATCH, settings.runs - done)
       const requests = fc.sample(arbitrary, { numRuns: size, seed: settings.seed + batch })
       const sessions = await prepareSessions(app)
@@ -528,7 +534,10 @@ function report(settings: Settings, f: Findings, uncovered: string[], seconds: n
   line('p99 handling time, all', ms([...f.injectMs, ...f.socketMs]))
   line('p99 handling time, app.inject', ms(f.injectMs))
   line('p99 handling time, real sockets', ms(f.socketMs))
-  line('requests answered', `${f.sent} (${f.injectMs.length} inject, ${f.socketMs.length} socket)`)
+  line(
+    'requests answered',
+    `${f.sent} of ${settings.runs} (${f.injectMs.length} inject, ${f.socketMs.length} socket)`,
+  )
   line('not sendable by the harness (skipped)', f.unsendable)
   line(
     'answers',
