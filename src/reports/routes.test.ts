@@ -476,7 +476,10 @@ describe('sending the report', () => {
     assert.equal(browser.cookie('sc_report'), undefined)
     const confirmation = await browser.get(page('confirmation'))
     const reference = referenceOn(confirmation.body)
-    assert.match(confirmation.body, /<a class="govuk-link" href="\/report">Make another report<\/a>/)
+    assert.match(
+      confirmation.body,
+      /<a class="govuk-link" href="\/report">Make another report<\/a>/,
+    )
 
     for (const slug of ['who-are-you', 'what-is-it-about', 'contact-details']) {
       const opened = await browser.get(page(slug))

@@ -208,7 +208,9 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
     const change = request.query.change === '1'
     const body = readFormBody(request.body)
     if (!body) {
-      const errors = { 'main-content': 'We could not read what you sent. Answer the question again.' }
+      const errors = {
+        'main-content': 'We could not read what you sent. Answer the question again.',
+      }
       return render(reply, slug, answers, change, { values: {}, errors }, 400)
     }
     const edited = editedAccounts(body)
