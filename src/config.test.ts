@@ -155,6 +155,24 @@ describe('configuration', () => {
     assert.equal(config.encryptionKeys?.activeKeyId, 'k1')
     assert.equal(config.cookieSecret, COOKIE_SECRET)
   })
+
+  it('keeps the negative control of the crash benchmark off unless asked, and never in production', () => {
+    assert.equal(loadConfig({}).unsafeTestAckBeforeCommit, false)
+    assert.equal(
+      loadConfig({ NODE_ENV: 'test', UNSAFE_TEST_ACK_BEFORE_COMMIT: 'true' })
+        .unsafeTestAckBeforeCommit,
+      true,
+    )
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      ENCRYPTION_KEYS: `k1:${KEY_A}`,
+      COOKIE_SECRET,
+      UNSAFE_TEST_ACK_BEFORE_COMMIT: 'true',
+    })
+    assert.deepEqual(problems, [
+      'UNSAFE_TEST_ACK_BEFORE_COMMIT: loses reports; never allowed in production',
+    ])
+  })
 })
 
 describe('the encryption key ring', () => {

@@ -48,6 +48,7 @@ const schema = z.object({
   STAFF_SESSION_MAX_HOURS: positiveInt.default(10),
   STAFF_ALLOW_TOTP: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  UNSAFE_TEST_ACK_BEFORE_COMMIT: bool.default(false),
 })
 
 export interface KeyRingConfig {
@@ -86,6 +87,11 @@ export interface Config {
   /** The address people use, without a trailing slash: set-up links and passkeys are bound to it. */
   serviceUrl: string
   staff: StaffSettings
+  /**
+   * Breaks intake on purpose: reports are acknowledged before they are stored. Only for the
+   * negative control of `npm run bench:crash`, which must catch the loss; refused in production.
+   */
+  unsafeTestAckBeforeCommit: boolean
 }
 
 export interface StaffSettings {
@@ -141,6 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!env.COOKIE_SECRET) problems.push('COOKIE_SECRET: required in production')
     if (!env.SERVICE_URL?.startsWith('https://'))
       problems.push('SERVICE_URL: required in production, starting https://')
+    if (bool.safeParse(env.UNSAFE_TEST_ACK_BEFORE_COMMIT).data === true)
+      problems.push('UNSAFE_TEST_ACK_BEFORE_COMMIT: loses reports; never allowed in production')
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
   const e = parsed.data
@@ -182,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessionMaxHours: e.STAFF_SESSION_MAX_HOURS,
       allowTotp: e.STAFF_ALLOW_TOTP,
     },
+    unsafeTestAckBeforeCommit: e.UNSAFE_TEST_ACK_BEFORE_COMMIT,
   }
 }
 

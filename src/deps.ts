@@ -40,6 +40,7 @@ export async function buildDeps(options: DepsOptions) {
     now,
     draftTtlMinutes: config.draftTtlMinutes,
     triage,
+    unsafeAckBeforeCommit: config.unsafeTestAckBeforeCommit,
   })
   const staff = staffService({
     db,

@@ -36,6 +36,8 @@ export interface ReportServiceDeps {
    * draft reads and as many report writes at once, so page views keep connections of their own.
    */
   batching?: BatchOptions
+  /** UNSAFE: see acknowledgeBeforeCommit. Only the negative control of bench:crash sets it. */
+  unsafeAckBeforeCommit?: boolean
 }
 
 /** Sized for the default pool of 10 connections. */
@@ -57,10 +59,13 @@ export function reportService(deps: ReportServiceDeps) {
     const found = await drafts.findMany(db, idHashes, now())
     return idHashes.map((idHash) => found.get(idHash) ?? null)
   }, batching)
-  const store = naturalBatches(
+  const storeAndCommit = naturalBatches(
     (batch: readonly ReportToStore[]) => storeReports(db, batch),
     batching,
   )
+  const store = deps.unsafeAckBeforeCommit
+    ? acknowledgeBeforeCommit(storeAndCommit)
+    : storeAndCommit
 
   return {
     findDraft: (idHash: string) => drafts.find(db, idHash, now()),
@@ -132,3 +137,21 @@ export function reportService(deps: ReportServiceDeps) {
 }
 
 export type ReportService = ReturnType<typeof reportService>
+
+const UNSAFE_COMMIT_DELAY_MS = 1000
+
+/**
+ * UNSAFE, the negative control of `npm run bench:crash` only (config.ts refuses it in
+ * production): answers "stored" at once and runs the statement a second later, so a crash in
+ * that second loses a report that was already acknowledged. The harness must catch the loss.
+ */
+function acknowledgeBeforeCommit(
+  store: (item: ReportToStore) => Promise<boolean>,
+): (item: ReportToStore) => Promise<boolean> {
+  return (item) => {
+    setTimeout(() => {
+      store(item).catch(() => undefined)
+    }, UNSAFE_COMMIT_DELAY_MS)
+    return Promise.resolve(true)
+  }
+}
