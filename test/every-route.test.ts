@@ -24,7 +24,7 @@ function sampleUrl(t: TestApp, url: string): string {
     [/:token/, 'not-a-real-set-up-link'],
   ]
   const sample = samples.find(([pattern]) => pattern.test(url))
-  if (sample?.[1].startsWith("/")) return url.replace(/^[^:*]*[:*][^/]*/, sample[1])
+  if (sample?.[1].startsWith('/')) return url.replace(/^[^:*]*[:*][^/]*/, sample[1])
   if (sample) return url.replace(/:[a-z]+/i, sample[1])
   assert.ok(!/[:*]/.test(url), `give ${url} a sample value in every-route.test.ts`)
   return url
