@@ -167,6 +167,7 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       ENCRYPTION_KEYS: `k1:${KEY_A}`,
       COOKIE_SECRET,
+      SERVICE_URL: 'https://safety.example.org',
       UNSAFE_TEST_ACK_BEFORE_COMMIT: 'true',
     })
     assert.deepEqual(problems, [

@@ -149,7 +149,7 @@ describe('staff cookies in production', () => {
         url: staffPaths.signIn,
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
-          cookie: `sc_csrf=${browser.cookie('sc_csrf') ?? ''}`,
+          cookie: `__Host-sc_csrf=${browser.cookie('__Host-sc_csrf') ?? ''}`,
         },
         payload: new URLSearchParams({
           _csrf: /name="_csrf" value="([^"]+)"/.exec(browser.lastBody)?.[1] ?? '',
