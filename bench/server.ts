@@ -30,6 +30,7 @@ async function start(message: ServerStart): Promise<void> {
     LOG_LEVEL: message.logLevel,
     ENCRYPTION_KEYS: message.encryptionKeys,
     COOKIE_SECRET: message.cookieSecret,
+    SERVICE_URL: 'https://safety-centre.example.org',
   })
   const db = openPostgres({
     connectionString: message.databaseUrl,
