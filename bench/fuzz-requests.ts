@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { buildReportJourney } from '../src/reports/journey.js'
 
 /**
  * The hostile requests `npm run fuzz` sends, as data: where they go, what they carry, how
@@ -90,22 +91,10 @@ export interface FuzzRequest {
   wire: Wire
 }
 
-export const REPORT_SLUGS = [
-  'who-are-you',
-  'what-is-it-about',
-  'help-with-bullying',
-  'help-with-fake-accounts',
-  'help-with-hacking',
-  'immediate-danger',
-  'call-999',
-  'your-age',
-  'under-11',
-  'professional-checkpoint',
-  'about-the-child',
-  'what-happened',
-  'the-other-person',
-  'contact-details',
-] as const
+/** Every page of the report form, from the journey itself, so a renamed or new page is fuzzed. */
+export const REPORT_SLUGS: readonly string[] = [
+  ...buildReportJourney(() => new Date()).pages.keys(),
+]
 
 export const FIELD_NAMES = [
   'audience',
@@ -480,12 +469,14 @@ const GET_POST = ['GET', 'GET', 'POST', 'POST', 'POST', 'POST', 'HEAD', 'PUT', '
 export function targets(
   contentPages: readonly string[],
   assets: readonly string[],
+  otherPages: readonly string[] = [],
 ): fc.Arbitrary<Target> {
   const fixed = (kind: RouteKind, path: string, methods: readonly string[]): fc.Arbitrary<Target> =>
     fc.constant({ kind, path, hostilePath: false, methods })
   return fc.oneof(
     { weight: 2, arbitrary: fixed('content', '/', GET_ONLY) },
     { weight: 1, arbitrary: fixed('content', '/get-help', GET_ONLY) },
+    ...otherPages.map((path) => ({ weight: 1, arbitrary: fixed('content', path, GET_ONLY) })),
     { weight: 1, arbitrary: fixed('content', '/report', GET_ONLY) },
     { weight: 1, arbitrary: fixed('content', '/report/answers-cleared', GET_ONLY) },
     {
@@ -618,10 +609,11 @@ export function fuzzRequests(
   contentPages: readonly string[],
   assets: readonly string[],
   sessions: number,
+  otherPages: readonly string[] = [],
 ): fc.Arbitrary<FuzzRequest> {
   return fc
     .record({
-      target: targets(contentPages, assets),
+      target: targets(contentPages, assets, otherPages),
       methodPick: fc.nat(),
       query,
       headers: extraHeaders,

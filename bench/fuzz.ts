@@ -20,6 +20,7 @@ import {
 } from './fuzz-checks.js'
 import { fuzzRequests, MARK, REPORT_SLUGS, type FuzzRequest, type Wire } from './fuzz-requests.js'
 import { percentile } from './stats.js'
+import { TRUST_PAGES } from '../src/content/routes.js'
 
 /**
  * `npm run fuzz`: fast-check generates hostile requests to every public route (hostile
@@ -121,12 +122,23 @@ async function main(): Promise<number> {
     await app.listen({ host: '127.0.0.1', port: 0 })
     const address = app.server.address()
     if (address === null || typeof address === 'string') throw new Error('Not listening on TCP')
-    const contentPages = [...deps.content.pages.keys()]
+    // Advice pages only: the pages about the service have addresses of their own.
+    const trustPages: readonly string[] = Object.values(TRUST_PAGES)
+    const contentPages = [...deps.content.pages.keys()].filter((s) => !trustPages.includes(s))
     const assets = await assetFiles()
-    const uncovered = unfuzzedRoutes(app, contentPages, assets)
+    // The other public pages: about the service, and the guides for professionals.
+    const otherPages = [
+      ...Object.keys(TRUST_PAGES),
+      '/professionals/resources',
+      ...[...deps.content.resources.keys()].flatMap((slug) => [
+        `/professionals/resources/${slug}`,
+        `/professionals/resources/${slug}/download`,
+      ]),
+    ]
+    const uncovered = unfuzzedRoutes(app, [...contentPages], assets, otherPages)
     printHeader(settings, assets.length)
 
-    const arbitrary = fuzzRequests(contentPages, assets, SESSIONS.length)
+    const arbitrary = fuzzRequests(contentPages, assets, SESSIONS.length, otherPages)
     const baseline = prototypeSnapshot()
     const started = performance.now()
     // SIGINT or SIGTERM stops after the batch in hand; the figures so far are still printed.
@@ -472,8 +484,10 @@ function unfuzzedRoutes(
   app: FastifyInstance,
   contentPages: readonly string[],
   assets: readonly string[],
+  otherPages: readonly string[],
 ): string[] {
   const reached: [string, string][] = [
+    ...otherPages.map((p): [string, string] => ['GET', p]),
     ...[
       '/',
       '/get-help',
@@ -498,6 +512,8 @@ function unfuzzedRoutes(
     )
     .filter((route) => {
       const [method, pattern = ''] = route.split(' ')
+      // The public surface only: staff routes are fuzzed signed in as each role (issue 15).
+      if (pattern.startsWith('/staff')) return false
       return !reached.some(([m, path]) => m === method && routeMatches(pattern, path))
     })
 }
