@@ -26,6 +26,18 @@ export function safeNext(value: unknown): string {
 
 const bodyOf = (request: FastifyRequest) => (request.body ?? {}) as FormBody
 
+/** The authenticator's answer, sent by staff.js as JSON in the form field `response`. */
+function passkeyAnswer(body: unknown): object | undefined {
+  const field = (body as Record<string, unknown> | undefined)?.response
+  if (typeof field !== 'string') return undefined
+  try {
+    const parsed: unknown = JSON.parse(field)
+    return parsed !== null && typeof parsed === 'object' ? parsed : undefined
+  } catch {
+    return undefined
+  }
+}
+
 const signedInSession = (ctx: StaffContext): StaffSession => {
   if (!ctx.session) throw new Error('a staff route that needs a session ran without one')
   return ctx.session
@@ -180,9 +192,10 @@ export function doorRoutes(router: StaffRouter, options: DoorRoutesOptions): voi
     audit: 'staff.factor-added',
     handler: async (request, reply, ctx) => {
       const session = signedInSession(ctx)
-      const body = request.body as { response?: RegistrationResponseJSON } | undefined
-      if (!body?.response) return reply.status(400).send({ error: 'no passkey was sent' })
-      const outcome = await service.enrolPasskey(ctx.audit, session, body.response)
+      // The library checks the answer's every field; here it need only be an object.
+      const response = passkeyAnswer(request.body) as RegistrationResponseJSON | undefined
+      if (!response) return reply.status(400).send({ error: 'no passkey was sent' })
+      const outcome = await service.enrolPasskey(ctx.audit, session, response)
       if (outcome.kind === 'refused')
         return reply.status(400).send({ error: 'That passkey could not be checked. Try again.' })
       if (outcome.sessionId) ctx.setSession(outcome.sessionId)
@@ -324,18 +337,13 @@ export function doorRoutes(router: StaffRouter, options: DoorRoutesOptions): voi
       access: { door: 'second-factor' },
       audit: event,
       handler: async (request, reply, ctx) => {
-        const body = request.body as
-          { response?: AuthenticationResponseJSON; next?: string } | undefined
-        if (!body?.response) return reply.status(400).send({ error: 'no passkey was sent' })
-        const outcome = await service.proveWithPasskey(
-          ctx.audit,
-          signedInSession(ctx),
-          body.response,
-        )
+        const response = passkeyAnswer(request.body) as AuthenticationResponseJSON | undefined
+        if (!response) return reply.status(400).send({ error: 'no passkey was sent' })
+        const outcome = await service.proveWithPasskey(ctx.audit, signedInSession(ctx), response)
         if (outcome.kind === 'refused')
           return reply.status(400).send({ error: 'That passkey could not be checked. Try again.' })
         ctx.setSession(outcome.sessionId)
-        return reply.send({ redirect: safeNext(body.next) })
+        return reply.send({ redirect: safeNext(text(bodyOf(request), 'next')) })
       },
     })
   }

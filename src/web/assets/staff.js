@@ -36,8 +36,16 @@ for (const button of document.querySelectorAll('[data-passkey]')) {
       const sent = await fetch(button.dataset.url, {
         method: 'POST',
         credentials: 'same-origin',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ _csrf: button.dataset.csrf, next: button.dataset.next, response }),
+        // A form body like every other page's (pages take no JSON); the answer is one field.
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: new URLSearchParams({
+          _csrf: button.dataset.csrf ?? '',
+          next: button.dataset.next ?? '',
+          response: JSON.stringify(response),
+        }),
       })
       const result = await sent.json().catch(() => ({}))
       if (!sent.ok || !result.redirect)
