@@ -1,3 +1,6 @@
+import { QUEUES } from '../queue/membership.js'
+import type { Queue } from '../triage/queues.js'
+
 /**
  * The whole access policy, read in one place: which role may do what. A person may hold several
  * roles and may do what any of them grants. Anything not granted here is refused: every staff
@@ -29,12 +32,51 @@ export const GRANTS = {
   'staff.disable': ['administrator'],
   'staff.enable': ['administrator'],
   'staff.reset-factor': ['administrator'],
+  /** The triage queue and the reports in it (which queue each role sees: QUEUES_BY_ROLE). */
+  'queue.view': ['advisor', 'operator', 'supervisor'],
+  'report.view': ['advisor', 'operator', 'supervisor'],
+  /** Give back a report you have open. */
+  'report.release': ['advisor', 'operator', 'supervisor'],
+  'report.reassign': ['supervisor'],
+  /** Correct the priority or the jurisdiction, with a reason. */
+  'report.correct': ['advisor', 'operator', 'supervisor'],
+  /** Record a risk assessment; which decisions each role may record is below. */
+  'report.assess': ['advisor', 'operator', 'supervisor'],
+  'report.reopen': ['supervisor'],
+  /** Out of hours the Control Centre refers urgent reports; the rest wait for the advisors. */
+  'decision.urgent-referral': ['advisor', 'operator', 'supervisor'],
+  'decision.open-case': ['advisor', 'supervisor'],
+  'decision.close-with-advice': ['advisor', 'supervisor'],
+  'decision.close-with-signposting': ['advisor', 'supervisor'],
+  /** How often advisors agree with the automatic triage: counts only. */
+  'triage-agreement.view': ['supervisor'],
+  /** Partner agencies and their contacts. */
+  'partner-agencies.list': ['administrator'],
+  'partner-agencies.create': ['administrator'],
+  'partner-agencies.update': ['administrator'],
   /** The audit trail: references and staff, never the personal data of reports. */
   'audit.view': ['auditor'],
   'audit.export': ['auditor'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof GRANTS
+
+/**
+ * Which queues each role works: advisors theirs, the Control Centre its own (every P1 at any
+ * hour, and what arrives out of hours until the office opens), supervisors every queue. A
+ * report outside a person's queues is refused to them as surely as a route they may not open.
+ */
+export const QUEUES_BY_ROLE: Readonly<Record<Role, readonly Queue[]>> = {
+  advisor: ['advisors'],
+  operator: ['control-centre'],
+  supervisor: ['advisors', 'control-centre'],
+  administrator: [],
+  auditor: [],
+}
+
+export function queuesOf(roles: readonly Role[]): Queue[] {
+  return QUEUES.filter((queue) => roles.some((role) => QUEUES_BY_ROLE[role].includes(queue)))
+}
 export type Grants = Readonly<Record<Permission, readonly Role[]>>
 
 export const PERMISSIONS = Object.keys(GRANTS) as Permission[]

@@ -19,6 +19,10 @@ export const paths = {
   health: '/health',
 } as const
 
+/** What can be done to a report, each a page (GET shows the form) and a POST. */
+export type ReportAction =
+  'release' | 'reassign' | 'priority' | 'jurisdiction' | 'assessment' | 'reopen'
+
 /** Every staff URL in one place. */
 export const staffPaths = {
   home: '/staff',
@@ -39,6 +43,13 @@ export const staffPaths = {
   newStaff: '/staff/admin/people/new',
   staffMember: (id: string) => `/staff/admin/people/${id}`,
   staffAction: (id: string, action: string) => `/staff/admin/people/${id}/${action}`,
+  queue: '/staff/queue',
+  report: (id: string) => `/staff/reports/${id}`,
+  reportAction: (id: string, action: ReportAction) => `/staff/reports/${id}/${action}`,
+  triageAgreement: '/staff/triage-agreement',
+  partnerAgencies: '/staff/admin/partner-agencies',
+  newPartnerAgency: '/staff/admin/partner-agencies/new',
+  partnerAgency: (id: string) => `/staff/admin/partner-agencies/${id}`,
   auditTrail: '/staff/audit',
   auditExport: '/staff/audit/export.csv',
 } as const
