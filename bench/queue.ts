@@ -1,3 +1,5 @@
+import { auditTrail } from '../src/audit/trail.js'
+import { jurisdictionDirectory } from '../src/jurisdictions/directory.js'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
@@ -414,13 +416,27 @@ async function main() {
         `SELECT id FROM reports WHERE status = 'new' ORDER BY random() LIMIT ${ITERATIONS + 5}`,
       )
     ).map((r) => r.id)
-    const service = queueService({ db, envelope, calendar, now: () => DAY })
+    const service = queueService({
+      db,
+      envelope,
+      calendar,
+      deadlines: defaultDeadlinePolicy,
+      jurisdictions: jurisdictionDirectory(db),
+      now: () => DAY,
+    })
+    const audit = auditTrail({
+      event: 'report.viewed',
+      actor: () => 'staff:advisor-bench',
+      address: '127.0.0.1',
+      now: () => DAY,
+    })
+    const supervisor = { id: 'advisor-bench', roles: ['supervisor' as const] }
     let next = 0
     results.push(
       await measure('open a report (claim, audit, decrypt)', async () => {
         const id = ids[next++ % ids.length] ?? ''
-        const opened = await service.openReport(id, 'advisor-bench')
-        if (!opened) throw new Error('report not found')
+        const opened = await service.openReport(audit, id, supervisor)
+        if (!opened.ok) throw new Error(opened.code)
         return 1
       }),
     )
