@@ -8,6 +8,7 @@ import { auditRoutes } from './audit/routes.js'
 import { recordAuditEvent } from './audit/repository.js'
 import { contentRoutes } from './content/routes.js'
 import type { Deps } from './deps.js'
+import { partnerAgencyRoutes } from './partner-agencies/routes.js'
 import { reportRoutes } from './reports/routes.js'
 import { adminRoutes } from './staff/admin-routes.js'
 import { doorRoutes } from './staff/routes.js'
@@ -157,6 +158,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   doorRoutes(staff, { service: deps.staff, serviceName: content.agency.serviceName })
   adminRoutes(staff, deps.staff)
   auditRoutes(staff, { reader: deps.audit, people: () => deps.staff.people() })
+  partnerAgencyRoutes(staff, deps.partnerAgencies)
   app.decorate('staffRoutes', staff.routes)
   return app
 }

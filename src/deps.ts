@@ -4,6 +4,7 @@ import { loadContent } from './content/content.js'
 import { createEnvelope } from './crypto/envelope.js'
 import type { Db } from './db/db.js'
 import { jurisdictionDirectory } from './jurisdictions/directory.js'
+import { partnerAgencyService } from './partner-agencies/service.js'
 import { draftRepository } from './reports/drafts.js'
 import { buildReportJourney } from './reports/journey.js'
 import { placeFinder } from './reports/places.js'
@@ -66,6 +67,7 @@ export async function buildDeps(options: DepsOptions) {
     calendar,
     staff,
     audit: auditReader(db),
+    partnerAgencies: partnerAgencyService({ db, now }),
     now,
   }
 }

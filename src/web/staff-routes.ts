@@ -85,6 +85,11 @@ export const staffCookieName = (secure: boolean) => (secure ? '__Host-sc_staff' 
 const NAVIGATION: { text: string; href: string; permission: Permission }[] = [
   { text: 'Home', href: staffPaths.home, permission: 'home.view' },
   { text: 'Staff', href: staffPaths.staffList, permission: 'staff.list' },
+  {
+    text: 'Partner agencies',
+    href: staffPaths.partnerAgencies,
+    permission: 'partner-agencies.list',
+  },
   { text: 'Audit trail', href: staffPaths.auditTrail, permission: 'audit.view' },
   { text: 'Your account', href: staffPaths.account, permission: 'own-account.view' },
 ]
