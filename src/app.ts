@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 
 import { readFileSync } from 'node:fs'
 import { constants as zlib } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
+import { triageAgreementRoutes } from './assessments/agreement-routes.js'
 import { auditRoutes } from './audit/routes.js'
 import { recordAuditEvent } from './audit/repository.js'
 import { contentRoutes } from './content/routes.js'
@@ -159,6 +160,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   adminRoutes(staff, deps.staff)
   auditRoutes(staff, { reader: deps.audit, people: () => deps.staff.people() })
   partnerAgencyRoutes(staff, deps.partnerAgencies)
+  triageAgreementRoutes(staff, deps.triageAgreement)
   app.decorate('staffRoutes', staff.routes)
   return app
 }

@@ -1,3 +1,4 @@
+import { triageAgreementService } from './assessments/agreement-service.js'
 import { auditReader } from './audit/service.js'
 import type { Config } from './config.js'
 import { loadContent } from './content/content.js'
@@ -13,6 +14,7 @@ import type { Secrets } from './secrets.js'
 import { sharedRateLimitCounter } from './web/rate-limit.js'
 import { staffService } from './staff/service.js'
 import { loadOfficeCalendar } from './triage/calendar-settings.js'
+import { defaultRuleSet, loadRuleSet } from './triage/rule-set.js'
 import { buildTriage } from './triage/service.js'
 
 export interface DepsOptions {
@@ -68,6 +70,12 @@ export async function buildDeps(options: DepsOptions) {
     staff,
     audit: auditReader(db),
     partnerAgencies: partnerAgencyService({ db, now }),
+    triageAgreement: triageAgreementService({
+      db,
+      now,
+      // The rules as configured, to name each reason and the priority it gives.
+      ruleSet: config.triageRulesFile ? loadRuleSet(config.triageRulesFile) : defaultRuleSet,
+    }),
     now,
   }
 }

@@ -90,6 +90,11 @@ const NAVIGATION: { text: string; href: string; permission: Permission }[] = [
     href: staffPaths.partnerAgencies,
     permission: 'partner-agencies.list',
   },
+  {
+    text: 'Triage agreement',
+    href: staffPaths.triageAgreement,
+    permission: 'triage-agreement.view',
+  },
   { text: 'Audit trail', href: staffPaths.auditTrail, permission: 'audit.view' },
   { text: 'Your account', href: staffPaths.account, permission: 'own-account.view' },
 ]
