@@ -5,12 +5,14 @@ import { readFileSync } from 'node:fs'
 import { constants as zlib } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { decisionRoutes } from './assessments/decision-routes.js'
+import { triageAgreementRoutes } from './assessments/agreement-routes.js'
 import { auditRoutes } from './audit/routes.js'
 import { recordAuditEvent } from './audit/repository.js'
 import { contentRoutes } from './content/routes.js'
 import type { Deps } from './deps.js'
 import { urgentAlertView } from './queue/presenters.js'
 import { queueRoutes } from './queue/routes.js'
+import { partnerAgencyRoutes } from './partner-agencies/routes.js'
 import { reportRoutes } from './reports/routes.js'
 import { adminRoutes } from './staff/admin-routes.js'
 import { doorRoutes } from './staff/routes.js'
@@ -177,6 +179,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     people: async () => new Map((await deps.staff.people()).map((p) => [p.id, p.name])),
   })
   auditRoutes(staff, { reader: deps.audit, people: () => deps.staff.people() })
+  partnerAgencyRoutes(staff, deps.partnerAgencies)
+  triageAgreementRoutes(staff, deps.triageAgreement)
   app.decorate('staffRoutes', staff.routes)
   return app
 }

@@ -1,4 +1,5 @@
 import { assessmentService } from './assessments/service.js'
+import { triageAgreementService } from './assessments/agreement-service.js'
 import { auditReader } from './audit/service.js'
 import type { Config } from './config.js'
 import { loadAssessmentContent } from './content/assessment.js'
@@ -16,6 +17,7 @@ import type { Secrets } from './secrets.js'
 import { sharedRateLimitCounter } from './web/rate-limit.js'
 import { staffService } from './staff/service.js'
 import { loadOfficeCalendar } from './triage/calendar-settings.js'
+import { defaultRuleSet, loadRuleSet } from './triage/rule-set.js'
 import { buildTriage } from './triage/service.js'
 
 export interface DepsOptions {
@@ -97,6 +99,12 @@ export async function buildDeps(options: DepsOptions) {
     queue,
     assessments,
     audit: auditReader(db),
+    triageAgreement: triageAgreementService({
+      db,
+      now,
+      // The rules as configured, to name each reason and the priority it gives.
+      ruleSet: config.triageRulesFile ? loadRuleSet(config.triageRulesFile) : defaultRuleSet,
+    }),
     now,
   }
 }

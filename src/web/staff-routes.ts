@@ -97,6 +97,16 @@ const NAVIGATION: { text: string; href: string; permission: Permission }[] = [
   { text: 'Home', href: staffPaths.home, permission: 'home.view' },
   { text: 'Queue', href: staffPaths.queue, permission: 'queue.view' },
   { text: 'Staff', href: staffPaths.staffList, permission: 'staff.list' },
+  {
+    text: 'Partner agencies',
+    href: staffPaths.partnerAgencies,
+    permission: 'partner-agencies.list',
+  },
+  {
+    text: 'Triage agreement',
+    href: staffPaths.triageAgreement,
+    permission: 'triage-agreement.view',
+  },
   { text: 'Audit trail', href: staffPaths.auditTrail, permission: 'audit.view' },
   { text: 'Your account', href: staffPaths.account, permission: 'own-account.view' },
 ]

@@ -14,6 +14,7 @@ export const viewPaths = [
   here('../staff/views/'),
   here('../audit/views/'),
   here('../queue/views/'),
+  here('../partner-agencies/views/'),
   here('../assessments/views/'),
   fileURLToPath(new URL('../../node_modules/govuk-frontend/dist/', import.meta.url)),
   fileURLToPath(new URL('../../node_modules/@ministryofjustice/frontend/', import.meta.url)),
