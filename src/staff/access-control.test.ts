@@ -6,7 +6,8 @@ import { Browser } from '../../test/http.js'
 import { addPerson, signIn, testClock, type TestPerson } from '../../test/staff.js'
 import { staffPaths } from '../web/paths.js'
 import type { RegisteredStaffRoute } from '../web/staff-routes.js'
-import { allows, GRANTS, ROLES, type Grants, type Role } from './permissions.js'
+import { insertQueuedReport } from '../../test/queue.js'
+import { allows, GRANTS, queuesOf, ROLES, type Grants, type Role } from './permissions.js'
 import { setStatus } from './repository.js'
 
 /** Who calls: each role alone, nobody signed in, and a signed-in person since disabled. */
@@ -52,7 +53,30 @@ function formFor(route: RegisteredStaffRoute, n: number): Record<string, string 
   if (route.url.endsWith('/roles')) return { roles: ['advisor', 'operator'] }
   if (route.url === staffPaths.newPartnerAgency)
     return { name: `Synthetic Helpline ${n}`, kind: 'helpline' }
-  return {}
+  return REPORT_FORMS[route.url.split('/').pop() ?? ''] ?? {}
+}
+
+/** Forms each report action would accept from someone allowed to make it. */
+const REPORT_FORMS: Record<string, Record<string, string>> = {
+  priority: { priority: 'P1', reason: 'Synthetic reason' },
+  jurisdiction: { councilArea: 'E08000035', reason: 'Synthetic reason' },
+  assessment: { riskLevel: 'high', rationale: 'Synthetic rationale', decision: 'open-case' },
+  reopen: { reason: 'Synthetic reason' },
+}
+
+const isReportRoute = (route: RegisteredStaffRoute) =>
+  route.url.startsWith(staffPaths.report(':id'))
+
+/**
+ * Whether a caller may succeed on a report route for a report in the advisors' queue that
+ * someone else has open: only if they work that queue, and then only to read it, open the
+ * action forms, or (a supervisor) give it to someone. Every change needs the report open by
+ * the person making it, and reopening needs a closed report.
+ */
+function mayActOnHeldReport(caller: Caller, route: RegisteredStaffRoute): boolean {
+  if (caller.kind !== 'role' || !permitted(caller, route, GRANTS)) return false
+  if (!queuesOf([caller.role]).includes('advisors')) return false
+  return route.method === 'GET' || route.url.endsWith('/reassign')
 }
 
 describe('staff access control', () => {
@@ -60,10 +84,17 @@ describe('staff access control', () => {
   let t: TestApp
   let subject: TestPerson
   const calls: Call[] = []
+  /** Calls on a report in the advisors' queue that `subject` has open. */
+  const reportCalls: Call[] = []
 
   before(async () => {
     t = await buildTestApp({ now: clock.now })
     subject = await addPerson(t, ['advisor'])
+    const heldReport = await insertQueuedReport(t.db, t.deps.envelope, {
+      priority: 'P3',
+      receivedAt: clock.now(),
+      claimedBy: subject.id,
+    })
     const callers: { caller: Caller; browser: Browser }[] = []
     for (const role of ROLES) {
       const person = await addPerson(t, [role])
@@ -83,7 +114,8 @@ describe('staff access control', () => {
     )
     let n = 0
     for (const route of routes) {
-      const url = route.url.replace(':id', subject.id).replace(':token', 'not-a-real-link')
+      const id = isReportRoute(route) ? heldReport.id : subject.id
+      const url = route.url.replace(':id', id).replace(':token', 'not-a-real-link')
       for (const { caller, browser } of callers) {
         n += 1
         const before = await auditCount(route)
@@ -92,7 +124,9 @@ describe('staff access control', () => {
           route.method === 'GET'
             ? await browser.get(url)
             : await browser.post(url, formFor(route, n))
-        calls.push({ route, caller, response, audited: (await auditCount(route)) > before })
+        const call = { route, caller, response, audited: (await auditCount(route)) > before }
+        calls.push(call)
+        if (isReportRoute(route)) reportCalls.push(call)
       }
     }
   })
@@ -128,12 +162,56 @@ describe('staff access control', () => {
   it('lets through everyone the table grants (so the count above can be trusted)', () => {
     const turnedAway = calls.filter(
       (c) =>
-        c.caller.kind === 'role' && permitted(c.caller, c.route, GRANTS) && refused(c.response),
+        c.caller.kind === 'role' &&
+        permitted(c.caller, c.route, GRANTS) &&
+        refused(c.response) &&
+        // The report is in the advisors' queue: those who do not work it are refused it.
+        !(isReportRoute(c.route) && !queuesOf([c.caller.role]).includes('advisors')),
     )
     assert.deepEqual(
       turnedAway.map((c) => `${callerName(c.caller)} ${c.route.method} ${c.route.url}`),
       [],
     )
+  })
+
+  it('lets nobody open a report outside their queues, or change one someone else has open', () => {
+    assert.ok(reportCalls.length >= 11 * (ROLES.length + 2), 'every report route was called')
+    const wrong = reportCalls.filter(
+      (c) =>
+        c.response.statusCode < 400 &&
+        !refused(c.response) &&
+        !mayActOnHeldReport(c.caller, c.route),
+    )
+    process.stdout.write(
+      `report routes (another queue, another person's claim): unauthorised successes: ${wrong.length}\n`,
+    )
+    assert.deepEqual(
+      wrong.map(
+        (c) =>
+          `${callerName(c.caller)} ${c.route.method} ${c.route.url} -> ${c.response.statusCode}`,
+      ),
+      [],
+    )
+    const operatorRead = reportCalls.find(
+      (c) =>
+        c.caller.kind === 'role' &&
+        c.caller.role === 'operator' &&
+        c.route.method === 'GET' &&
+        c.route.url === staffPaths.report(':id'),
+    )
+    assert.equal(operatorRead?.response.statusCode, 403, 'the operator is refused the report')
+  })
+
+  it('counts such a success: negative control where reading a held report is forbidden', () => {
+    const stricter = (c: Call) => mayActOnHeldReport(c.caller, c.route) && c.route.method !== 'GET'
+    const wrong = reportCalls.filter(
+      (c) => c.response.statusCode < 400 && !refused(c.response) && !stricter(c),
+    )
+    process.stdout.write(
+      `negative control (nobody may read a report someone else has open): unauthorised successes: ${wrong.length}\n`,
+    )
+    assert.ok(wrong.length > 0)
+    assert.ok(wrong.every((c) => c.route.method === 'GET'))
   })
 
   it('counts a success the table does not grant: negative control with one grant removed', () => {
