@@ -169,6 +169,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     journey: deps.journey,
     calendar: deps.calendar,
     councilAreas: () => deps.jurisdictions.councilAreas(),
+    policeForces: () => deps.assessments.policeForces(),
     people: () => deps.staff.people(),
     now: deps.now,
   })

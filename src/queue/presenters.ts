@@ -131,14 +131,28 @@ export function queueHref(query: QueueQuery, change: Record<string, string | str
   return text === '' ? staffPaths.queue : `${staffPaths.queue}?${text}`
 }
 
+interface NamedArea { code: string; name: string }
+
+const areaItems = (areas: readonly NamedArea[], selected: string | undefined, none: string) => [
+  { value: '', text: none, selected: selected === undefined },
+  ...areas.map((a) => ({ value: a.code, text: a.name, selected: a.code === selected })),
+]
+
 export function queuePageView(
   found: QueueView,
   query: QueueQuery,
-  queues: readonly Queue[],
-  people: People,
-  viewerId: string,
+  context: {
+    queues: readonly Queue[]
+    people: People
+    viewerId: string
+    forces: readonly NamedArea[]
+    authorities: readonly NamedArea[]
+  },
 ) {
+  const { queues, people, viewerId } = context
   const f = query.filters
+  const nameIn = (areas: readonly NamedArea[], code: string) =>
+    areas.find((a) => a.code === code)?.name ?? code
   const queueChoices: (Queue | 'all')[] = queues.length > 1 ? ['all', ...queues] : [...queues]
   const priorities = Object.keys(PRIORITY_LABELS) as Priority[]
   const tags: { heading: { text: string }; items: { href: string; text: string }[] }[] = []
@@ -161,12 +175,24 @@ export function queuePageView(
   )
   tag(
     'Police force',
-    f.policeForceCode ? [{ text: f.policeForceCode, href: queueHref(query, { force: null }) }] : [],
+    f.policeForceCode
+      ? [
+          {
+            text: nameIn(context.forces, f.policeForceCode),
+            href: queueHref(query, { force: null }),
+          },
+        ]
+      : [],
   )
   tag(
     'Local authority',
     f.localAuthorityCode
-      ? [{ text: f.localAuthorityCode, href: queueHref(query, { authority: null }) }]
+      ? [
+          {
+            text: nameIn(context.authorities, f.localAuthorityCode),
+            href: queueHref(query, { authority: null }),
+          },
+        ]
       : [],
   )
   tag('Deadline', f.overdue ? [{ text: 'Overdue', href: queueHref(query, { overdue: null }) }] : [])
@@ -194,6 +220,8 @@ export function queuePageView(
       text,
       checked: (f.statuses ?? ['new']).includes(value as never),
     })),
+    forceItems: areaItems(context.forces, f.policeForceCode, 'Any police force'),
+    authorityItems: areaItems(context.authorities, f.localAuthorityCode, 'Any local authority'),
     selectedFilters:
       tags.length > 0
         ? {

@@ -21,6 +21,7 @@ export interface QueueRouteDeps {
   journey: Journey
   calendar: OfficeCalendar
   councilAreas(): Promise<{ code: string; name: string }[]>
+  policeForces(): Promise<{ code: string; name: string }[]>
   /** Every member of staff: names, roles and whether they can sign in. */
   people(): Promise<{ id: string; name: string; roles: readonly Role[]; active: boolean }[]>
   now: () => Date
@@ -88,10 +89,16 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
         found = await queue.list(ctx.audit, asked.query.filters)
       }
       const hasErrors = Object.keys(errors).length > 0
+      const areas = { forces: await deps.policeForces(), authorities: await deps.councilAreas() }
       return ctx.view(
         'queue.njk',
         {
-          ...queuePageView(found, asked.query, queuesOf(viewer.roles), await names(), viewer.id),
+          ...queuePageView(found, asked.query, {
+            queues: queuesOf(viewer.roles),
+            people: await names(),
+            viewerId: viewer.id,
+            ...areas,
+          }),
           errors,
           errorList: errorList(errors),
         },
