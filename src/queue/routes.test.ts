@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { buildTestApp, type TestApp } from '../../test/app.js'
+import { importJurisdictionFile } from '../../test/jurisdictions.js'
 import { insertQueuedReport } from '../../test/queue.js'
 import { addPerson, allAuditEvents, signIn, testClock, type TestPerson } from '../../test/staff.js'
 import type { Browser } from '../../test/http.js'
@@ -156,6 +157,39 @@ describe('the triage queue and the report, over HTTP', () => {
     const page = await browser.get(staffPaths.report(id))
     assert.match(page.body, /Priority changed from P3 standard to P2 high/)
     assert.match(page.body, /happening tonight/)
+  })
+
+  it('corrects where the child lives by council area: the force follows, one event', async () => {
+    await importJurisdictionFile(t.db, 'police_forces.csv')
+    await importJurisdictionFile(t.db, 'la_police_force_childrens_services.csv')
+    const { id } = await report({ priority: 'P2' })
+    const browser = await as(advisor)
+    await browser.get(staffPaths.report(id))
+    const form = await browser.get(staffPaths.reportAction(id, 'jurisdiction'))
+    assert.match(form.body, /Hartlepool/)
+    const invalid = await browser.post(staffPaths.reportAction(id, 'jurisdiction'), {
+      councilArea: 'NOT-A-PLACE',
+      reason: 'The parent said so',
+    })
+    assert.equal(invalid.statusCode, 400)
+    assert.match(invalid.body, /Select the council area where the child lives/)
+    const events = await audited(async () => {
+      const done = await browser.post(staffPaths.reportAction(id, 'jurisdiction'), {
+        councilArea: 'E06000001',
+        reason: 'The parent said they live in Hartlepool',
+      })
+      assert.equal(done.statusCode, 303)
+    })
+    assert.deepEqual(events, ['report.jurisdiction-corrected'])
+    const [row] = await t.db.query<{ force: string; authority: string }>(
+      `SELECT police_force_code AS force, local_authority_code AS authority
+         FROM reports WHERE id = $1`,
+      [id],
+    )
+    assert.equal(row?.authority, 'E06000001')
+    const page = await browser.get(staffPaths.report(id))
+    assert.match(page.body, /Cleveland Police/)
+    assert.match(page.body, /changed from LA LA1 to Hartlepool/)
   })
 
   it('lets only the person who has a report open change it', async () => {
