@@ -359,6 +359,21 @@ export function doorRoutes(router: StaffRouter, options: DoorRoutesOptions): voi
       return ctx.view('staff-home.njk', {
         roles: session.staff.roles.map((r) => ROLE_NAMES[r]),
         links: [
+          can('queue.view') && {
+            href: staffPaths.queue,
+            text: 'Triage queue',
+            hint: 'Reports waiting for a risk assessment, most urgent first',
+          },
+          can('triage-agreement.view') && {
+            href: staffPaths.triageAgreement,
+            text: 'Triage agreement',
+            hint: "How often the automatic priority agrees with advisors' decisions",
+          },
+          can('partner-agencies.list') && {
+            href: staffPaths.partnerAgencies,
+            text: 'Partner agencies',
+            hint: 'Police forces, children’s services and others: their contacts',
+          },
           can('staff.list') && {
             href: staffPaths.staffList,
             text: 'Staff accounts',
