@@ -160,6 +160,7 @@ async function run(settings: Settings, schema: string, dir: string, db: Db): Pro
   })
 
   const recoveries: number[] = []
+  let failedStarts = 0
   let killsDuringIntake = 0
   // SIGINT or SIGTERM ends the killing early; the run still reconciles and prints its figures.
   const stop = { requested: false }
@@ -181,8 +182,7 @@ async function run(settings: Settings, schema: string, dir: string, db: Db): Pro
       if (stats.finalPostsInFlight > 0) killsDuringIntake++
       const killedAt = performance.now()
       await service.kill()
-      await service.start()
-      await service.healthy()
+      failedStarts += await restart(service)
       recoveries.push(performance.now() - killedAt)
       if (kill % 10 === 0 || kill === settings.kills)
         console.log(`  ${kill} kills, ${stats.reports} reports acknowledged so far`)
@@ -210,6 +210,7 @@ async function run(settings: Settings, schema: string, dir: string, db: Db): Pro
     recoveries,
     killsDuringIntake,
     seconds,
+    failedStarts,
     chainBroken: chain.brokenAt !== null,
     sealed: chain.sealed,
     errorLines,
@@ -408,6 +409,7 @@ function printResults(
     chainBroken: boolean
     sealed: number
     errorLines: number
+    failedStarts: number
   },
 ): void {
   const line = (label: string, value: string | number) => {
@@ -439,10 +441,33 @@ function printResults(
   line('requests sent again after a connection error', stats.connectionErrors)
   line('5xx answers (sent again)', stats.serverErrors)
   line('error-level lines in the service log', run.errorLines)
+  line('starts that failed and were tried again', run.failedStarts)
   line('seconds', run.seconds.toFixed(1))
   line('load average (1 min) at the end', loadavg()[0]?.toFixed(1) ?? '?')
   if (settings.negativeControl && r.acknowledgedButMissing.length === 0)
     line('note', 'the negative control should have lost reports')
+}
+
+/**
+ * Starts the service again after a kill. A start that fails (the port not yet free on a busy
+ * machine, say) is tried again, up to three times, so one bad start does not throw away a
+ * run's ledger; each failure is counted and printed, and the third one ends the run.
+ */
+async function restart(service: Service): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await service.start()
+      await service.healthy()
+      return attempt - 1
+    } catch (error) {
+      if (attempt === 3) throw error
+      console.log(
+        `  a start failed (${error instanceof Error ? error.message : String(error)}); trying again`,
+      )
+      await service.kill()
+      await sleep(1000)
+    }
+  }
 }
 
 main().then(
