@@ -168,7 +168,7 @@ function describe(
     compiled,
     fits,
     startsByWord,
-    listEnds: new Array<(readonly number[] | undefined)[] | undefined>(compiled.lists),
+    listEnds: new Map(),
   }
 }
 
@@ -187,11 +187,13 @@ interface Text {
   /** By phrase word: the positions of the tokens that fit it, in order. */
   startsByWord: readonly (readonly number[] | undefined)[]
   /**
-   * By phrase list, then by position: where any phrase of the list ends when it starts there,
-   * worked out once: "{meet} ... {soon}" would otherwise read {soon} again for every word of
-   * the gap before it, and "self-harm-now" would read "{self-harm}" again.
+   * By position and phrase list (`at * lists + index`): where any phrase of the list ends when
+   * it starts there, worked out once: "{meet} ... {soon}" would otherwise read {soon} again for
+   * every word of the gap before it, and "self-harm-now" would read "{self-harm}" again. One
+   * map for all lists, holding only what was asked: an array per list and position would be
+   * mostly empty, and all of it garbage to collect.
    */
-  listEnds: ((readonly number[] | undefined)[] | undefined)[]
+  listEnds: Map<number, readonly number[]>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -517,15 +519,11 @@ function within(spans: readonly number[], start: number, end: number): boolean {
 
 /** Where any phrase of the list ends when it starts at a token: remembered per description. */
 function listEndsAt(list: PhraseList, at: number, text: Text): readonly number[] {
-  let byStart = text.listEnds[list.index]
-  if (!byStart) {
-    byStart = new Array<readonly number[] | undefined>(text.tokens.length + 1)
-    text.listEnds[list.index] = byStart
-  }
-  let ends = byStart[at]
+  const key = at * text.compiled.lists + list.index
+  let ends = text.listEnds.get(key)
   if (ends === undefined) {
     ends = findListEnds(list, at, text)
-    byStart[at] = ends
+    text.listEnds.set(key, ends)
   }
   return ends
 }
