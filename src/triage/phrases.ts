@@ -448,18 +448,31 @@ function fittingWords(token: string, compiled: CompiledRuleSet): readonly number
     if (stem !== undefined) ids.add(stem)
   }
   const initial = token.slice(0, 1)
+  const digitAt = firstDigit(token)
   for (let length = token.length - 1; length <= token.length + 1; length++) {
     for (const word of vocabulary.slipWords.get(`${initial}${length}`) ?? []) {
-      if (isTypo(token, word.text, typoMinLength)) ids.add(word.id)
+      if (isTypo(token, token.length, word.text, typoMinLength, digitAt)) ids.add(word.id)
     }
   }
   for (const stem of vocabulary.slipStems.get(initial) ?? []) {
     // A stem more than a letter longer than the token cannot be in it, even with a slip.
-    if (stem.text.length <= token.length + 1 && stemFits(token, stem.text, typoMinLength)) {
+    if (
+      stem.text.length <= token.length + 1 &&
+      stemFits(token, stem.text, typoMinLength, digitAt)
+    ) {
       ids.add(stem.id)
     }
   }
   return ids.size === 0 ? NO_IDS : [...ids]
+}
+
+/** Where the token's first digit is (Infinity if none): a slip is never read into a number. */
+function firstDigit(token: string): number {
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i)
+    if (code >= 48 && code <= 57) return i
+  }
+  return Infinity
 }
 
 // The functions below run for every token of every description, so they loop rather than
@@ -605,38 +618,59 @@ function tokenFits(
   return false
 }
 
-function stemFits(token: string, stem: string, typoMinLength: number): boolean {
+// The slip checks run for every word of the vocabulary a new word might be a slip of, so they
+// compare in place: no slices, arrays or regular expressions.
+
+function stemFits(token: string, stem: string, typoMinLength: number, digitAt: number): boolean {
   if (token.startsWith(stem)) return true
   // A slip inside the stem ("blackmialing") still counts; the stem may have lost or gained a letter.
   for (let delta = -1; delta <= 1; delta++) {
-    if (isTypo(token.slice(0, stem.length + delta), stem, typoMinLength)) return true
+    const length = Math.min(token.length, stem.length + delta)
+    if (isTypo(token, length, stem, typoMinLength, digitAt)) return true
   }
   return false
 }
 
-/** One slip (a letter missing, extra, wrong or two swapped) in a long word, first letter right. */
-function isTypo(token: string, word: string, minLength: number): boolean {
-  if (word.length < minLength || !token.startsWith(word.slice(0, 1)) || /\d/.test(token)) {
+/**
+ * One slip (a letter missing, extra, wrong or two swapped) in a long word, first letter right:
+ * whether the token's first `length` letters are the word with one slip.
+ */
+function isTypo(
+  token: string,
+  length: number,
+  word: string,
+  minLength: number,
+  digitAt: number,
+): boolean {
+  if (word.length < minLength || length < 1 || token.charCodeAt(0) !== word.charCodeAt(0)) {
     return false
   }
-  if (Math.abs(token.length - word.length) > 1) return false
-  if (token.length === word.length) return oneSubstitutionOrSwap(token, word)
-  const [shorter, longer] = token.length < word.length ? [token, word] : [word, token]
+  if (digitAt < length || Math.abs(length - word.length) > 1) return false
+  if (length === word.length) {
+    let first = -1
+    let second = -1
+    for (let i = 0; i < length; i++) {
+      if (token.charCodeAt(i) === word.charCodeAt(i)) continue
+      if (first < 0) first = i
+      else if (second < 0) second = i
+      else return false
+    }
+    if (first >= 0 && second < 0) return true
+    return (
+      second === first + 1 &&
+      token.charCodeAt(first) === word.charCodeAt(second) &&
+      token.charCodeAt(second) === word.charCodeAt(first)
+    )
+  }
+  // One letter more or less: past the common start, the rest must line up one letter apart.
+  const tokenShorter = length < word.length
+  const shorter = tokenShorter ? length : word.length
   let same = 0
-  while (same < shorter.length && shorter[same] === longer[same]) same++
-  return shorter.slice(same) === longer.slice(same + 1)
-}
-
-function oneSubstitutionOrSwap(a: string, b: string): boolean {
-  const differ: number[] = []
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ.push(i)
-  if (differ.length === 1) return true
-  const [first, second] = differ
-  return (
-    differ.length === 2 &&
-    first !== undefined &&
-    second === first + 1 &&
-    a[first] === b[second] &&
-    a[second] === b[first]
-  )
+  while (same < shorter && token.charCodeAt(same) === word.charCodeAt(same)) same++
+  for (let i = same; i < shorter; i++) {
+    const a = tokenShorter ? token.charCodeAt(i) : word.charCodeAt(i)
+    const b = tokenShorter ? word.charCodeAt(i + 1) : token.charCodeAt(i + 1)
+    if (a !== b) return false
+  }
+  return true
 }
