@@ -86,7 +86,9 @@ interface CompiledRuleSet {
   typoMinLength: number
   /**
    * What each word seen in a description fits, kept across descriptions. Bounded: emptied
-   * when full, so a flood of made-up words costs time, never memory.
+   * when full, so a flood of made-up words costs time, never memory. It holds single words,
+   * unordered and tied to no report (winkNLP's lexicon already keeps every unknown word it
+   * reads, without a bound).
    */
   fitsByWord: Map<string, readonly number[]>
 }
@@ -475,9 +477,9 @@ function firstDigit(token: string): number {
   return Infinity
 }
 
-// The functions below run for every token of every description, so they loop rather than
-// create closures or generators: under tsx every closure created also pays for a name being
-// set on it, and every array made is work for the garbage collector.
+// The functions below run for every token and phrase tried, so there they loop rather than
+// create closures, generators or arrays: under tsx every closure created also pays for a name
+// being set on it, and every array made is work for the garbage collector.
 
 function lexiconMatches(text: Text, name: string, affirmedOnly: boolean): boolean {
   const lexicon = text.compiled.lexicons.get(name)
