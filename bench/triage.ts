@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
-import { performance } from 'node:perf_hooks'
+import { constants, performance, PerformanceObserver } from 'node:perf_hooks'
+import type { PerformanceEntry } from 'node:perf_hooks'
 import type { TriageInput } from '../src/reports/model.js'
 import { readText } from '../src/triage/reading.js'
 import { defaultRuleSet } from '../src/triage/rule-set.js'
@@ -86,6 +87,32 @@ function time(
 
 const ms = (value: number) => `${value.toFixed(2)} ms`
 
+/**
+ * Garbage-collection pauses, as Node reports them: a pause lands in whichever run is going,
+ * so the p99 of a run that allocates is mostly the collector's. Entries arrive on the event
+ * loop, so they are read after each timed loop has yielded.
+ */
+const gcPauses: PerformanceEntry[] = []
+new PerformanceObserver((list) => gcPauses.push(...list.getEntries())).observe({
+  entryTypes: ['gc'],
+})
+
+async function gcDuring(work: () => void): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const from = gcPauses.length
+  work()
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const pauses = gcPauses.slice(from)
+  const minor = pauses.filter(
+    (entry) =>
+      (entry as unknown as { detail?: { kind?: number } }).detail?.kind ===
+      constants.NODE_PERFORMANCE_GC_MINOR,
+  )
+  const total = pauses.reduce((sum, entry) => sum + entry.duration, 0)
+  const longest = pauses.reduce((max, entry) => Math.max(max, entry.duration), 0)
+  return `${String(pauses.length)} GC pauses (${String(minor.length)} minor), ${ms(total)} in all, longest ${ms(longest)}`
+}
+
 async function main(): Promise<number> {
   const reports = longReports()
   const busy = await machineBusyShare()
@@ -106,14 +133,21 @@ async function main(): Promise<number> {
   const summary = (t: number[]) =>
     `p50 ${ms(percentile(t, 0.5))}, p90 ${ms(percentile(t, 0.9))}, p99 ${ms(percentile(t, 0.99))}, max ${ms(t.at(-1) ?? NaN)}`
   for (let round = 1; round <= ROUNDS; round++) {
-    const whole = time(RUNS_PER_ROUND, reports, (report) => assessPriority(report))
-    const reading = time(RUNS_PER_ROUND, reports, (report) => readText(report.description))
+    let whole: Timings = { wall: [], cpu: [] }
+    let reading: Timings = { wall: [], cpu: [] }
+    const wholeGc = await gcDuring(() => {
+      whole = time(RUNS_PER_ROUND, reports, (report) => assessPriority(report))
+    })
+    const readingGc = await gcDuring(() => {
+      reading = time(RUNS_PER_ROUND, reports, (report) => readText(report.description))
+    })
     p99s.push(percentile(whole.wall, 0.99))
     cpuP99s.push(percentile(whole.cpu, 0.99))
     console.log(`round ${String(round)}: triage wall ${summary(whole.wall)}`)
     console.log(`         triage CPU  ${summary(whole.cpu)}`)
+    console.log(`         during the triage runs: ${wholeGc}`)
     console.log(
-      `         of which reading (winkNLP) wall p50 ${ms(percentile(reading.wall, 0.5))}, p99 ${ms(percentile(reading.wall, 0.99))}; CPU p50 ${ms(percentile(reading.cpu, 0.5))}, p99 ${ms(percentile(reading.cpu, 0.99))}`,
+      `         of which reading (winkNLP) wall p50 ${ms(percentile(reading.wall, 0.5))}, p99 ${ms(percentile(reading.wall, 0.99))}; CPU p50 ${ms(percentile(reading.cpu, 0.5))}, p99 ${ms(percentile(reading.cpu, 0.99))}; ${readingGc}`,
     )
   }
   const median = (values: number[]) =>

@@ -131,7 +131,10 @@ export function queueHref(query: QueueQuery, change: Record<string, string | str
   return text === '' ? staffPaths.queue : `${staffPaths.queue}?${text}`
 }
 
-interface NamedArea { code: string; name: string }
+interface NamedArea {
+  code: string
+  name: string
+}
 
 const areaItems = (areas: readonly NamedArea[], selected: string | undefined, none: string) => [
   { value: '', text: none, selected: selected === undefined },

@@ -8,18 +8,28 @@
  * words may carry one slip.
  *
  * The work is arranged so that its cost grows with the description, not with the rule set:
- * the rule set is compiled once into an index of the words phrases can start with, and each
- * distinct word of a description is compared with the rule set's vocabulary once.
+ * - the rule set is compiled once: every word a phrase names gets a number, and each list of
+ *   phrases (a lexicon, or the alternatives of a phrase word) is indexed by the words its
+ *   phrases can start with;
+ * - each distinct word of a description is compared with the rule set's vocabulary once, and
+ *   what it fits is remembered for later descriptions (the same words come back in every
+ *   report), so a token carries the numbers of the phrase words it fits;
+ * - a phrase is tried only where a token fits a word it can start with, and where a list of
+ *   phrases ends when it starts at a token is worked out once per description, whichever
+ *   lexicon or phrase asks ("{meet} ... {soon}" and "meeting-soon" share the reading of {soon}).
+ *
+ * src/triage/phrases.test.ts checks this against a plain matcher that tries every phrase at
+ * every word.
  */
 import type { TriageRuleSet } from './rule-set.js'
 import { readPhraseWords, readText, SENTENCE_BREAK } from './reading.js'
 import type { TextSpeak } from './reading.js'
 
 type Part =
-  /** `key` names the word (and whether it is a stem) in a description token's fits. */
-  | { kind: 'word'; text: string; prefix: boolean; key: string }
+  /** `id` numbers the word (and whether it is a stem) in the rule set's vocabulary. */
+  | { kind: 'word'; text: string; prefix: boolean; id: number }
   /** One of several single words ("me/her/him"): checked against a token's fits, no search. */
-  | { kind: 'one-of'; words: WordPart[]; keys: ReadonlySet<string> }
+  | { kind: 'one-of'; words: WordPart[]; ids: ReadonlySet<number> }
   | { kind: 'any-word' }
   | { kind: 'number'; min: number; max: number }
   | { kind: 'gap' }
@@ -35,31 +45,52 @@ interface CompiledLexicon {
 
 /** Phrases indexed by the words they can start with, so a token finds its few candidates. */
 interface PhraseList {
+  /** Numbers the list within its rule set, for the per-description memo of where it ends. */
+  index: number
   all: Sequence[]
-  /** Phrases that can start with any token (a number, a gap, "*"). */
+  /** Phrases that can start with any token (a gap, "*"). */
   anywhere: Sequence[]
-  byFirstWord: Map<string, Sequence[]>
+  byFirstWord: Map<number, Sequence[]>
+  /** The keys of byFirstWord, to find a list's starting tokens without a map walk. */
+  firstWords: number[]
 }
 
 /**
- * Every word the phrases name. A slip never changes the first letter and changes the length
- * by at most one, so the words a token may be a slip of are found by first letter and length.
+ * Every word the phrases name, numbered. A slip never changes the first letter and changes the
+ * length by at most one, so the words a token may be a slip of are found by first letter and
+ * length.
  */
 interface Vocabulary {
-  exact: Set<string>
-  stems: Set<string>
+  exact: Map<string, number>
+  stems: Map<string, number>
   /** Words long enough to carry a slip, by first letter and length (`w7`). */
-  slipWords: Map<string, string[]>
+  slipWords: Map<string, VocabularyWord[]>
   /** Stems long enough to carry a slip, by first letter. */
-  slipStems: Map<string, string[]>
+  slipStems: Map<string, VocabularyWord[]>
+  /** How many numbers are given out, NUMBER_ID included. */
+  size: number
+}
+
+interface VocabularyWord {
+  text: string
+  id: number
 }
 
 interface CompiledRuleSet {
   textSpeak: TextSpeak
   lexicons: Map<string, CompiledLexicon>
   vocabulary: Vocabulary
+  /** How many phrase lists the rule set has (PhraseList.index is below it). */
+  lists: number
   maxGap: number
   typoMinLength: number
+  /**
+   * What each word seen in a description fits, kept across descriptions. Bounded: emptied
+   * when full, so a flood of made-up words costs time, never memory. It holds single words,
+   * unordered and tied to no report (winkNLP's lexicon already keeps every unknown word it
+   * reads, without a bound).
+   */
+  fitsByWord: Map<string, readonly number[]>
 }
 
 /** One description, ready to be asked about any lexicon. */
@@ -75,41 +106,7 @@ export interface DescriptionText {
 export function readDescription(ruleSet: TriageRuleSet, description: string): DescriptionText {
   const compiled = compileRuleSet(ruleSet)
   const read = readText(description, compiled.textSpeak)
-  const tokens = read.words
-  const fitsCache = new Map<string, ReadonlySet<string>>()
-  const fitsWord = (word: string) => {
-    let keys = fitsCache.get(word)
-    if (!keys) {
-      keys = fittingWords(word, compiled)
-      fitsCache.set(word, keys)
-    }
-    return keys
-  }
-  const fits: ReadonlySet<string>[] = tokens.map((word, at) => {
-    const lemma = read.lemmas[at] ?? word
-    const byWord = fitsWord(word)
-    if (lemma === word) return byWord
-    const byLemma = fitsWord(lemma)
-    if (byLemma.size === 0) return byWord
-    if (byWord.size === 0) return byLemma
-    return new Set([...byWord, ...byLemma])
-  })
-  const startsByWord = new Map<string, number[]>()
-  for (const [at, keys] of fits.entries()) {
-    for (const key of keys) {
-      const starts = startsByWord.get(key)
-      if (starts) starts.push(at)
-      else startsByWord.set(key, [at])
-    }
-  }
-  const text: Text = {
-    tokens,
-    negated: read.negated,
-    compiled,
-    fits,
-    startsByWord,
-    choiceEnds: new Map(),
-  }
+  const text = describe(compiled, read.words, read.lemmas, read.negated)
   const answers = new Map<string, boolean>()
   const ask = (name: string, affirmedOnly: boolean) => {
     const key = `${affirmedOnly ? '+' : ''}${name}`
@@ -123,24 +120,82 @@ export function readDescription(ruleSet: TriageRuleSet, description: string): De
   return {
     matches: (name) => ask(name, false),
     affirms: (name) => ask(name, true),
-    words: tokens,
+    words: read.words,
   }
+}
+
+/** The largest number of distinct words whose fits are remembered between descriptions. */
+const FITS_REMEMBERED = 50_000
+
+function describe(
+  compiled: CompiledRuleSet,
+  tokens: readonly string[],
+  lemmas: readonly string[],
+  negated: readonly boolean[],
+): Text {
+  const { fitsByWord } = compiled
+  const fitsWord = (word: string): readonly number[] => {
+    let ids = fitsByWord.get(word)
+    if (!ids) {
+      ids = fittingWords(word, compiled)
+      if (fitsByWord.size >= FITS_REMEMBERED) fitsByWord.clear()
+      fitsByWord.set(word, ids)
+    }
+    return ids
+  }
+  const fits: (readonly number[])[] = new Array<readonly number[]>(tokens.length)
+  const startsByWord: (number[] | undefined)[] = new Array<number[] | undefined>(
+    compiled.vocabulary.size,
+  )
+  for (let at = 0; at < tokens.length; at++) {
+    const word = tokens[at] ?? ''
+    const lemma = lemmas[at] ?? word
+    const byWord = fitsWord(word)
+    let ids = byWord
+    if (lemma !== word) {
+      const byLemma = fitsWord(lemma)
+      if (byWord.length === 0) ids = byLemma
+      else if (byLemma.length > 0) ids = union(byWord, byLemma)
+    }
+    fits[at] = ids
+    for (const id of ids) {
+      const starts = startsByWord[id]
+      if (starts) starts.push(at)
+      else startsByWord[id] = [at]
+    }
+  }
+  return {
+    tokens,
+    negated,
+    compiled,
+    fits,
+    startsByWord,
+    listEnds: new Map(),
+  }
+}
+
+function union(a: readonly number[], b: readonly number[]): number[] {
+  const ids = [...a]
+  for (const id of b) if (!ids.includes(id)) ids.push(id)
+  return ids
 }
 
 interface Text {
   tokens: readonly string[]
   negated: readonly boolean[]
   compiled: CompiledRuleSet
-  /** By position: the keys of the phrase words a token (or its lemma) fits, exactly or with one slip. */
-  fits: readonly ReadonlySet<string>[]
-  /** The positions of the tokens that fit each word key, in order. */
-  startsByWord: ReadonlyMap<string, readonly number[]>
+  /** By position: the phrase words a token (or its lemma) fits, exactly or with one slip. */
+  fits: readonly (readonly number[])[]
+  /** By phrase word: the positions of the tokens that fit it, in order. */
+  startsByWord: readonly (readonly number[] | undefined)[]
   /**
-   * Where any phrase of a list ({lexicon} or word/word) ends when it starts at a position,
-   * worked out once: "{meet} ... {soon}" would otherwise read {soon} again for every word of
-   * the gap before it.
+   * By position and phrase list (`at * lists + index`): where any phrase of the list ends when
+   * it starts there, worked out once: "{meet} ... {soon}" would otherwise read {soon} again for
+   * every word of the gap before it, and "self-harm-now" would read "{self-harm}" again. One
+   * map for all lists, holding only what was asked: an array per list and position would be
+   * mostly empty, and all of it garbage to collect.
    */
-  choiceEnds: Map<PhraseList, (readonly number[] | undefined)[]>
+  listEnds: Map<number, readonly number[]>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -148,12 +203,43 @@ interface Text {
 
 const compiledCache = new WeakMap<TriageRuleSet, CompiledRuleSet>()
 
+/** What compiling one rule set hands down to its phrases. */
+interface Compiler {
+  textSpeak: TextSpeak
+  lexicon: (name: string) => Sequence[]
+  /** The number of a phrase word (a stem is a different word from the same letters). */
+  wordId: (text: string, prefix: boolean) => number
+  lists: WeakMap<Sequence[], PhraseList>
+  listCount: number
+}
+
+/** The number every token of digits fits; a number part checks its range once it is a candidate. */
+const NUMBER_ID = 0
+
 function compileRuleSet(ruleSet: TriageRuleSet): CompiledRuleSet {
   const cached = compiledCache.get(ruleSet)
   if (cached) return cached
   const textSpeak = textSpeakMap(ruleSet.textSpeak)
+  const exact = new Map<string, number>()
+  const stems = new Map<string, number>()
+  let nextId = NUMBER_ID + 1
   const sequences = new Map<string, { phrases: Sequence[]; except: Sequence[] }>()
   const compiling = new Set<string>()
+  const compiler: Compiler = {
+    textSpeak,
+    lexicon: (name) => phrasesOf(name),
+    wordId: (text, prefix) => {
+      const ids = prefix ? stems : exact
+      let id = ids.get(text)
+      if (id === undefined) {
+        id = nextId++
+        ids.set(text, id)
+      }
+      return id
+    },
+    lists: new WeakMap(),
+    listCount: 0,
+  }
   const phrasesOf = (name: string): Sequence[] => {
     const done = sequences.get(name)
     if (done) return done.phrases
@@ -161,7 +247,7 @@ function compileRuleSet(ruleSet: TriageRuleSet): CompiledRuleSet {
     if (!lexicon) throw new Error(`unknown lexicon "${name}"`)
     if (compiling.has(name)) throw new Error(`lexicon "${name}" refers to itself`)
     compiling.add(name)
-    const phrase = (text: string): Sequence => compilePhrase(text, textSpeak, phrasesOf)
+    const phrase = (text: string): Sequence => compilePhrase(text, compiler)
     const result = { phrases: lexicon.phrases.map(phrase), except: lexicon.except.map(phrase) }
     compiling.delete(name)
     sequences.set(name, result)
@@ -171,17 +257,19 @@ function compileRuleSet(ruleSet: TriageRuleSet): CompiledRuleSet {
 
   const lexicons = new Map<string, CompiledLexicon>()
   for (const [name, { phrases, except }] of sequences) {
-    lexicons.set(name, { phrases: phraseList(phrases), except: phraseList(except) })
+    lexicons.set(name, {
+      phrases: phraseList(phrases, compiler),
+      except: phraseList(except, compiler),
+    })
   }
   const compiled: CompiledRuleSet = {
     textSpeak,
     lexicons,
-    vocabulary: vocabularyOf(
-      [...sequences.values()].flatMap((s) => [...s.phrases, ...s.except]),
-      ruleSet.matching.typoMinWordLength,
-    ),
+    vocabulary: vocabularyOf(exact, stems, nextId, ruleSet.matching.typoMinWordLength),
+    lists: compiler.listCount,
     maxGap: ruleSet.matching.maxGapWords,
     typoMinLength: ruleSet.matching.typoMinWordLength,
+    fitsByWord: new Map(),
   }
   compiledCache.set(ruleSet, compiled)
   return compiled
@@ -196,33 +284,27 @@ function textSpeakMap(textSpeak: Record<string, string[]>): Map<string, string[]
   return map
 }
 
-function compilePhrase(
-  phrase: string,
-  textSpeak: TextSpeak,
-  lexicon: (name: string) => Sequence[],
-): Sequence {
+function compilePhrase(phrase: string, compiler: Compiler): Sequence {
   return phrase
     .trim()
     .split(/\s+/)
-    .flatMap((token) => compileToken(token, textSpeak, lexicon))
+    .flatMap((token) => compileToken(token, compiler))
 }
 
-function compileToken(
-  token: string,
-  textSpeak: TextSpeak,
-  lexicon: (name: string) => Sequence[],
-): Part[] {
+function compileToken(token: string, compiler: Compiler): Part[] {
   if (token === '...') return [{ kind: 'gap' }]
   if (token === '*') return [{ kind: 'any-word' }]
   if (token.startsWith('!')) {
     const options = token
       .slice(1)
       .split('/')
-      .map((word) => compileWords(word, textSpeak))
+      .map((word) => compileWords(word, compiler))
     return [{ kind: 'not-next', options }]
   }
   const ref = /^\{([a-z0-9-]+)\}$/.exec(token)
-  if (ref) return [{ kind: 'choice', options: phraseList(lexicon(ref[1] ?? '')) }]
+  if (ref) {
+    return [{ kind: 'choice', options: phraseList(compiler.lexicon(ref[1] ?? ''), compiler) }]
+  }
   const range = /^#(?:(\d+)-(\d+))?$/.exec(token)
   if (range) {
     const [, min, max] = range
@@ -230,35 +312,31 @@ function compileToken(
       { kind: 'number', min: Number(min ?? 0), max: max === undefined ? Infinity : Number(max) },
     ]
   }
-  const options = token.split('/').map((alternative) => compileWords(alternative, textSpeak))
+  const options = token.split('/').map((alternative) => compileWords(alternative, compiler))
   const [only] = options
   if (options.length === 1 && only) return [...only]
   const single = options.every((option) => option.length === 1 && option[0]?.kind === 'word')
   if (single) {
     const words = options.flatMap((option) => option.filter((p) => p.kind === 'word'))
-    return [{ kind: 'one-of', words, keys: new Set(words.map((word) => word.key)) }]
+    return [{ kind: 'one-of', words, ids: new Set(words.map((word) => word.id)) }]
   }
-  return [{ kind: 'choice', options: phraseList(options) }]
+  return [{ kind: 'choice', options: phraseList(options, compiler) }]
 }
 
-const wordKey = (text: string, prefix: boolean): string => `${prefix ? '*' : '='}${text}`
-/** The key every number fits; a number part checks its range once it is a candidate. */
-const NUMBER_KEY = '#'
-
-function compileWords(alternative: string, textSpeak: TextSpeak): Sequence {
+function compileWords(alternative: string, compiler: Compiler): Sequence {
   const stem = alternative.endsWith('*')
-  const words = readPhraseWords(stem ? alternative.slice(0, -1) : alternative, textSpeak)
+  const words = readPhraseWords(stem ? alternative.slice(0, -1) : alternative, compiler.textSpeak)
   if (words.length === 0) throw new Error(`"${alternative}" has no letters or digits to match`)
   return words.map((text, index) => {
     const prefix = stem && index === words.length - 1
-    return { kind: 'word', text, prefix, key: wordKey(text, prefix) }
+    return { kind: 'word', text, prefix, id: compiler.wordId(text, prefix) }
   })
 }
 
-/** The words a sequence can begin with: anything, or one of a set of word keys. */
+/** The words a sequence can begin with: anything, or one of a set of word numbers. */
 interface FirstWords {
   anything: boolean
-  keys: Set<string>
+  ids: Set<number>
 }
 
 const firstWordsCache = new WeakMap<Sequence, FirstWords>()
@@ -274,77 +352,77 @@ function firstWords(sequence: Sequence): FirstWords {
 
 function firstWordsFrom(sequence: Sequence, from: number): FirstWords {
   const part = sequence[from]
-  const result: FirstWords = { anything: false, keys: new Set() }
+  const result: FirstWords = { anything: false, ids: new Set() }
   if (!part || part.kind === 'any-word' || part.kind === 'gap') {
     result.anything = true
   } else if (part.kind === 'number') {
-    result.keys.add(NUMBER_KEY)
+    result.ids.add(NUMBER_ID)
   } else if (part.kind === 'not-next') {
     return firstWordsFrom(sequence, from + 1)
   } else if (part.kind === 'word') {
-    result.keys.add(part.key)
+    result.ids.add(part.id)
   } else if (part.kind === 'one-of') {
-    for (const key of part.keys) result.keys.add(key)
+    for (const id of part.ids) result.ids.add(id)
   } else {
     for (const option of part.options.all) {
       const inner = firstWords(option)
       result.anything ||= inner.anything
-      for (const key of inner.keys) result.keys.add(key)
+      for (const id of inner.ids) result.ids.add(id)
     }
   }
   return result
 }
 
-const phraseLists = new WeakMap<Sequence[], PhraseList>()
-
 /** Built once per array of phrases: a lexicon referred to from many phrases shares one. */
-function phraseList(phrases: Sequence[]): PhraseList {
-  const known = phraseLists.get(phrases)
+function phraseList(phrases: Sequence[], compiler: Compiler): PhraseList {
+  const known = compiler.lists.get(phrases)
   if (known) return known
-  const list: PhraseList = { all: phrases, anywhere: [], byFirstWord: new Map() }
-  phraseLists.set(phrases, list)
+  const list: PhraseList = {
+    index: compiler.listCount++,
+    all: phrases,
+    anywhere: [],
+    byFirstWord: new Map(),
+    firstWords: [],
+  }
+  compiler.lists.set(phrases, list)
   for (const phrase of phrases) {
     const first = firstWords(phrase)
     if (first.anything) {
       list.anywhere.push(phrase)
       continue
     }
-    for (const key of first.keys) {
-      const starting = list.byFirstWord.get(key)
+    for (const id of first.ids) {
+      const starting = list.byFirstWord.get(id)
       if (starting) starting.push(phrase)
-      else list.byFirstWord.set(key, [phrase])
+      else list.byFirstWord.set(id, [phrase])
     }
   }
+  list.firstWords = [...list.byFirstWord.keys()]
   return list
 }
 
-function vocabularyOf(sequences: readonly Sequence[], typoMinLength: number): Vocabulary {
-  const exact = new Set<string>()
-  const stems = new Set<string>()
-  const seen = new Set<Sequence>()
-  const visit = (sequence: Sequence) => {
-    if (seen.has(sequence)) return
-    seen.add(sequence)
-    for (const part of sequence) {
-      if (part.kind === 'word') (part.prefix ? stems : exact).add(part.text)
-      else if (part.kind === 'one-of') {
-        for (const word of part.words) (word.prefix ? stems : exact).add(word.text)
-      } else if (part.kind === 'choice') part.options.all.forEach(visit)
-      else if (part.kind === 'not-next') part.options.forEach(visit)
-    }
-  }
-  sequences.forEach(visit)
-  const long = (words: Set<string>) => [...words].filter((word) => word.length >= typoMinLength)
+function vocabularyOf(
+  exact: Map<string, number>,
+  stems: Map<string, number>,
+  size: number,
+  typoMinLength: number,
+): Vocabulary {
+  const long = (words: Map<string, number>) =>
+    [...words].filter(([text]) => text.length >= typoMinLength).map(([text, id]) => ({ text, id }))
   return {
     exact,
     stems,
-    slipWords: groupBy(long(exact), (word) => `${word.slice(0, 1)}${word.length}`),
-    slipStems: groupBy(long(stems), (stem) => stem.slice(0, 1)),
+    slipWords: groupBy(long(exact), (word) => `${word.text.slice(0, 1)}${word.text.length}`),
+    slipStems: groupBy(long(stems), (stem) => stem.text.slice(0, 1)),
+    size,
   }
 }
 
-function groupBy(words: readonly string[], key: (word: string) => string): Map<string, string[]> {
-  const map = new Map<string, string[]>()
+function groupBy(
+  words: readonly VocabularyWord[],
+  key: (word: VocabularyWord) => string,
+): Map<string, VocabularyWord[]> {
+  const map = new Map<string, VocabularyWord[]>()
   for (const word of words) {
     const group = map.get(key(word))
     if (group) group.push(word)
@@ -356,100 +434,127 @@ function groupBy(words: readonly string[], key: (word: string) => string): Map<s
 // ---------------------------------------------------------------------------------------------
 // Matching one description
 
-function fittingWords(token: string, compiled: CompiledRuleSet): Set<string> {
+const NO_IDS: readonly number[] = []
+const NO_ENDS: readonly number[] = []
+const DIGITS = /^\d+$/
+
+function fittingWords(token: string, compiled: CompiledRuleSet): readonly number[] {
   const { vocabulary, typoMinLength } = compiled
-  const keys = new Set<string>()
-  if (token === SENTENCE_BREAK) return keys
-  if (/^\d+$/.test(token)) keys.add(NUMBER_KEY)
-  if (vocabulary.exact.has(token)) keys.add(wordKey(token, false))
+  if (token === SENTENCE_BREAK) return NO_IDS
+  const ids = new Set<number>()
+  if (DIGITS.test(token)) ids.add(NUMBER_ID)
+  const exact = vocabulary.exact.get(token)
+  if (exact !== undefined) ids.add(exact)
   for (let end = 1; end <= token.length; end++) {
-    const start = token.slice(0, end)
-    if (vocabulary.stems.has(start)) keys.add(wordKey(start, true))
+    const stem = vocabulary.stems.get(token.slice(0, end))
+    if (stem !== undefined) ids.add(stem)
   }
   const initial = token.slice(0, 1)
+  const digitAt = firstDigit(token)
   for (let length = token.length - 1; length <= token.length + 1; length++) {
     for (const word of vocabulary.slipWords.get(`${initial}${length}`) ?? []) {
-      if (isTypo(token, word, typoMinLength)) keys.add(wordKey(word, false))
+      if (isTypo(token, token.length, word.text, typoMinLength, digitAt)) ids.add(word.id)
     }
   }
   for (const stem of vocabulary.slipStems.get(initial) ?? []) {
     // A stem more than a letter longer than the token cannot be in it, even with a slip.
-    if (stem.length <= token.length + 1 && stemFits(token, stem, typoMinLength)) {
-      keys.add(wordKey(stem, true))
+    if (
+      stem.text.length <= token.length + 1 &&
+      stemFits(token, stem.text, typoMinLength, digitAt)
+    ) {
+      ids.add(stem.id)
     }
   }
-  return keys
+  return ids.size === 0 ? NO_IDS : [...ids]
 }
 
-// The functions below run for every token of every description, so they loop rather than
-// create closures: under tsx every closure created also pays for a name being set on it.
+/** Where the token's first digit is (Infinity if none): a slip is never read into a number. */
+function firstDigit(token: string): number {
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i)
+    if (code >= 48 && code <= 57) return i
+  }
+  return Infinity
+}
+
+// The functions below run for every token and phrase tried, so there they loop rather than
+// create closures, generators or arrays: under tsx every closure created also pays for a name
+// being set on it, and every array made is work for the garbage collector.
 
 function lexiconMatches(text: Text, name: string, affirmedOnly: boolean): boolean {
   const lexicon = text.compiled.lexicons.get(name)
   if (!lexicon) throw new Error(`unknown lexicon "${name}"`)
-  let excluded: [number, number][] | undefined
-  for (const [start, end] of spans(lexicon.phrases, text)) {
+  const { phrases } = lexicon
+  let excluded: number[] | undefined
+  const found = (start: number): boolean => {
     // A phrase that carries its own "not" ("do not want to live") starts outside the denial.
-    if (affirmedOnly && text.negated[start] === true) continue
-    excluded ??= [...spans(lexicon.except, text)]
-    if (!within(excluded, start, end)) return true
+    if (affirmedOnly && text.negated[start] === true) return false
+    for (const end of listEndsAt(phrases, start, text)) {
+      excluded ??= spans(lexicon.except, text)
+      if (!within(excluded, start, end)) return true
+    }
+    return false
+  }
+  if (phrases.anywhere.length > 0) {
+    for (let start = 0; start < text.tokens.length; start++) {
+      if (text.tokens[start] !== SENTENCE_BREAK && found(start)) return true
+    }
+    return false
+  }
+  for (const id of phrases.firstWords) {
+    for (const start of text.startsByWord[id] ?? NO_ENDS) if (found(start)) return true
   }
   return false
 }
 
-/**
- * Where the list's phrases match, found from the words of the description rather than from
- * every token: only the tokens that fit a word some phrase starts with are tried.
- */
-function* spans(list: PhraseList, text: Text): Generator<[number, number]> {
-  for (const phrase of list.anywhere) {
-    for (const [start, token] of text.tokens.entries()) {
-      if (token === SENTENCE_BREAK) continue
-      for (const end of endsOf(phrase, 0, start, text)) yield [start, end]
+/** Every span a list's phrases match, as start and end pairs in one flat array. */
+function spans(list: PhraseList, text: Text): number[] {
+  const found: number[] = []
+  const add = (start: number) => {
+    for (const end of listEndsAt(list, start, text)) found.push(start, end)
+  }
+  if (list.anywhere.length > 0) {
+    for (let start = 0; start < text.tokens.length; start++) {
+      if (text.tokens[start] !== SENTENCE_BREAK) add(start)
+    }
+  } else {
+    for (const id of list.firstWords) {
+      for (const start of text.startsByWord[id] ?? NO_ENDS) add(start)
     }
   }
-  for (const [key, starts] of text.startsByWord) {
-    const phrases = list.byFirstWord.get(key)
-    if (!phrases) continue
-    for (const start of starts) {
-      for (const phrase of phrases) {
-        for (const end of endsOf(phrase, 0, start, text)) yield [start, end]
-      }
-    }
-  }
+  return found
 }
 
-function within(spans: readonly [number, number][], start: number, end: number): boolean {
-  for (const [from, to] of spans) if (from <= start && end <= to) return true
+function within(spans: readonly number[], start: number, end: number): boolean {
+  for (let i = 0; i < spans.length; i += 2) {
+    if ((spans[i] ?? Infinity) <= start && end <= (spans[i + 1] ?? -Infinity)) return true
+  }
   return false
+}
+
+/** Where any phrase of the list ends when it starts at a token: remembered per description. */
+function listEndsAt(list: PhraseList, at: number, text: Text): readonly number[] {
+  const key = at * text.compiled.lists + list.index
+  let ends = text.listEnds.get(key)
+  if (ends === undefined) {
+    ends = findListEnds(list, at, text)
+    text.listEnds.set(key, ends)
+  }
+  return ends
 }
 
 /** The phrases that may start at a token: those starting with a word it fits, or with anything. */
-function candidates(list: PhraseList, at: number, text: Text): Iterable<Sequence> {
-  let found: Set<Sequence> | undefined
-  for (const key of text.fits[at] ?? []) {
-    const starting = list.byFirstWord.get(key)
-    if (!starting) continue
-    found ??= new Set(list.anywhere)
-    for (const phrase of starting) found.add(phrase)
+function findListEnds(list: PhraseList, at: number, text: Text): readonly number[] {
+  const found: number[] = []
+  for (const phrase of list.anywhere) collectEnds(phrase, 0, at, text, found)
+  const ids = text.fits[at] ?? NO_IDS
+  for (const id of ids) {
+    const starting = list.byFirstWord.get(id)
+    if (starting) for (const phrase of starting) collectEnds(phrase, 0, at, text, found)
   }
-  return found ?? list.anywhere
-}
-
-function choiceEndsAt(options: PhraseList, at: number, text: Text): readonly number[] {
-  let byStart = text.choiceEnds.get(options)
-  if (!byStart) {
-    byStart = []
-    text.choiceEnds.set(options, byStart)
-  }
-  let ends = byStart[at]
-  if (ends === undefined) {
-    const found: number[] = []
-    for (const option of candidates(options, at, text)) collectEnds(option, 0, at, text, found)
-    ends = found.length > 1 ? [...new Set(found)] : found
-    byStart[at] = ends
-  }
-  return ends
+  if (found.length === 0) return NO_ENDS
+  // A phrase listed under two of the token's words, or two phrases, may end at the same place.
+  return found.length > 1 ? [...new Set(found)] : found
 }
 
 /** Every token position at which `sequence[from..]` can finish when it starts at `at`. */
@@ -488,7 +593,7 @@ function collectEnds(
   const token = tokens[at]
   if (token === undefined) return
   if (part.kind === 'choice') {
-    for (const next of choiceEndsAt(part.options, at, text)) {
+    for (const next of listEndsAt(part.options, at, text)) {
       collectEnds(sequence, from + 1, next, text, ends)
     }
     return
@@ -505,49 +610,69 @@ function tokenFits(
 ): boolean {
   if (part.kind === 'any-word') return true
   if (part.kind === 'number') {
-    if (!/^\d+$/.test(token)) return false
+    if (!DIGITS.test(token)) return false
     const value = Number(token)
     return value >= part.min && value <= part.max
   }
-  const fits = text.fits[at]
-  if (!fits) return false
-  if (part.kind === 'word') return fits.has(part.key)
-  for (const key of fits) if (part.keys.has(key)) return true
+  const fits = text.fits[at] ?? NO_IDS
+  if (part.kind === 'word') return fits.includes(part.id)
+  for (const id of fits) if (part.ids.has(id)) return true
   return false
 }
 
-function stemFits(token: string, stem: string, typoMinLength: number): boolean {
+// The slip checks run for every word of the vocabulary a new word might be a slip of, so they
+// compare in place: no slices, arrays or regular expressions.
+
+function stemFits(token: string, stem: string, typoMinLength: number, digitAt: number): boolean {
   if (token.startsWith(stem)) return true
   // A slip inside the stem ("blackmialing") still counts; the stem may have lost or gained a letter.
   for (let delta = -1; delta <= 1; delta++) {
-    if (isTypo(token.slice(0, stem.length + delta), stem, typoMinLength)) return true
+    const length = Math.min(token.length, stem.length + delta)
+    if (isTypo(token, length, stem, typoMinLength, digitAt)) return true
   }
   return false
 }
 
-/** One slip (a letter missing, extra, wrong or two swapped) in a long word, first letter right. */
-function isTypo(token: string, word: string, minLength: number): boolean {
-  if (word.length < minLength || !token.startsWith(word.slice(0, 1)) || /\d/.test(token)) {
+/**
+ * One slip (a letter missing, extra, wrong or two swapped) in a long word, first letter right:
+ * whether the token's first `length` letters are the word with one slip.
+ */
+function isTypo(
+  token: string,
+  length: number,
+  word: string,
+  minLength: number,
+  digitAt: number,
+): boolean {
+  if (word.length < minLength || length < 1 || token.charCodeAt(0) !== word.charCodeAt(0)) {
     return false
   }
-  if (Math.abs(token.length - word.length) > 1) return false
-  if (token.length === word.length) return oneSubstitutionOrSwap(token, word)
-  const [shorter, longer] = token.length < word.length ? [token, word] : [word, token]
+  if (digitAt < length || Math.abs(length - word.length) > 1) return false
+  if (length === word.length) {
+    let first = -1
+    let second = -1
+    for (let i = 0; i < length; i++) {
+      if (token.charCodeAt(i) === word.charCodeAt(i)) continue
+      if (first < 0) first = i
+      else if (second < 0) second = i
+      else return false
+    }
+    if (first >= 0 && second < 0) return true
+    return (
+      second === first + 1 &&
+      token.charCodeAt(first) === word.charCodeAt(second) &&
+      token.charCodeAt(second) === word.charCodeAt(first)
+    )
+  }
+  // One letter more or less: past the common start, the rest must line up one letter apart.
+  const tokenShorter = length < word.length
+  const shorter = tokenShorter ? length : word.length
   let same = 0
-  while (same < shorter.length && shorter[same] === longer[same]) same++
-  return shorter.slice(same) === longer.slice(same + 1)
-}
-
-function oneSubstitutionOrSwap(a: string, b: string): boolean {
-  const differ: number[] = []
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ.push(i)
-  if (differ.length === 1) return true
-  const [first, second] = differ
-  return (
-    differ.length === 2 &&
-    first !== undefined &&
-    second === first + 1 &&
-    a[first] === b[second] &&
-    a[second] === b[first]
-  )
+  while (same < shorter && token.charCodeAt(same) === word.charCodeAt(same)) same++
+  for (let i = same; i < shorter; i++) {
+    const a = tokenShorter ? token.charCodeAt(i) : word.charCodeAt(i)
+    const b = tokenShorter ? word.charCodeAt(i + 1) : token.charCodeAt(i + 1)
+    if (a !== b) return false
+  }
+  return true
 }
