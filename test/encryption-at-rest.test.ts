@@ -22,15 +22,10 @@ const draftSteps: readonly Step[] = [
   ['what-happened', { description: 'A message asked for a photo. CANARY-DRAFT-WORDS' }],
   ['when-did-it-start', { started: 'today' }],
   ['is-it-still-happening', { stillHappening: 'yes' }],
-  [
-    'the-other-person',
-    {
-      names: 'Canarydraft Sender',
-      'accountUsername-0': 'canary_draft_user',
-      profileLinks: 'https://example.com/canary-draft-profile',
-      phoneNumbers: '07700 900 644',
-    },
-  ],
+  ['their-name', { names: 'Canarydraft Sender' }],
+  ['their-usernames', { 'accountUsername-0': 'canary_draft_user' }],
+  ['their-profile-links', { profileLinks: 'https://example.com/canary-draft-profile' }],
+  ['their-phone-numbers', { phoneNumbers: '07700 900 644' }],
 ]
 const draftCanaries = [
   'Drew Canarydraft',

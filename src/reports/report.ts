@@ -45,9 +45,10 @@ export function toSubmittedReport(
   const happened = required(answers['what-happened'], 'what-happened')
   required(answers['when-did-it-start'], 'when-did-it-start')
   const still = required(answers['is-it-still-happening'], 'is-it-still-happening')
-  required(answers['the-other-person'], 'the-other-person')
   const theirAge = required(answers['their-age'], 'their-age')
   const known = required(answers['known-in-real-life'], 'known-in-real-life')
+  // Never anonymous: a name and a way to reach them.
+  required(answers['your-name'], 'your-name')
   required(answers['contact-details'], 'contact-details')
   const childAge =
     audience === 'young-person'

@@ -31,10 +31,15 @@ function steps(child: Form, happened: Form, danger = 'no'): [string, Form][] {
     ['what-happened', { description }],
     ['when-did-it-start', { started }],
     ['is-it-still-happening', { stillHappening }],
-    ['the-other-person', {}],
+    ['their-name', {}],
+    ['their-usernames', {}],
+    ['their-profile-links', {}],
+    ['their-phone-numbers', {}],
     ['their-age', { otherPersonAge: 'adult' }],
     ['known-in-real-life', { knownOffline: 'no' }],
-    ['contact-details', { name: 'Test Parent', email: 'parent@example.com' }],
+    ['your-name', { name: 'Test Parent' }],
+    ['contact-details', { email: 'parent@example.com' }],
+    ['safe-times', {}],
   ]
 }
 
