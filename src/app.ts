@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { auditRoutes } from './audit/routes.js'
 import { recordAuditEvent } from './audit/repository.js'
 import { contentRoutes } from './content/routes.js'
+import { describeMinutes } from './content/retention.js'
 import type { Deps } from './deps.js'
 import { reportRoutes } from './reports/routes.js'
 import { adminRoutes } from './staff/admin-routes.js'
@@ -102,7 +103,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     agency: content.agency,
     exitPageUrl: config.exitPageUrl,
     assetPath: assetPaths(),
-    globals: { draftTtlHours: Math.round((config.draftTtlMinutes / 60) * 10) / 10 },
+    globals: { draftTtl: describeMinutes(config.draftTtlMinutes) },
   })
   await app.register(fastifyStatic, {
     root: ASSETS_DIR,
@@ -123,7 +124,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   })
 
   // capabilities
-  contentRoutes(app, content)
+  contentRoutes(app, content, { draftTtlMinutes: config.draftTtlMinutes })
   reportRoutes(app, {
     journey: deps.journey,
     service: deps.reports,
