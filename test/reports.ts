@@ -9,7 +9,8 @@ export const completeAnswers = {
   'who-are-you': { audience: 'parent-carer' },
   'what-is-it-about': { concerns: ['asked-for-images'] },
   'immediate-danger': { immediateDanger: 'no' },
-  'about-the-child': { childName: 'Sam Canary', childAge: '13' },
+  'about-the-child': { childName: 'Sam Canary' },
+  'the-childs-age': { childAge: '13' },
   'where-the-child-lives': { place: 'LS1 4AP' },
   'what-happened': {
     description: 'An adult in a game asked for a photo. CANARY-DESCRIPTION',
@@ -75,7 +76,8 @@ export const reportSteps: Record<Audience, readonly Step[]> = {
     ['safeguarding-policy', { followedPolicy: 'yes' }],
     ['already-reported', { reportedTo: ['police', 'social-care'] }],
     ['you-do-not-need-to-report', {}],
-    ['about-the-child', { childName: 'Robin Canarypro', childAge: '12' }],
+    ['about-the-child', { childName: 'Robin Canarypro' }],
+    ['the-childs-age', { childAge: '12' }],
     ['where-the-child-lives', { place: 'Canarybury' }],
     [
       'what-happened',
@@ -100,7 +102,8 @@ export const reportSteps: Record<Audience, readonly Step[]> = {
     ['help-with-other-problems', {}],
     ['something-sexual', { concerns: ['sent-sexual-content'] }],
     ['immediate-danger', { immediateDanger: 'no' }],
-    ['about-the-child', { childName: '', childAge: '' }],
+    ['about-the-child', { childName: '' }],
+    ['the-childs-age', { childAge: '' }],
     ['where-the-child-lives', { place: 'CR2 6XH' }],
     [
       'what-happened',

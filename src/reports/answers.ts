@@ -48,11 +48,9 @@ export interface ReportAnswers {
   'follow-your-policy-first'?: Continued
   'already-reported'?: { reportedTo: ReportedTo[] }
   'you-do-not-need-to-report'?: Continued
-  'about-the-child'?: {
-    childName: string | null
-    childAge: number | null
-    childDateOfBirth: string | null
-  }
+  /** An adult's answers about the child, starting with their name; a young person is not asked. */
+  'about-the-child'?: { childName: string | null }
+  'the-childs-age'?: { childAge: number | null; childDateOfBirth: string | null }
   'where-the-child-lives'?: {
     town: string | null
     postcode: string | null

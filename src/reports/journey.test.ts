@@ -433,7 +433,8 @@ describe('where the child lives', () => {
           ['who-are-you', { audience }],
           ['what-is-it-about', { concerns: ['sexual-chat'] }],
           ['immediate-danger', { immediateDanger: 'no' }],
-          ['about-the-child', { childName: 'Sam Canary', childAge: '12' }],
+          ['about-the-child', { childName: 'Sam Canary' }],
+          ['the-childs-age', { childAge: '12' }],
         ]
 
   it('asks no more when the town or postcode is one area', async () => {

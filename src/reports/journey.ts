@@ -8,7 +8,6 @@ import type { ReportAnswers } from './answers.js'
 import { isInScope } from './model.js'
 import { findNoPlace, type FindPlace } from './places.js'
 import {
-  parseAboutTheChild,
   parseAlreadyReported,
   parseContactDetails,
   parseContinue,
@@ -20,6 +19,8 @@ import {
   parseSafeTimes,
   parseSafeWaysToContact,
   parseSomethingSexual,
+  parseTheChildsAge,
+  parseTheChildsName,
   parseTheirAge,
   parseTheirName,
   parseTheirPhoneNumbers,
@@ -117,9 +118,10 @@ export function buildReportJourney(today: () => Date, findPlace: FindPlace = fin
         : 'you-do-not-need-to-report',
     ),
     page('you-do-not-need-to-report', parseContinue, goTo('about-the-child')),
+    page('about-the-child', parseTheChildsName, goTo('the-childs-age'), ['who-are-you']),
     page(
-      'about-the-child',
-      (body, answers) => parseAboutTheChild(body, answers, today()),
+      'the-childs-age',
+      (body, answers) => parseTheChildsAge(body, answers, today()),
       goTo('where-the-child-lives'),
       ['who-are-you'],
     ),

@@ -14,8 +14,8 @@ export const withOneRow = (accounts: OnlineAccount[]): OnlineAccount[] =>
 export function formValues(slug: string, answer: PageAnswers | undefined): Record<string, unknown> {
   if (!answer) return { accounts: withOneRow([]) }
   switch (slug) {
-    case 'about-the-child': {
-      const a = answer as NonNullable<ReportAnswers['about-the-child']>
+    case 'the-childs-age': {
+      const a = answer as NonNullable<ReportAnswers['the-childs-age']>
       const [dobYear, dobMonth, dobDay] = a.childDateOfBirth?.split('-') ?? []
       return {
         ...a,
@@ -152,15 +152,15 @@ export function checkAnswersSections(
     ...row('immediate-danger', 'In danger right now', danger && label(danger.immediateDanger)),
   ])
 
-  const child = answers['about-the-child']
+  const child = { ...answers['about-the-child'], ...answers['the-childs-age'] }
   const place = answers['where-the-child-lives']
   const area = answers['which-area']?.councilArea
   add(isYoungPerson ? 'Where you live' : 'About the child', [
-    ...row('about-the-child', 'Name', child?.childName),
+    ...row('about-the-child', 'Name', child.childName),
     ...row(
-      'about-the-child',
-      child?.childDateOfBirth ? 'Date of birth' : 'Age',
-      child?.childDateOfBirth ?? child?.childAge?.toString(),
+      'the-childs-age',
+      child.childDateOfBirth ? 'Date of birth' : 'Age',
+      child.childDateOfBirth ?? child.childAge?.toString(),
     ),
     ...row(
       'where-the-child-lives',

@@ -53,7 +53,7 @@ export function toSubmittedReport(
   const childAge =
     audience === 'young-person'
       ? (answers['your-age']?.age ?? null)
-      : (answers['about-the-child']?.childAge ?? null)
+      : (answers['the-childs-age']?.childAge ?? null)
   // Triage reads every kind of thing that happened, from both places the form asks it.
   const concerns = [
     ...new Set([...about.concerns, ...(answers['something-sexual']?.concerns ?? [])]),

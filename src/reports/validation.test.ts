@@ -7,7 +7,6 @@ import {
   contactWaysOffered,
   isEmail,
   isPhone,
-  parseAboutTheChild,
   parseContactDetails,
   parseContinue,
   parseImmediateDanger,
@@ -19,6 +18,8 @@ import {
   parseSafeTimes,
   parseSafeWaysToContact,
   parseSomethingSexual,
+  parseTheChildsAge,
+  parseTheChildsName,
   parseTheirAge,
   parseTheirName,
   parseTheirPhoneNumbers,
@@ -196,9 +197,24 @@ describe('the professional checkpoint', () => {
   })
 })
 
+/** The child's name and age pages answered together, as the tests below read them. */
+function both(name: ParseResult, age: ParseResult): ParseResult {
+  if (name.ok && age.ok) return { ok: true, value: { ...name.value, ...age.value } }
+  return { ok: false, errors: { ...(name.ok ? {} : name.errors), ...(age.ok ? {} : age.errors) } }
+}
+
 describe('about the child', () => {
   const parse = (body: FormBody, audience: Audience = 'parent-carer') =>
-    parseAboutTheChild(body, as(audience), TODAY)
+    both(parseTheChildsName(body, as(audience)), parseTheChildsAge(body, as(audience), TODAY))
+
+  it('asks the name and the age on pages of their own, one error each', () => {
+    assert.deepEqual(errorsOf(parseTheChildsName({}, as('parent-carer'))), {
+      childName: "Enter your child's name",
+    })
+    assert.deepEqual(errorsOf(parseTheChildsAge({}, as('parent-carer'), TODAY)), {
+      childAge: 'Enter their age or date of birth',
+    })
+  })
   const child = { childName: 'Sam', childAge: '12' }
 
   it('asks a parent for their child’s name and age, in page order', () => {

@@ -111,12 +111,8 @@ export function parseAlreadyReported(body: FormBody): ParseResult {
   return result(errors, () => ({ reportedTo }))
 }
 
-/** An adult's answers about the child: their name and age. A young person is not asked. */
-export function parseAboutTheChild(
-  body: FormBody,
-  answers: JourneyAnswers,
-  today: Date,
-): ParseResult {
+/** An adult is asked the child's name; someone who does not know the child may leave it blank. */
+export function parseTheChildsName(body: FormBody, answers: JourneyAnswers): ParseResult {
   const audience = audienceOf(answers)
   const w = wordingFor(audience)
   const errors: FieldErrors = {}
@@ -124,8 +120,18 @@ export function parseAboutTheChild(
   if (childName === '' && audience !== 'concerned-adult')
     errors.childName = `Enter ${w.childs} name`
   tooLong(errors, 'childName', childName, LIMITS.name, 'Name')
-  const age = parseChildAge(body, audience, errors, today)
-  return result(errors, () => ({ childName: orNull(childName), ...age }))
+  return result(errors, () => ({ childName: orNull(childName) }))
+}
+
+/** How old the child is: an age, or a date of birth from which the age is worked out. */
+export function parseTheChildsAge(
+  body: FormBody,
+  answers: JourneyAnswers,
+  today: Date,
+): ParseResult {
+  const errors: FieldErrors = {}
+  const age = parseChildAge(body, audienceOf(answers), errors, today)
+  return result(errors, () => age)
 }
 
 /**
