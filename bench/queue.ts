@@ -163,8 +163,10 @@ function* reportLines(
       'what-happened': {
         description: `An adult in a game asked for a photo and to meet. Bench report ${i}.`,
       },
-      'the-other-person': { names: `Synthetic Other ${i}`, phoneNumbers: '07700 900 000' },
-      'contact-details': { name: `Synthetic Reporter ${i}`, email: `reporter${i}@example.org` },
+      'their-name': { names: `Synthetic Other ${i}` },
+      'their-phone-numbers': { phoneNumbers: '07700 900 000' },
+      'your-name': { name: `Synthetic Reporter ${i}` },
+      'contact-details': { email: `reporter${i}@example.org`, phone: null },
     })
     const sealed = envelope.seal(personal, `report:${id}`)
     chunk.push(

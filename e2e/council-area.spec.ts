@@ -30,7 +30,8 @@ class WhereTheChildLives extends PageObject {
       await this.page.locator(`input[name="${name}"][value="${value}"]`).check()
       await this.follow(this.page.getByRole('button', { name: 'Continue' }))
     }
-    await this.page.getByLabel('Their name', { exact: true }).fill('Sam Canary')
+    await this.page.getByLabel("What is your child's name?", { exact: true }).fill('Sam Canary')
+    await this.follow(this.page.getByRole('button', { name: 'Continue' }))
     await this.page.getByLabel('Age', { exact: true }).fill('12')
     await this.follow(this.page.getByRole('button', { name: 'Continue' }))
     await this.arrive('Where does your child live?')

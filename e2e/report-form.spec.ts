@@ -111,10 +111,13 @@ class ReportForm extends PageObject {
 
   async aboutTheChild(audience: Audience): Promise<void> {
     if (audience === 'young-person') return
-    await this.arrive('About the child')
-    await this.fill(
-      audience === 'concerned-adult' ? 'Their name (optional)' : 'Their name',
-      'Sam Canary',
+    const nameH1 =
+      audience === 'parent-carer' ? "What is your child's name?" : "What is the child's name?"
+    await this.arrive(nameH1)
+    await this.fill(nameH1, 'Sam Canary')
+    await this.continue()
+    await this.arrive(
+      audience === 'parent-carer' ? 'How old is your child?' : 'How old is the child?',
     )
     if (audience === 'professional') {
       await this.fill('Day', '27')
@@ -180,12 +183,18 @@ class ReportForm extends PageObject {
   }
 
   /**
-   * A second username. Without JavaScript the server shows the page again with a new row; with
-   * it the row appears in the page, and a row added by mistake can be removed the same way.
+   * What is known of the other person, one kind of detail a page. A second username: without
+   * JavaScript the server shows the page again with a new row; with it the row appears in the
+   * page, and a row added by mistake can be removed the same way. A child under 11 is not asked
+   * for web addresses or phone numbers.
    */
   async theOtherPerson(javaScript: boolean, young = false): Promise<void> {
-    await this.arrive('The other person')
-    await this.fill(young ? 'Their name' : 'Their name or names (optional)', 'Canary Other')
+    const nameH1 = young ? 'What is their name?' : 'What names do they use?'
+    await this.arrive(nameH1)
+    await this.fill(nameH1, 'Canary Other')
+    await this.continue()
+    const usernamesH1 = young ? 'Where do they talk to you?' : 'What are their usernames?'
+    await this.arrive(usernamesH1)
     await this.fill('App, game or website 1', 'GameChat')
     await this.fill('Username 1', 'canary_user_99')
     if (javaScript) {
@@ -199,7 +208,7 @@ class ReportForm extends PageObject {
       // Focus scrolled the page, and "Exit this page" stays on screen over what is beneath it,
       // as GOV.UK Frontend designs it: look at the page from the top, as it loads.
       await this.page.evaluate('window.scrollTo(0, 0)')
-      await this.arrive('The other person', 'added')
+      await this.arrive(usernamesH1, 'added')
       await this.button('Remove username 2').click()
       assert.equal(await this.page.locator('.app-add-another__item').count(), 2)
       assert.equal(await this.page.getByLabel('App, game or website 1').inputValue(), 'GameChat')
@@ -207,12 +216,18 @@ class ReportForm extends PageObject {
       assert.equal(await this.page.getByLabel('App, game or website 3').count(), 0)
     } else {
       await this.follow(this.button('Add another username'))
-      await this.arrive('The other person', 'added')
+      await this.arrive(usernamesH1, 'added')
       assert.equal(await this.page.getByLabel('App, game or website 1').inputValue(), 'GameChat')
     }
     await this.fill('App, game or website 2', 'PhotoApp')
     await this.fill('Username 2', 'canary_user_100')
     await this.continue()
+    if (!young) {
+      await this.arrive('Links to their profiles')
+      await this.continue()
+      await this.arrive('What is their phone number?')
+      await this.continue()
+    }
     await this.arrive('How old do you think they are?')
     await this.tick('otherPersonAge', 'adult')
     await this.continue()
@@ -221,21 +236,51 @@ class ReportForm extends PageObject {
     await this.continue()
   }
 
-  async contactDetails(audience: Audience): Promise<void> {
-    await this.arrive('How can we contact you?')
-    await this.fill('Your name', 'Pat Canary')
-    await this.fill('Email address', 'canary.reporter@example.com')
-    await this.tick('contactWays', 'email')
-    if (audience === 'young-person') await this.tick('parentKnows', 'no')
+  /**
+   * Not anonymous: a name, then an email or a phone (sent empty first: one clear error). The
+   * safe ways offer only what was given; a young person is asked whether a parent knows.
+   */
+  async contactDetails(audience: Audience, javaScript: boolean): Promise<void> {
+    await this.arrive('What is your name?')
+    await this.fill('What is your name?', 'Pat Canary')
     await this.continue()
+    await this.arrive('How can we contact you?')
+    await this.continue()
+    await this.assertErrorSummary(javaScript, 1)
+    await this.arrive('How can we contact you?', 'error')
+    await this.fill('Email address', 'canary.reporter@example.com')
+    await this.fill('Phone number', '07700 900 982')
+    await this.continue()
+    await this.arrive('Which ways are safe to contact you?')
+    await this.tick('contactWays', 'email')
+    await this.continue()
+    await this.arrive('When is it safe to contact you?')
+    await this.fill('When is it safe to contact you?', 'After 6pm')
+    await this.continue()
+    if (audience === 'young-person') {
+      await this.arrive('Does a parent or carer know you are making this report?')
+      await this.tick('parentKnows', 'no')
+      await this.continue()
+    }
   }
 
   /** A child under 11 may give a trusted grown-up's details instead of their own. */
   async trustedAdult(): Promise<void> {
     await this.arrive('Who can we talk to?')
     await this.tick('contactPerson', 'trusted-adult')
-    await this.fill('Name', 'Pat Canary')
+    await this.continue()
+    await this.arrive("What is the grown-up's name?")
+    await this.fill("What is the grown-up's name?", 'Pat Canary')
+    await this.continue()
+    await this.arrive('How can we reach the grown-up?')
     await this.fill('Phone number', '07700 900 982')
+    await this.continue()
+    await this.arrive('How should we get in touch with them?')
+    await this.tick('contactWays', 'phone')
+    await this.continue()
+    await this.arrive('When is a good time to call them?')
+    await this.continue()
+    await this.arrive('Does your mum, dad or carer know you are telling us?')
     await this.tick('parentKnows', 'yes')
     await this.continue()
   }
@@ -337,7 +382,7 @@ async function walk(
   await form.whatHappened(javaScript)
   await form.theOtherPerson(javaScript, walker === 'nine-year-old')
   if (walker === 'nine-year-old') await form.trustedAdult()
-  else await form.contactDetails(audience)
+  else await form.contactDetails(audience, javaScript)
   await form.checkYourAnswers()
   return form.confirmation()
 }

@@ -9,6 +9,7 @@ import { triageAgreementRoutes } from './assessments/agreement-routes.js'
 import { auditRoutes } from './audit/routes.js'
 import { recordAuditEvent } from './audit/repository.js'
 import { contentRoutes } from './content/routes.js'
+import { describeMinutes } from './content/retention.js'
 import type { Deps } from './deps.js'
 import { urgentAlertView } from './queue/presenters.js'
 import { queueRoutes } from './queue/routes.js'
@@ -107,7 +108,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     agency: content.agency,
     exitPageUrl: config.exitPageUrl,
     assetPath: assetPaths(),
-    globals: { draftTtlHours: Math.round((config.draftTtlMinutes / 60) * 10) / 10 },
+    globals: { draftTtl: describeMinutes(config.draftTtlMinutes) },
   })
   await app.register(fastifyStatic, {
     root: ASSETS_DIR,
@@ -128,7 +129,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   })
 
   // capabilities
-  contentRoutes(app, content)
+  contentRoutes(app, content, { draftTtlMinutes: config.draftTtlMinutes })
   reportRoutes(app, {
     journey: deps.journey,
     service: deps.reports,

@@ -17,20 +17,16 @@ const draftSteps: readonly Step[] = [
   ['who-are-you', { audience: 'parent-carer' }],
   ['what-is-it-about', { concerns: ['asked-for-images'] }],
   ['immediate-danger', { immediateDanger: 'no' }],
-  ['about-the-child', { childName: 'Drew Canarydraft', childAge: '9' }],
+  ['about-the-child', { childName: 'Drew Canarydraft' }],
+  ['the-childs-age', { childAge: '9' }],
   ['where-the-child-lives', { place: 'Canarydraft Vale' }],
   ['what-happened', { description: 'A message asked for a photo. CANARY-DRAFT-WORDS' }],
   ['when-did-it-start', { started: 'today' }],
   ['is-it-still-happening', { stillHappening: 'yes' }],
-  [
-    'the-other-person',
-    {
-      names: 'Canarydraft Sender',
-      'accountUsername-0': 'canary_draft_user',
-      profileLinks: 'https://example.com/canary-draft-profile',
-      phoneNumbers: '07700 900 644',
-    },
-  ],
+  ['their-name', { names: 'Canarydraft Sender' }],
+  ['their-usernames', { 'accountUsername-0': 'canary_draft_user' }],
+  ['their-profile-links', { profileLinks: 'https://example.com/canary-draft-profile' }],
+  ['their-phone-numbers', { phoneNumbers: '07700 900 644' }],
 ]
 const draftCanaries = [
   'Drew Canarydraft',

@@ -28,7 +28,7 @@ describe('the logs', () => {
       const browser = new Browser(t.app)
       await answerAll(browser, reportSteps[audience])
       // A rejected form and a query string with typed text are logged too.
-      await browser.post('/report/contact-details', { name: canaries[audience][0] ?? '' })
+      await browser.post('/report/contact-details', { email: canaries[audience][0] ?? '' })
       await browser.get(
         `/report/who-are-you?town=${encodeURIComponent(canaries[audience][0] ?? '')}`,
       )

@@ -47,18 +47,22 @@ const rest = (age: number): Step[] => [
   ['what-happened', { description: 'A man in a game asked for a photo.' }],
   ['when-did-it-start', { started: 'this-week' }],
   ['is-it-still-happening', { stillHappening: 'yes' }],
-  ['the-other-person', { 'accountPlatform-0': 'GameChat', 'accountUsername-0': 'gamer_1' }],
+  ['their-name', {}],
+  ['their-usernames', { 'accountPlatform-0': 'GameChat', 'accountUsername-0': 'gamer_1' }],
+  ...(age < 11
+    ? []
+    : ([
+        ['their-profile-links', {}],
+        ['their-phone-numbers', {}],
+      ] as Step[])),
   ['their-age', { otherPersonAge: 'adult' }],
   ['known-in-real-life', { knownOffline: 'no' }],
-  [
-    'contact-details',
-    {
-      ...(age < 11 ? { contactPerson: 'trusted-adult' } : {}),
-      name: 'Sam',
-      email: 'sam@example.com',
-      parentKnows: 'yes',
-    },
-  ],
+  ...(age < 11 ? [['who-can-we-talk-to', { contactPerson: 'trusted-adult' }] as Step] : []),
+  ['your-name', { name: 'Sam' }],
+  ['contact-details', { email: 'sam@example.com', phone: '07700 900 982' }],
+  ['safe-ways-to-contact', { contactWays: ['text'] }],
+  ['safe-times', {}],
+  ['parent-knows', { parentKnows: 'yes' }],
 ]
 
 interface Measured {

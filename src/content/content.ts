@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import matter from 'gray-matter'
 import { marked } from 'marked'
 import { z } from 'zod'
+import { retentionSchema, type Retention } from './retention.js'
 
 /**
  * Everything an agency edits to make the service its own: its name and numbers, the partner
@@ -38,6 +39,9 @@ const pageMetaSchema = z.object({
   partners: z.array(z.string()).default([]),
 })
 
+/** Where the privacy notice lists the retention periods from content/retention.json. */
+export const RETENTION_MARKER = '<!-- retention periods -->'
+
 export interface ContentPage {
   slug: string
   title: string
@@ -55,6 +59,8 @@ export interface Content {
   pages: ReadonlyMap<string, ContentPage>
   /** Guides for professionals (content/resources), to read or download. */
   resources: ReadonlyMap<string, ContentPage>
+  /** How long what people tell us is kept, as the privacy notice states it. */
+  retention: Retention
 }
 
 export async function loadContent(dir: string): Promise<Content> {
@@ -69,11 +75,23 @@ export async function loadContent(dir: string): Promise<Content> {
     await readJson(dir, 'partners.json'),
   ).partners
   const byId = new Map(partners.map((p) => [p.id, p]))
+  const retention = parseFile(
+    retentionSchema,
+    join(dir, 'retention.json'),
+    await readJson(dir, 'retention.json'),
+  )
+  const pages = await loadPages(join(dir, 'pages'), byId)
+  const privacy = pages.get('privacy')
+  if (privacy && !privacy.html.includes(RETENTION_MARKER))
+    throw new Error(
+      `${join(dir, 'pages', 'privacy.md')}: put ${RETENTION_MARKER} where the retention periods go`,
+    )
   return {
     agency,
     partners,
-    pages: await loadPages(join(dir, 'pages'), byId),
+    pages,
     resources: await loadPages(join(dir, 'resources'), byId),
+    retention,
   }
 }
 

@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import { buildTestApp, type TestApp } from '../../test/app.js'
 import { links } from '../../test/html.js'
 import { Browser } from '../../test/http.js'
+import { escapeHtml } from '../web/views.js'
+import { retentionStatements } from './retention.js'
 
 let t: TestApp
 before(async () => {
@@ -38,6 +40,21 @@ describe('trust pages', () => {
         assert.ok(links((await get(from)).body).includes(url), `${from} links to ${url}`)
     })
   }
+
+  it('states how long each thing is kept, from content/ and from the draft setting', async () => {
+    const { body } = await get('/privacy')
+    const section = /How long we keep it<\/h2>([\s\S]*?)<h2/.exec(body)?.[1] ?? ''
+    const items = [...section.matchAll(/<li>([^<]+)<\/li>/g)].map((m) => m[1] ?? '')
+    assert.deepEqual(
+      items,
+      retentionStatements(t.deps.content.retention, t.deps.config.draftTtlMinutes).map(escapeHtml),
+    )
+    assert.match(section, /we delete your answers 2 hours after your last answer/)
+    assert.match(section, /we delete your report 2 years after we get it/)
+    assert.doesNotMatch(body, /retention periods -->/)
+    const start = await get('/report')
+    assert.match(start.body, /If you stop for more than 2 hours, your answers are cleared/)
+  })
 
   it('does not serve a trust page a second time under /advice', async () => {
     assert.equal((await get('/advice/privacy')).statusCode, 404)

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { escapeHtml } from '../web/views.js'
 import { paths } from '../web/paths.js'
-import type { Content, ContentPage } from './content.js'
+import { RETENTION_MARKER, type Content, type ContentPage } from './content.js'
+import { retentionStatements } from './retention.js'
 
 export const AUDIENCE_PAGES = [
   'young-people',
@@ -25,7 +26,11 @@ const isTrustPage = (slug: string) => Object.values(TRUST_PAGES).some((s) => s =
  * The public pages. They are indexable, each with a description for search results; the form
  * and anything with personal data says noindex (see layout.njk).
  */
-export function contentRoutes(app: FastifyInstance, content: Content): void {
+export function contentRoutes(
+  app: FastifyInstance,
+  content: Content,
+  settings: { draftTtlMinutes: number },
+): void {
   const pick = (slugs: readonly string[]) =>
     slugs.flatMap((slug) => {
       const page = content.pages.get(slug)
@@ -58,7 +63,9 @@ export function contentRoutes(app: FastifyInstance, content: Content): void {
 
   for (const [path, slug] of Object.entries(TRUST_PAGES)) {
     const page = content.pages.get(slug)
-    if (page) app.get(path, (request, reply) => reply.view('advice-page.njk', advice(page)))
+    if (!page) continue
+    const shown = slug === 'privacy' ? withRetention(page, content, settings) : page
+    app.get(path, (request, reply) => reply.view('advice-page.njk', advice(shown)))
   }
 
   app.get<{ Params: { slug: string } }>(paths.advicePage(':slug'), (request, reply) => {
@@ -110,4 +117,17 @@ ${guide.html}
       .type('text/html; charset=utf-8')
       .send(file)
   })
+}
+
+/** The privacy notice with the agency's retention periods, and the setting for unfinished answers. */
+function withRetention(
+  page: ContentPage,
+  content: Content,
+  settings: { draftTtlMinutes: number },
+): ContentPage {
+  const items = retentionStatements(content.retention, settings.draftTtlMinutes)
+    .map((statement) => `<li>${escapeHtml(statement)}</li>`)
+    .join('')
+  const list = `<ul class="govuk-list govuk-list--bullet">${items}</ul>`
+  return { ...page, html: page.html.replace(RETENTION_MARKER, list) }
 }

@@ -48,11 +48,9 @@ export interface ReportAnswers {
   'follow-your-policy-first'?: Continued
   'already-reported'?: { reportedTo: ReportedTo[] }
   'you-do-not-need-to-report'?: Continued
-  'about-the-child'?: {
-    childName: string | null
-    childAge: number | null
-    childDateOfBirth: string | null
-  }
+  /** An adult's answers about the child, starting with their name; a young person is not asked. */
+  'about-the-child'?: { childName: string | null }
+  'the-childs-age'?: { childAge: number | null; childDateOfBirth: string | null }
   'where-the-child-lives'?: {
     town: string | null
     postcode: string | null
@@ -66,22 +64,24 @@ export interface ReportAnswers {
   'what-happened'?: { description: string }
   'when-did-it-start'?: { started: Started }
   'is-it-still-happening'?: { stillHappening: YesNoUnsure }
-  'the-other-person'?: {
-    names: string | null
-    accounts: OnlineAccount[]
-    profileLinks: string[]
-    phoneNumbers: string | null
-  }
+  /** What is known of the other person, one kind of detail per page; each may be left blank. */
+  'their-name'?: { names: string | null }
+  'their-usernames'?: { accounts: OnlineAccount[] }
+  /** Not asked of a child under 11. */
+  'their-profile-links'?: { profileLinks: string[] }
+  /** Not asked of a child under 11. */
+  'their-phone-numbers'?: { phoneNumbers: string | null }
   'their-age'?: { otherPersonAge: OtherPersonAge }
   'known-in-real-life'?: { knownOffline: YesNoUnsure }
-  'contact-details'?: {
-    /** A child under 11 may give a trusted adult's details instead of their own. */
-    contactPerson: ContactPerson
-    name: string
-    email: string | null
-    phone: string | null
-    contactWays: ContactWay[]
-    safeTimes: string | null
-    parentKnows: 'yes' | 'no' | null
-  }
+  /** Asked only of a child under 11, who may give a trusted adult's details instead of their own. */
+  'who-can-we-talk-to'?: { contactPerson: ContactPerson }
+  /** The name of the person we contact: the reporter, or the child's trusted adult. */
+  'your-name'?: { name: string }
+  /** At least one of the two: reports are never anonymous. */
+  'contact-details'?: { email: string | null; phone: string | null }
+  /** Asked only when a phone number was given, so there is a choice between ways. */
+  'safe-ways-to-contact'?: { contactWays: ContactWay[] }
+  'safe-times'?: { safeTimes: string | null }
+  /** Asked only of a young person. */
+  'parent-knows'?: { parentKnows: 'yes' | 'no' }
 }

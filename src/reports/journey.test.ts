@@ -15,6 +15,29 @@ import { AUDIENCES } from './model.js'
 
 const journey = buildReportJourney(() => new Date('2026-03-10T10:00:00Z'))
 
+/** A child of 9 who names a trusted adult to contact. */
+const nineYearOld: Step[] = [
+  ['who-are-you', { audience: 'young-person' }],
+  ['what-is-it-about', { concerns: ['asked-for-images'] }],
+  ['immediate-danger', { immediateDanger: 'no' }],
+  ['your-age', { age: '9' }],
+  ['under-11', {}],
+  ['where-the-child-lives', { place: 'Leeds' }],
+  ['what-happened', { description: 'A man in a game asked for a photo.' }],
+  ['when-did-it-start', { started: 'this-week' }],
+  ['is-it-still-happening', { stillHappening: 'yes' }],
+  ['their-name', {}],
+  ['their-usernames', { 'accountUsername-0': 'gamer_1' }],
+  ['their-age', { otherPersonAge: 'adult' }],
+  ['known-in-real-life', { knownOffline: 'no' }],
+  ['who-can-we-talk-to', { contactPerson: 'trusted-adult' }],
+  ['your-name', { name: 'Sam Teacher' }],
+  ['contact-details', { phone: '01632 960 001' }],
+  ['safe-ways-to-contact', { contactWays: ['phone'] }],
+  ['safe-times', {}],
+  ['parent-knows', { parentKnows: 'yes' }],
+]
+
 function answer(answers: JourneyAnswers, slug: string, form: Form): JourneyAnswers {
   const parsed = journey.pages.get(slug)?.parse(form, answers)
   if (parsed instanceof Promise) throw new Error(`${slug} looks something up: use parseSteps`)
@@ -212,6 +235,57 @@ describe('skipping ahead', () => {
   })
 })
 
+describe('the other person and how to contact you, one thing per page', () => {
+  it('asks a child under 11 only their name and where they talk, and whom we can talk to', async () => {
+    const path = pathOf(await parseSteps(journey, nineYearOld))
+    const after = path.slice(path.indexOf('is-it-still-happening') + 1)
+    assert.deepEqual(after, [
+      'their-name',
+      'their-usernames',
+      'their-age',
+      'known-in-real-life',
+      'who-can-we-talk-to',
+      'your-name',
+      'contact-details',
+      'safe-ways-to-contact',
+      'safe-times',
+      'parent-knows',
+    ])
+  })
+
+  it('asks an adult for every kind of detail about the other person, and no parent question', async () => {
+    const path = pathOf(await parseSteps(journey, reportSteps['parent-carer']))
+    const after = path.slice(path.indexOf('is-it-still-happening') + 1)
+    assert.deepEqual(after, [
+      'their-name',
+      'their-usernames',
+      'their-profile-links',
+      'their-phone-numbers',
+      'their-age',
+      'known-in-real-life',
+      'your-name',
+      'contact-details',
+      'safe-ways-to-contact',
+      'safe-times',
+    ])
+  })
+
+  it('asks a young person of 14 whether a parent knows, but not whom we talk to', async () => {
+    const path = pathOf(await parseSteps(journey, reportSteps['young-person']))
+    assert.equal(path.includes('who-can-we-talk-to'), false)
+    assert.equal(path.at(-1), 'parent-knows')
+  })
+
+  it('cannot reach check your answers without a name and a way to contact', async () => {
+    const answers = await parseSteps(journey, reportSteps['parent-carer'])
+    const noContact = Object.fromEntries(
+      Object.entries(answers).filter(([slug]) => slug !== 'contact-details'),
+    )
+    assert.equal(isReachable(journey, noContact, CHECK_ANSWERS), false)
+    assert.equal(furthestPage(journey, noContact), 'contact-details')
+  })
+})
+
 describe('back links', () => {
   for (const audience of AUDIENCES) {
     it(`goes back one page at a time along a ${audience}’s path`, async () => {
@@ -276,9 +350,43 @@ describe('changing an answer', () => {
     const changed = answer(answers, 'your-age', { age: '9' })
     assert.equal(pageAfter(journey, changed, 'your-age', true), 'under-11')
     const continued = answer(changed, 'under-11', {})
-    // A child under 11 may name a trusted adult to contact: the contact page is asked again.
+    // No web addresses or phone numbers are asked of a child under 11, so none are kept.
+    assert.equal(continued['their-profile-links'], undefined)
+    assert.equal(continued['their-phone-numbers'], undefined)
+    // A child under 11 may name a trusted adult to contact: the contact pages are asked again.
+    assert.equal(continued['your-name'], undefined)
     assert.equal(continued['contact-details'], undefined)
-    assert.equal(pageAfter(journey, continued, 'under-11', true), 'contact-details')
+    assert.equal(pageAfter(journey, continued, 'under-11', true), 'who-can-we-talk-to')
+  })
+
+  it('drops a trusted adult’s details when a child of 9 changes their age to 14', async () => {
+    const nine = await parseSteps(journey, nineYearOld)
+    assert.equal(walk(journey, nine).complete, true)
+    const changed = answer(nine, 'your-age', { age: '14' })
+    assert.equal(changed['who-can-we-talk-to'], undefined)
+    assert.equal(changed['your-name'], undefined)
+    assert.equal(changed['contact-details'], undefined)
+    assert.equal(furthestPage(journey, changed), 'their-profile-links')
+  })
+
+  it('asks for the name and contact again when a child changes whom we talk to', async () => {
+    const nine = await parseSteps(journey, nineYearOld)
+    const changed = answer(nine, 'who-can-we-talk-to', { contactPerson: 'me' })
+    assert.equal(changed['your-name'], undefined)
+    assert.equal(changed['contact-details'], undefined)
+    assert.deepEqual(changed['parent-knows'], nine['parent-knows'])
+    assert.equal(pageAfter(journey, changed, 'who-can-we-talk-to', true), 'your-name')
+  })
+
+  it('asks the safe ways again when the contact details change, and skips them with no phone', async () => {
+    const answers = await parseSteps(journey, reportSteps['parent-carer'])
+    const phoneOnly = answer(answers, 'contact-details', { phone: '07700 900 982' })
+    assert.equal(phoneOnly['safe-ways-to-contact'], undefined)
+    assert.deepEqual(phoneOnly['safe-times'], answers['safe-times'])
+    assert.equal(pageAfter(journey, phoneOnly, 'contact-details', true), 'safe-ways-to-contact')
+    const emailOnly = answer(answers, 'contact-details', { email: 'pat@example.com' })
+    assert.equal(walk(journey, emailOnly).complete, true)
+    assert.equal(isReachable(journey, emailOnly, 'safe-ways-to-contact'), false)
   })
 
   it('drops the help page answers when something sexual is chosen on the first list', async () => {
@@ -325,7 +433,8 @@ describe('where the child lives', () => {
           ['who-are-you', { audience }],
           ['what-is-it-about', { concerns: ['sexual-chat'] }],
           ['immediate-danger', { immediateDanger: 'no' }],
-          ['about-the-child', { childName: 'Sam Canary', childAge: '12' }],
+          ['about-the-child', { childName: 'Sam Canary' }],
+          ['the-childs-age', { childAge: '12' }],
         ]
 
   it('asks no more when the town or postcode is one area', async () => {

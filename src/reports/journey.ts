@@ -8,26 +8,35 @@ import type { ReportAnswers } from './answers.js'
 import { isInScope } from './model.js'
 import { findNoPlace, type FindPlace } from './places.js'
 import {
-  parseAboutTheChild,
   parseAlreadyReported,
   parseContactDetails,
   parseContinue,
   parseImmediateDanger,
   parseIsItStillHappening,
   parseKnownInRealLife,
-  parseOtherPerson,
+  parseParentKnows,
   parseSafeguardingPolicy,
+  parseSafeTimes,
+  parseSafeWaysToContact,
   parseSomethingSexual,
+  parseTheChildsAge,
+  parseTheChildsName,
   parseTheirAge,
+  parseTheirName,
+  parseTheirPhoneNumbers,
+  parseTheirProfileLinks,
+  parseTheirUsernames,
   parseWhatHappened,
   parseWhatIsItAbout,
   parseWhenDidItStart,
   parseWhereTheChildLives,
   parseWhichArea,
   parseWhoAreYou,
+  parseWhoCanWeTalkTo,
   parseYourAge,
+  parseYourName,
 } from './validation.js'
-import { YOUNG_CHILD_AGE } from './wording.js'
+import { isYoungChild, YOUNG_CHILD_AGE } from './wording.js'
 
 /**
  * The report form as data: the order of pages and the branches between them. Routes, back
@@ -52,6 +61,18 @@ function afterPlace(answers: JourneyAnswers): string {
   // A child is not asked to pick a council from a list; the advisors will work it out.
   if (place?.match === 'not-found' && !isYoungPerson) return 'which-area'
   return 'what-happened'
+}
+
+const CONTACT_DEPENDS_ON = ['who-are-you', 'your-age', 'who-can-we-talk-to']
+
+/** A choice of safe ways only means something when there is a phone: a call or a text. */
+function afterContactDetails(answers: JourneyAnswers): string {
+  return typed(answers)['contact-details']?.phone ? 'safe-ways-to-contact' : 'safe-times'
+}
+
+/** A young person is asked whether a parent or carer knows; nobody else is. */
+function afterSafeTimes(answers: JourneyAnswers): string {
+  return typed(answers)['who-are-you']?.audience === 'young-person' ? 'parent-knows' : CHECK_ANSWERS
 }
 
 export function buildReportJourney(today: () => Date, findPlace: FindPlace = findNoPlace): Journey {
@@ -97,9 +118,10 @@ export function buildReportJourney(today: () => Date, findPlace: FindPlace = fin
         : 'you-do-not-need-to-report',
     ),
     page('you-do-not-need-to-report', parseContinue, goTo('about-the-child')),
+    page('about-the-child', parseTheChildsName, goTo('the-childs-age'), ['who-are-you']),
     page(
-      'about-the-child',
-      (body, answers) => parseAboutTheChild(body, answers, today()),
+      'the-childs-age',
+      (body, answers) => parseTheChildsAge(body, answers, today()),
       goTo('where-the-child-lives'),
       ['who-are-you'],
     ),
@@ -117,10 +139,30 @@ export function buildReportJourney(today: () => Date, findPlace: FindPlace = fin
     page('which-area', parseWhichArea, goTo('what-happened'), ['where-the-child-lives']),
     page('what-happened', parseWhatHappened, goTo('when-did-it-start')),
     page('when-did-it-start', parseWhenDidItStart, goTo('is-it-still-happening')),
-    page('is-it-still-happening', parseIsItStillHappening, goTo('the-other-person')),
-    page('the-other-person', parseOtherPerson, goTo('their-age')),
+    page('is-it-still-happening', parseIsItStillHappening, goTo('their-name')),
+    // What is known of the other person, a kind of detail at a time, each one optional. A child
+    // under 11 is not asked for web addresses or phone numbers.
+    page('their-name', parseTheirName, goTo('their-usernames')),
+    page('their-usernames', parseTheirUsernames, (answers) =>
+      isYoungChild(typed(answers)) ? 'their-age' : 'their-profile-links',
+    ),
+    page('their-profile-links', parseTheirProfileLinks, goTo('their-phone-numbers')),
+    page('their-phone-numbers', parseTheirPhoneNumbers, goTo('their-age')),
     page('their-age', parseTheirAge, goTo('known-in-real-life')),
-    page('known-in-real-life', parseKnownInRealLife, goTo('contact-details')),
-    page('contact-details', parseContactDetails, goTo(CHECK_ANSWERS), ['who-are-you', 'your-age']),
+    page('known-in-real-life', parseKnownInRealLife, (answers) =>
+      isYoungChild(typed(answers)) ? 'who-can-we-talk-to' : 'your-name',
+    ),
+    // How to contact the reporter: never anonymous, so a name and a phone or an email. The
+    // details are someone else's when a young child names a trusted adult, so changing who is
+    // reporting, their age or whom to talk to drops them.
+    page('who-can-we-talk-to', parseWhoCanWeTalkTo, goTo('your-name')),
+    page('your-name', parseYourName, goTo('contact-details'), CONTACT_DEPENDS_ON),
+    page('contact-details', parseContactDetails, afterContactDetails, CONTACT_DEPENDS_ON),
+    page('safe-ways-to-contact', parseSafeWaysToContact, goTo('safe-times'), [
+      ...CONTACT_DEPENDS_ON,
+      'contact-details',
+    ]),
+    page('safe-times', parseSafeTimes, afterSafeTimes, CONTACT_DEPENDS_ON),
+    page('parent-knows', parseParentKnows, goTo(CHECK_ANSWERS)),
   ])
 }

@@ -3,7 +3,7 @@ import { walk, type Journey, type JourneyAnswers, type PageAnswers } from '../we
 import { paths } from '../web/paths.js'
 import type { OnlineAccount, ReportAnswers } from './answers.js'
 import { OUT_OF_SCOPE_CONCERNS, type Audience, type Concern } from './model.js'
-import { wordingFor } from './wording.js'
+import { contactIsTrustedAdult, wordingFor } from './wording.js'
 
 /** Shaping answers for pages: pure, no I/O. */
 
@@ -14,8 +14,8 @@ export const withOneRow = (accounts: OnlineAccount[]): OnlineAccount[] =>
 export function formValues(slug: string, answer: PageAnswers | undefined): Record<string, unknown> {
   if (!answer) return { accounts: withOneRow([]) }
   switch (slug) {
-    case 'about-the-child': {
-      const a = answer as NonNullable<ReportAnswers['about-the-child']>
+    case 'the-childs-age': {
+      const a = answer as NonNullable<ReportAnswers['the-childs-age']>
       const [dobYear, dobMonth, dobDay] = a.childDateOfBirth?.split('-') ?? []
       return {
         ...a,
@@ -33,9 +33,13 @@ export function formValues(slug: string, answer: PageAnswers | undefined): Recor
       const a = answer as NonNullable<ReportAnswers['which-area']>
       return { councilArea: a.councilArea ?? 'not-sure' }
     }
-    case 'the-other-person': {
-      const a = answer as NonNullable<ReportAnswers['the-other-person']>
-      return { ...a, accounts: withOneRow(a.accounts), profileLinks: a.profileLinks.join('\n') }
+    case 'their-usernames': {
+      const a = answer as NonNullable<ReportAnswers['their-usernames']>
+      return { accounts: withOneRow(a.accounts) }
+    }
+    case 'their-profile-links': {
+      const a = answer as NonNullable<ReportAnswers['their-profile-links']>
+      return { profileLinks: a.profileLinks.join('\n') }
     }
     default:
       return { ...answer }
@@ -153,15 +157,15 @@ export function checkAnswersSections(
     ...row('immediate-danger', 'In danger right now', danger && label(danger.immediateDanger)),
   ])
 
-  const child = answers['about-the-child']
+  const child = { ...answers['about-the-child'], ...answers['the-childs-age'] }
   const place = answers['where-the-child-lives']
   const area = answers['which-area']?.councilArea
   add(isYoungPerson ? 'Where you live' : 'About the child', [
-    ...row('about-the-child', 'Name', child?.childName),
+    ...row('about-the-child', 'Name', child.childName),
     ...row(
-      'about-the-child',
-      child?.childDateOfBirth ? 'Date of birth' : 'Age',
-      child?.childDateOfBirth ?? child?.childAge?.toString(),
+      'the-childs-age',
+      child.childDateOfBirth ? 'Date of birth' : 'Age',
+      child.childDateOfBirth ?? child.childAge?.toString(),
     ),
     ...row(
       'where-the-child-lives',
@@ -175,21 +179,24 @@ export function checkAnswersSections(
     ),
   ])
 
-  const other = answers['the-other-person']
-  const theirAge = answers['their-age']
-  const known = answers['known-in-real-life']
-  const usernames = other?.accounts
+  const names = answers['their-name']?.names
+  const usernames = answers['their-usernames']?.accounts
     .map((a) => (a.platform ? `${a.username} (${a.platform})` : a.username))
     .join('\n')
-  const anything = other && (other.names ?? usernames ?? other.phoneNumbers) !== null
+  const links = answers['their-profile-links']?.profileLinks.join('\n')
+  const phones = answers['their-phone-numbers']?.phoneNumbers
+  // Details left blank are left out; when nothing at all is known, one row says so.
+  const nothingKnown = [names, usernames, links, phones].every((v) => !v)
+  const theirAge = answers['their-age']
+  const known = answers['known-in-real-life']
   add('The other person', [
-    ...row('the-other-person', 'Names', other?.names),
-    ...row('the-other-person', 'Usernames', usernames),
-    ...row('the-other-person', 'Profile links', other?.profileLinks.join('\n')),
-    ...row('the-other-person', 'Phone numbers', other?.phoneNumbers),
-    ...(anything || other?.profileLinks.length
-      ? []
-      : row('the-other-person', 'Names and usernames', other && 'None given')),
+    ...row('their-name', 'Names', names),
+    ...row('their-usernames', 'Usernames', usernames),
+    ...row('their-profile-links', 'Profile links', links),
+    ...row('their-phone-numbers', 'Phone numbers', phones),
+    ...(nothingKnown
+      ? row('their-name', 'Names and usernames', answers['their-name'] && 'None given')
+      : []),
     ...row('their-age', 'How old they are', theirAge && label(theirAge.otherPersonAge)),
     ...row(
       'known-in-real-life',
@@ -198,27 +205,26 @@ export function checkAnswersSections(
     ),
   ])
 
+  const trustedAdult = contactIsTrustedAdult(answers)
+  const person = answers['who-can-we-talk-to']?.contactPerson
   const contact = answers['contact-details']
+  const parentKnows = answers['parent-knows']?.parentKnows
   add('How we can contact you', [
     ...row(
-      'contact-details',
+      'who-can-we-talk-to',
       'Who we talk to',
-      contact?.contactPerson === 'trusted-adult' ? 'A grown-up you trust' : undefined,
+      person && (trustedAdult ? 'A grown-up you trust' : 'You'),
     ),
-    ...row(
-      'contact-details',
-      contact?.contactPerson === 'trusted-adult' ? 'Their name' : 'Your name',
-      contact?.name,
-    ),
+    ...row('your-name', trustedAdult ? 'Their name' : 'Your name', answers['your-name']?.name),
     ...row('contact-details', 'Email', contact?.email),
     ...row('contact-details', 'Phone', contact?.phone),
-    ...row('contact-details', 'Safe ways to contact', contact?.contactWays.map(label).join(', ')),
-    ...row('contact-details', 'Safe times', contact?.safeTimes),
     ...row(
-      'contact-details',
-      'A parent or carer knows',
-      contact?.parentKnows && label(contact.parentKnows),
+      'safe-ways-to-contact',
+      'Safe ways to contact',
+      answers['safe-ways-to-contact']?.contactWays.map(label).join(', '),
     ),
+    ...row('safe-times', 'Safe times', answers['safe-times']?.safeTimes),
+    ...row('parent-knows', 'A parent or carer knows', parentKnows && label(parentKnows)),
   ])
   return sections
 }

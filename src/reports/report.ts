@@ -45,14 +45,15 @@ export function toSubmittedReport(
   const happened = required(answers['what-happened'], 'what-happened')
   required(answers['when-did-it-start'], 'when-did-it-start')
   const still = required(answers['is-it-still-happening'], 'is-it-still-happening')
-  required(answers['the-other-person'], 'the-other-person')
   const theirAge = required(answers['their-age'], 'their-age')
   const known = required(answers['known-in-real-life'], 'known-in-real-life')
+  // Never anonymous: a name and a way to reach them.
+  required(answers['your-name'], 'your-name')
   required(answers['contact-details'], 'contact-details')
   const childAge =
     audience === 'young-person'
       ? (answers['your-age']?.age ?? null)
-      : (answers['about-the-child']?.childAge ?? null)
+      : (answers['the-childs-age']?.childAge ?? null)
   // Triage reads every kind of thing that happened, from both places the form asks it.
   const concerns = [
     ...new Set([...about.concerns, ...(answers['something-sexual']?.concerns ?? [])]),

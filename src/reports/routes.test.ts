@@ -60,6 +60,10 @@ async function browserAt(audience: Audience, slug?: string): Promise<Browser> {
   return browser
 }
 
+/** The values a page offers for one field (its radios or checkboxes). */
+const fieldValues = (html: string, name: string) =>
+  [...html.matchAll(new RegExp(`name="${name}"[^>]*value="([^"]*)"`, 'g'))].map((m) => m[1])
+
 const stepsOf = (audience: Audience, slug: string): Step => {
   const step = reportSteps[audience].find(([s]) => s === slug)
   assert.ok(step)
@@ -154,15 +158,9 @@ describe('making a report', () => {
       ...form,
       description: 'First <b>line</b> & "quotes"\nSecond line',
     })
-    for (const slug of [
-      'when-did-it-start',
-      'is-it-still-happening',
-      'the-other-person',
-      'their-age',
-      'known-in-real-life',
-      'contact-details',
-    ] as const)
-      await browser.answer(page(slug), stepsOf('parent-carer', slug)[1])
+    const steps = reportSteps['parent-carer']
+    const after = steps.findIndex(([slug]) => slug === 'what-happened') + 1
+    for (const [slug, form] of steps.slice(after)) await browser.answer(page(slug), form)
     const { body } = await browser.get(CHECK)
     assert.ok(
       body.includes('First &lt;b&gt;line&lt;/b&gt; &amp; &quot;quotes&quot;<br>Second line'),
@@ -200,13 +198,26 @@ describe('a page with mistakes', () => {
     const browser = await browserAt('parent-carer', 'contact-details')
     await browser.get(page('contact-details'))
     const response = await browser.post(page('contact-details'), {
-      name: '',
       email: 'not-an-email',
       phone: 'call me',
     })
     assert.equal(response.statusCode, 400)
-    assert.deepEqual(errorSummaryLinks(response.body), ['#name', '#email', '#phone'])
+    assert.deepEqual(errorSummaryLinks(response.body), ['#email', '#phone'])
     assert.equal(inputValue(response.body, 'email'), 'not-an-email')
+  })
+
+  it('asks one question on each page, so an empty page has one error at most', async () => {
+    for (const audience of AUDIENCES) {
+      const browser = new Browser(t.app)
+      for (const [slug, form] of reportSteps[audience]) {
+        await browser.get(page(slug))
+        const empty = await browser.post(page(slug), {})
+        if (empty.statusCode === 400)
+          assert.equal(errorSummaryLinks(empty.body).length, 1, `${audience} ${slug}`)
+        else assert.equal(empty.statusCode, 303, `${audience} ${slug} may be left blank`)
+        await browser.answer(page(slug), form)
+      }
+    }
   })
 
   for (const audience of ['young-person', 'professional'] as const) {
@@ -227,11 +238,9 @@ describe('a page with mistakes', () => {
   }
 
   it('links a date of birth error to the day field', async () => {
-    const browser = await browserAt('parent-carer', 'about-the-child')
-    await browser.get(page('about-the-child'))
-    const response = await browser.post(page('about-the-child'), {
-      childName: 'Sam',
-      town: 'Harrogate',
+    const browser = await browserAt('parent-carer', 'the-childs-age')
+    await browser.get(page('the-childs-age'))
+    const response = await browser.post(page('the-childs-age'), {
       dobDay: '31',
       dobMonth: '2',
       dobYear: '2015',
@@ -241,8 +250,8 @@ describe('a page with mistakes', () => {
   })
 
   it('has a form field for each part of the date of birth that the page reads', async () => {
-    const browser = await browserAt('parent-carer', 'about-the-child')
-    const names = fieldNames((await browser.get(page('about-the-child'))).body)
+    const browser = await browserAt('parent-carer', 'the-childs-age')
+    const names = fieldNames((await browser.get(page('the-childs-age'))).body)
     for (const name of ['dobDay', 'dobMonth', 'dobYear']) assert.ok(names.has(name), name)
   })
 })
@@ -297,7 +306,9 @@ describe('moving through the form', () => {
       ['already-reported', page('safeguarding-policy')],
       ['you-do-not-need-to-report', page('already-reported')],
       ['about-the-child', page('you-do-not-need-to-report')],
-      ['check-your-answers', page('contact-details')],
+      ['their-usernames', page('their-name')],
+      ['your-name', page('known-in-real-life')],
+      ['check-your-answers', page('safe-times')],
     ]
     for (const [slug, back] of expected) {
       assert.equal(backLink((await browser.get(page(slug))).body), back, slug)
@@ -307,14 +318,13 @@ describe('moving through the form', () => {
   it('returns to check your answers after an answer is changed from there', async () => {
     const browser = await browserAt('parent-carer')
     const check = await browser.get(CHECK)
-    const change = page('the-other-person') + '?change=1'
+    const change = page('their-name') + '?change=1'
     assert.ok(links(check.body).includes(change))
 
     const shown = await browser.get(change)
     assert.equal(backLink(shown.body), CHECK)
     assert.equal(inputValue(shown.body, 'names'), 'Canary Other')
-    const [, form] = stepsOf('parent-carer', 'the-other-person')
-    const changed = await browser.post(change, { ...form, names: 'Someone Else' })
+    const changed = await browser.post(change, { names: 'Someone Else' })
     assert.equal(changed.statusCode, 303)
     assert.equal(changed.headers.location, CHECK)
     assert.match((await browser.get(CHECK)).body, /Someone Else/)
@@ -353,13 +363,17 @@ describe('moving through the form', () => {
     const where = await browser.answer(page('where-the-child-lives') + '?change=1', {
       place: 'Otley',
     })
-    assert.equal(where.headers.location, page('contact-details') + '?change=1')
+    assert.equal(where.headers.location, page('your-name') + '?change=1')
+    const name = await browser.answer(page('your-name') + '?change=1', { name: 'Sam' })
+    assert.equal(name.headers.location, page('contact-details') + '?change=1')
     const contact = await browser.answer(page('contact-details') + '?change=1', {
-      name: 'Sam',
       email: 'sam@example.com',
-      parentKnows: 'yes',
     })
-    assert.equal(contact.headers.location, CHECK)
+    assert.equal(contact.headers.location, page('safe-times') + '?change=1')
+    const times = await browser.answer(page('safe-times') + '?change=1', {})
+    assert.equal(times.headers.location, page('parent-knows') + '?change=1')
+    const knows = await browser.answer(page('parent-knows') + '?change=1', { parentKnows: 'yes' })
+    assert.equal(knows.headers.location, CHECK)
     const { body } = await browser.get(CHECK)
     assert.match(body, /Otley/)
     assert.match(body, /canary_user_99/)
@@ -372,8 +386,8 @@ describe('adding and removing usernames without JavaScript', () => {
     [...fieldNames(html)].filter((n) => n.startsWith('accountUsername-')).length
 
   it('continues, rather than adding or removing a row, when Enter is pressed in a field', async () => {
-    const browser = await browserAt('parent-carer', 'the-other-person')
-    const added = await browser.post(page('the-other-person'), {
+    const browser = await browserAt('parent-carer', 'their-usernames')
+    const added = await browser.post(page('their-usernames'), {
       action: 'add-account',
       'accountUsername-0': 'first_name',
     })
@@ -385,10 +399,10 @@ describe('adding and removing usernames without JavaScript', () => {
   })
 
   it('adds a row, keeps what was typed and saves nothing yet', async () => {
-    const browser = await browserAt('parent-carer', 'the-other-person')
-    const shown = await browser.get(page('the-other-person'))
+    const browser = await browserAt('parent-carer', 'their-usernames')
+    const shown = await browser.get(page('their-usernames'))
     assert.equal(rowsOn(shown.body), 1)
-    const added = await browser.post(page('the-other-person'), {
+    const added = await browser.post(page('their-usernames'), {
       action: 'add-account',
       'accountPlatform-0': 'GameChat',
       'accountUsername-0': 'first_name',
@@ -402,9 +416,9 @@ describe('adding and removing usernames without JavaScript', () => {
   })
 
   it('removes the chosen row and keeps the others in order', async () => {
-    const browser = await browserAt('parent-carer', 'the-other-person')
-    await browser.get(page('the-other-person'))
-    const removed = await browser.post(page('the-other-person'), {
+    const browser = await browserAt('parent-carer', 'their-usernames')
+    await browser.get(page('their-usernames'))
+    const removed = await browser.post(page('their-usernames'), {
       action: 'remove-account-0',
       'accountUsername-0': 'first_name',
       'accountUsername-1': 'second_name',
@@ -417,28 +431,29 @@ describe('adding and removing usernames without JavaScript', () => {
   })
 
   it('saves every row when the person continues', async () => {
-    const browser = await browserAt('parent-carer', 'the-other-person')
-    await browser.get(page('the-other-person'))
-    await browser.post(page('the-other-person'), { action: 'add-account' })
-    const saved = await browser.post(page('the-other-person'), {
+    const browser = await browserAt('parent-carer', 'their-usernames')
+    await browser.get(page('their-usernames'))
+    await browser.post(page('their-usernames'), { action: 'add-account' })
+    const saved = await browser.post(page('their-usernames'), {
       action: 'continue',
       'accountPlatform-0': 'GameChat',
       'accountUsername-0': 'first_name',
       'accountUsername-1': 'second_name',
     })
-    assert.equal(saved.headers.location, page('their-age'))
-    for (const slug of ['their-age', 'known-in-real-life', 'contact-details'])
-      await browser.answer(page(slug), stepsOf('parent-carer', slug)[1])
+    assert.equal(saved.headers.location, page('their-profile-links'))
+    const steps = reportSteps['parent-carer']
+    const after = steps.findIndex(([slug]) => slug === 'their-usernames') + 1
+    for (const [slug, form] of steps.slice(after)) await browser.answer(page(slug), form)
     const { body } = await browser.get(CHECK)
     assert.match(body, /first_name \(GameChat\)<br>second_name/)
   })
 
   it('offers no more than ten rows', async () => {
-    const browser = await browserAt('parent-carer', 'the-other-person')
-    await browser.get(page('the-other-person'))
+    const browser = await browserAt('parent-carer', 'their-usernames')
+    await browser.get(page('their-usernames'))
     const form: Record<string, string> = { action: 'add-account' }
     for (let i = 0; i < 10; i++) form[`accountUsername-${i}`] = `user_${i}`
-    const full = await browser.post(page('the-other-person'), form)
+    const full = await browser.post(page('their-usernames'), form)
     assert.equal(rowsOn(full.body), 10)
     assert.doesNotMatch(full.body, /Add another username/)
   })
@@ -726,7 +741,7 @@ describe('pages that guide rather than ask', () => {
     assert.equal(continued.headers.location, page('where-the-child-lives'))
   })
 
-  it('asks a child under 11 in simpler words, without profile links', async () => {
+  it('asks a child under 11 in simpler words, without profile links or phone numbers', async () => {
     const browser = new Browser(t.app)
     await answerAll(browser, [
       ['who-are-you', { audience: 'young-person' }],
@@ -738,18 +753,75 @@ describe('pages that guide rather than ask', () => {
       ['what-happened', { description: 'A man asked for a photo.' }],
       ['when-did-it-start', { started: 'today' }],
       ['is-it-still-happening', { stillHappening: 'no' }],
+      ['their-name', {}],
     ])
-    const other = await browser.get(page('the-other-person'))
-    assert.ok(!fieldNames(other.body).has('profileLinks'))
+    const other = await browser.get(page('their-usernames'))
+    assert.match(other.body, /Where do they talk to you\?/)
     assert.doesNotMatch(/<main[\s\S]*<\/main>/.exec(other.body)?.[0] ?? '', /https:\/\//)
-    await browser.post(page('the-other-person'), {})
+    const next = await browser.post(page('their-usernames'), {})
+    assert.equal(next.headers.location, page('their-age'))
+    for (const slug of ['their-profile-links', 'their-phone-numbers'])
+      assert.equal((await browser.get(page(slug))).statusCode, 302, slug)
     await answerAll(browser, [
       ['their-age', { otherPersonAge: 'adult' }],
       ['known-in-real-life', { knownOffline: 'no' }],
     ])
-    const contact = await browser.get(page('contact-details'))
-    assert.match(contact.body, /Who can we talk to\?/)
-    assert.ok(fieldNames(contact.body).has('contactPerson'))
+    const who = await browser.get(page('who-can-we-talk-to'))
+    assert.match(who.body, /Who can we talk to\?/)
+    assert.match(who.body, /A grown-up I trust/)
+  })
+
+  it('lets a child under 11 give a trusted adult’s name and phone instead of their own', async () => {
+    const browser = new Browser(t.app)
+    await answerAll(browser, [
+      ['who-are-you', { audience: 'young-person' }],
+      ['what-is-it-about', { concerns: ['sexual-chat'] }],
+      ['immediate-danger', { immediateDanger: 'no' }],
+      ['your-age', { age: '9' }],
+      ['under-11', {}],
+      ['where-the-child-lives', { place: 'Leeds' }],
+      ['what-happened', { description: 'A man asked for a photo.' }],
+      ['when-did-it-start', { started: 'today' }],
+      ['is-it-still-happening', { stillHappening: 'no' }],
+      ['their-name', {}],
+      ['their-usernames', {}],
+      ['their-age', { otherPersonAge: 'adult' }],
+      ['known-in-real-life', { knownOffline: 'no' }],
+      ['who-can-we-talk-to', { contactPerson: 'trusted-adult' }],
+    ])
+    const name = await browser.get(page('your-name'))
+    assert.match(pageTitle(name.body), /What is the grown-up(&#39;|')s name\?/)
+    const noName = await browser.post(page('your-name'), {})
+    assert.match(noName.body, /Enter the grown-up(&#39;|')s name/)
+    await browser.answer(page('your-name'), { name: 'Sam Teacher' })
+    const reach = await browser.get(page('contact-details'))
+    assert.match(reach.body, /How can we reach the grown-up\?/)
+    const noWay = await browser.post(page('contact-details'), {})
+    assert.match(noWay.body, /Enter the grown-up(&#39;|')s email or phone number/)
+    await answerAll(browser, [
+      ['contact-details', { phone: '01632 960 001' }],
+      ['safe-ways-to-contact', {}],
+      ['safe-times', {}],
+      ['parent-knows', { parentKnows: 'yes' }],
+    ])
+    const { body } = await browser.get(CHECK)
+    assert.match(body, /A grown-up you trust/)
+    assert.match(body, /Their name/)
+    assert.match(body, /Sam Teacher/)
+    assert.match(body, /01632 960 001/)
+  })
+
+  it('offers as safe ways only the ways given, and skips the question with an email alone', async () => {
+    const browser = await browserAt('parent-carer', 'contact-details')
+    const both = await browser.answer(page('contact-details'), {
+      email: 'pat@example.com',
+      phone: '07700 900 982',
+    })
+    assert.equal(both.headers.location, page('safe-ways-to-contact'))
+    const ways = fieldValues((await browser.get(page('safe-ways-to-contact'))).body, 'contactWays')
+    assert.deepEqual(ways, ['phone', 'text', 'email'])
+    const emailOnly = await browser.answer(page('contact-details'), { email: 'pat@example.com' })
+    assert.equal(emailOnly.headers.location, page('safe-times'))
   })
 
   it('tells a professional who has told the police they need not report, and lets them carry on', async () => {

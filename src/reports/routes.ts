@@ -20,8 +20,8 @@ import { hashDraftId, newDraftId } from './drafts.js'
 import { CHECK_ANSWERS } from './journey.js'
 import { checkAnswersSections, formValues, helpSections, withOneRow } from './presenters.js'
 import type { ReportService } from './service.js'
-import { LIMITS, readAccounts } from './validation.js'
-import { isYoungChild, wordingFor } from './wording.js'
+import { contactWaysOffered, LIMITS, readAccounts } from './validation.js'
+import { contactIsTrustedAdult, isYoungChild, wordingFor } from './wording.js'
 
 export interface ReportRoutesOptions {
   journey: Journey
@@ -109,6 +109,8 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
         backLink: back,
         action: pageUrl(slug, change),
         youngChild: isYoungChild(typed),
+        trustedAdult: contactIsTrustedAdult(typed),
+        contactWays: slug === 'safe-ways-to-contact' ? contactWaysOffered(answers) : [],
         councilAreas: slug === 'which-area' ? await options.councilAreas() : [],
         helpSections: slug === 'help-with-other-problems' ? helpSections(typed, options) : [],
         childrensHelplines: slug === 'under-11' ? options.partnersFor('under-11') : [],

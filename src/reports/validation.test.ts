@@ -4,26 +4,36 @@ import type { FieldErrors, FormBody, JourneyAnswers, ParseResult } from '../web/
 import type { Audience } from './model.js'
 import {
   ageOn,
+  contactWaysOffered,
   isEmail,
   isPhone,
-  parseAboutTheChild,
   parseContactDetails,
   parseContinue,
   parseImmediateDanger,
   parseAlreadyReported,
   parseIsItStillHappening,
   parseKnownInRealLife,
-  parseOtherPerson,
+  parseParentKnows,
   parseSafeguardingPolicy,
+  parseSafeTimes,
+  parseSafeWaysToContact,
   parseSomethingSexual,
+  parseTheChildsAge,
+  parseTheChildsName,
   parseTheirAge,
+  parseTheirName,
+  parseTheirPhoneNumbers,
+  parseTheirProfileLinks,
+  parseTheirUsernames,
   parseWhatHappened,
   parseWhatIsItAbout,
   parseWhenDidItStart,
   parseWhereTheChildLives,
   parseWhichArea,
   parseWhoAreYou,
+  parseWhoCanWeTalkTo,
   parseYourAge,
+  parseYourName,
 } from './validation.js'
 
 const TODAY = new Date('2026-03-10T10:00:00Z')
@@ -187,9 +197,24 @@ describe('the professional checkpoint', () => {
   })
 })
 
+/** The child's name and age pages answered together, as the tests below read them. */
+function both(name: ParseResult, age: ParseResult): ParseResult {
+  if (name.ok && age.ok) return { ok: true, value: { ...name.value, ...age.value } }
+  return { ok: false, errors: { ...(name.ok ? {} : name.errors), ...(age.ok ? {} : age.errors) } }
+}
+
 describe('about the child', () => {
   const parse = (body: FormBody, audience: Audience = 'parent-carer') =>
-    parseAboutTheChild(body, as(audience), TODAY)
+    both(parseTheChildsName(body, as(audience)), parseTheChildsAge(body, as(audience), TODAY))
+
+  it('asks the name and the age on pages of their own, one error each', () => {
+    assert.deepEqual(errorsOf(parseTheChildsName({}, as('parent-carer'))), {
+      childName: "Enter your child's name",
+    })
+    assert.deepEqual(errorsOf(parseTheChildsAge({}, as('parent-carer'), TODAY)), {
+      childAge: 'Enter their age or date of birth',
+    })
+  })
   const child = { childName: 'Sam', childAge: '12' }
 
   it('asks a parent for their child’s name and age, in page order', () => {
@@ -477,22 +502,16 @@ describe('their age and whether they are known', () => {
   })
 })
 
-describe('the other person', () => {
-  const person = {}
-  const parse = (body: FormBody) => parseOtherPerson(body)
-
-  it('lets every field be left blank', () => {
-    assert.deepEqual(valueOf(parse(person)), {
-      names: null,
-      accounts: [],
-      profileLinks: [],
-      phoneNumbers: null,
-    })
+describe('the other person, one kind of detail per page', () => {
+  it('lets every page be left blank', () => {
+    assert.deepEqual(valueOf(parseTheirName({})), { names: null })
+    assert.deepEqual(valueOf(parseTheirUsernames({})), { accounts: [] })
+    assert.deepEqual(valueOf(parseTheirProfileLinks({})), { profileLinks: [] })
+    assert.deepEqual(valueOf(parseTheirPhoneNumbers({})), { phoneNumbers: null })
   })
 
   it('keeps username rows in order, skipping rows left empty', () => {
     const body = {
-      ...person,
       'accountPlatform-0': 'GameChat',
       'accountUsername-0': 'first_name',
       'accountPlatform-1': '',
@@ -500,40 +519,37 @@ describe('the other person', () => {
       'accountPlatform-2': '',
       'accountUsername-2': 'third_name',
     }
-    assert.deepEqual(valueOf(parse(body)).accounts, [
+    assert.deepEqual(valueOf(parseTheirUsernames(body)).accounts, [
       { platform: 'GameChat', username: 'first_name' },
       { platform: '', username: 'third_name' },
     ])
   })
 
   it('asks for the username of a row that names only the app', () => {
-    const body = { ...person, 'accountPlatform-0': 'GameChat', 'accountUsername-0': '' }
-    assert.deepEqual(errorsOf(parse(body)), {
+    const body = { 'accountPlatform-0': 'GameChat', 'accountUsername-0': '' }
+    assert.deepEqual(errorsOf(parseTheirUsernames(body)), {
       'accountUsername-0': 'Enter the username for account 1, or remove it',
     })
   })
 
   it('reads no more than ten username rows', () => {
-    const body: Record<string, string> = { ...person }
+    const body: Record<string, string> = {}
     for (let i = 0; i < 12; i++) body[`accountUsername-${i}`] = `user_${i}`
-    const accounts = valueOf(parse(body)).accounts as unknown[]
+    const accounts = valueOf(parseTheirUsernames(body)).accounts as unknown[]
     assert.equal(accounts.length, 10)
   })
 
   it('refuses a username or app name over 200 characters', () => {
-    const body = { ...person, 'accountPlatform-0': chars(201), 'accountUsername-0': chars(201) }
-    assert.deepEqual(errorsOf(parse(body)), {
+    const body = { 'accountPlatform-0': chars(201), 'accountUsername-0': chars(201) }
+    assert.deepEqual(errorsOf(parseTheirUsernames(body)), {
       'accountUsername-0': 'Username must be 200 characters or less',
       'accountPlatform-0': 'App or website must be 200 characters or less',
     })
   })
 
   it('keeps one profile link per line, ignoring blank lines', () => {
-    const body = {
-      ...person,
-      profileLinks: 'https://example.com/one\r\n\r\n  http://example.org/two  \n',
-    }
-    assert.deepEqual(valueOf(parse(body)).profileLinks, [
+    const body = { profileLinks: 'https://example.com/one\r\n\r\n  http://example.org/two  \n' }
+    assert.deepEqual(valueOf(parseTheirProfileLinks(body)).profileLinks, [
       'https://example.com/one',
       'http://example.org/two',
     ])
@@ -547,7 +563,7 @@ describe('the other person', () => {
     `https://example.com/${chars(490)}`,
   ]) {
     it(`refuses "${link.slice(0, 30)}" as a profile link`, () => {
-      assert.deepEqual(errorsOf(parse({ ...person, profileLinks: link })), {
+      assert.deepEqual(errorsOf(parseTheirProfileLinks({ profileLinks: link })), {
         profileLinks:
           'Enter each profile link as a web address on its own line, like https://example.com/name',
       })
@@ -555,128 +571,58 @@ describe('the other person', () => {
   }
 
   it('refuses names and phone numbers over 500 characters', () => {
-    assert.deepEqual(errorsOf(parse({ ...person, names: chars(501), phoneNumbers: chars(501) })), {
+    assert.deepEqual(errorsOf(parseTheirName({ names: chars(501) })), {
       names: 'Names must be 500 characters or less',
+    })
+    assert.deepEqual(errorsOf(parseTheirPhoneNumbers({ phoneNumbers: chars(501) })), {
       phoneNumbers: 'Phone numbers must be 500 characters or less',
     })
   })
 
   it('keeps names and phone numbers as typed', () => {
-    const body = { ...person, names: 'Sky, Skye', phoneNumbers: '07700 900 456' }
-    const value = valueOf(parse(body))
-    assert.equal(value.names, 'Sky, Skye')
-    assert.equal(value.phoneNumbers, '07700 900 456')
+    assert.equal(valueOf(parseTheirName({ names: 'Sky, Skye' })).names, 'Sky, Skye')
+    const phones = parseTheirPhoneNumbers({ phoneNumbers: '07700 900 456' })
+    assert.equal(valueOf(phones).phoneNumbers, '07700 900 456')
   })
 })
 
-describe('contact details', () => {
-  const parse = (body: FormBody, audience: Audience = 'parent-carer') =>
-    parseContactDetails(body, as(audience))
-  const contact = { name: 'Pat', email: 'pat@example.com' }
+describe('how to contact the reporter', () => {
+  const nineYearOld: JourneyAnswers = {
+    'who-are-you': { audience: 'young-person' },
+    'your-age': { age: 9 },
+  }
+  const withTrustedAdult: JourneyAnswers = {
+    ...nineYearOld,
+    'who-can-we-talk-to': { contactPerson: 'trusted-adult' },
+  }
 
-  it('asks for a name and at least an email address or a phone number', () => {
-    assert.deepEqual(errorsOf(parse({})), {
-      name: 'Enter your name',
+  it('asks for a name, as reports are not anonymous', () => {
+    assert.deepEqual(errorsOf(parseYourName({}, as('parent-carer'))), { name: 'Enter your name' })
+    assert.deepEqual(valueOf(parseYourName({ name: ' Pat ' }, as('parent-carer'))), {
+      name: 'Pat',
+    })
+    assert.deepEqual(errorsOf(parseYourName({ name: chars(201) }, as('parent-carer'))), {
+      name: 'Name must be 200 characters or less',
+    })
+  })
+
+  it('asks for at least an email address or a phone number', () => {
+    assert.deepEqual(errorsOf(parseContactDetails({}, as('parent-carer'))), {
       email: 'Enter an email address or a phone number so we can contact you',
     })
-  })
-
-  it('asks a young person whether a parent or carer knows', () => {
-    assert.deepEqual(errorsOf(parse(contact, 'young-person')), {
-      parentKnows: 'Select yes if a parent or carer knows you are making this report',
-    })
-    assert.equal(
-      valueOf(parse({ ...contact, parentKnows: 'no' }, 'young-person')).parentKnows,
-      'no',
-    )
-  })
-
-  describe('a child under 11', () => {
-    const nineYearOld: JourneyAnswers = {
-      'who-are-you': { audience: 'young-person' },
-      'your-age': { age: 9 },
-    }
-
-    it('asks who we should talk to: the child or a grown-up they trust', () => {
-      assert.deepEqual(errorsOf(parseContactDetails({}, nineYearOld)), {
-        contactPerson: 'Select who we should talk to',
-        name: 'Enter your name',
-        email: 'Enter an email address or a phone number so we can contact you',
-        parentKnows: 'Select yes if a parent or carer knows you are making this report',
-      })
-    })
-
-    it('asks for the trusted grown-up’s name and a way to reach them', () => {
-      assert.deepEqual(
-        errorsOf(
-          parseContactDetails({ contactPerson: 'trusted-adult', parentKnows: 'yes' }, nineYearOld),
-        ),
-        {
-          name: "Enter the grown-up's name",
-          email: "Enter the grown-up's email or phone number",
-        },
-      )
-      const body = {
-        contactPerson: 'trusted-adult',
-        name: 'Sam Teacher',
-        phone: '01632 960 001',
-        parentKnows: 'yes',
-      }
-      assert.deepEqual(valueOf(parseContactDetails(body, nineYearOld)), {
-        contactPerson: 'trusted-adult',
-        name: 'Sam Teacher',
-        email: null,
-        phone: '01632 960 001',
-        contactWays: [],
-        safeTimes: null,
-        parentKnows: 'yes',
-      })
-    })
-
-    it('does not offer a trusted adult to a young person of 11 or over', () => {
-      const fourteen: JourneyAnswers = { ...nineYearOld, 'your-age': { age: 14 } }
-      const body = { ...contact, contactPerson: 'trusted-adult', parentKnows: 'no' }
-      assert.equal(valueOf(parseContactDetails(body, fourteen)).contactPerson, 'me')
-    })
-  })
-
-  it('does not ask an adult whether a parent knows, and keeps no answer to it', () => {
-    assert.equal(valueOf(parse({ ...contact, parentKnows: 'yes' })).parentKnows, null)
-  })
-
-  it('accepts an email address alone', () => {
-    assert.deepEqual(valueOf(parse(contact)), {
-      contactPerson: 'me',
-      name: 'Pat',
+    assert.deepEqual(valueOf(parseContactDetails({ email: 'pat@example.com' }, {})), {
       email: 'pat@example.com',
       phone: null,
-      contactWays: [],
-      safeTimes: null,
-      parentKnows: null,
     })
-  })
-
-  it('accepts a phone number alone, with the safe ways and times to call', () => {
-    const body = {
-      name: 'Pat',
-      phone: '+44 (0)7700 900-982',
-      contactWays: ['phone', 'text'],
-      safeTimes: 'Weekday mornings',
-    }
-    assert.deepEqual(valueOf(parse(body)), {
-      contactPerson: 'me',
-      name: 'Pat',
+    assert.deepEqual(valueOf(parseContactDetails({ phone: '+44 (0)7700 900-982' }, {})), {
       email: null,
       phone: '+44 (0)7700 900-982',
-      contactWays: ['phone', 'text'],
-      safeTimes: 'Weekday mornings',
-      parentKnows: null,
     })
   })
 
   for (const email of ['pat', 'pat@', 'pat@example', 'pat @example.com', `${chars(250)}@ex.com`]) {
     it(`refuses "${email.slice(0, 20)}" as an email address`, () => {
-      assert.deepEqual(errorsOf(parse({ name: 'Pat', email })), {
+      assert.deepEqual(errorsOf(parseContactDetails({ email }, {})), {
         email: 'Enter an email address in the correct format, like name@example.com',
       })
     })
@@ -684,16 +630,74 @@ describe('contact details', () => {
 
   for (const phone of ['call me', '12345', '0770090098212345678', '07700 900 98x']) {
     it(`refuses "${phone}" as a phone number`, () => {
-      assert.deepEqual(errorsOf(parse({ name: 'Pat', phone })), {
+      assert.deepEqual(errorsOf(parseContactDetails({ phone }, {})), {
         phone: 'Enter a phone number, like 01632 960 001 or 07700 900 982',
       })
     })
   }
 
-  it('refuses a name over 200 characters and safe times over 500', () => {
-    assert.deepEqual(errorsOf(parse({ ...contact, name: chars(201), safeTimes: chars(501) })), {
-      name: 'Name must be 200 characters or less',
+  it('offers as safe ways only the ways that were given', () => {
+    const both = { 'contact-details': { email: 'pat@example.com', phone: '01632 960 001' } }
+    const phoneOnly = { 'contact-details': { email: null, phone: '01632 960 001' } }
+    assert.deepEqual(contactWaysOffered(both), ['phone', 'text', 'email'])
+    assert.deepEqual(contactWaysOffered(phoneOnly), ['phone', 'text'])
+    assert.deepEqual(valueOf(parseSafeWaysToContact({ contactWays: ['text'] }, phoneOnly)), {
+      contactWays: ['text'],
+    })
+    assert.deepEqual(valueOf(parseSafeWaysToContact({}, phoneOnly)), { contactWays: [] })
+    assert.deepEqual(errorsOf(parseSafeWaysToContact({ contactWays: ['email'] }, phoneOnly)), {
+      contactWays: 'Select the safe ways to contact you from the list',
+    })
+  })
+
+  it('lets safe times be left blank, and refuses more than 500 characters', () => {
+    assert.deepEqual(valueOf(parseSafeTimes({})), { safeTimes: null })
+    assert.deepEqual(valueOf(parseSafeTimes({ safeTimes: 'Weekday mornings' })), {
+      safeTimes: 'Weekday mornings',
+    })
+    assert.deepEqual(errorsOf(parseSafeTimes({ safeTimes: chars(501) })), {
       safeTimes: 'Safe times must be 500 characters or less',
+    })
+  })
+
+  it('asks a young person whether a parent or carer knows', () => {
+    assert.deepEqual(errorsOf(parseParentKnows({})), {
+      parentKnows: 'Select yes if a parent or carer knows you are making this report',
+    })
+    assert.deepEqual(valueOf(parseParentKnows({ parentKnows: 'no' })), { parentKnows: 'no' })
+  })
+
+  describe('a child under 11', () => {
+    it('asks who we should talk to: the child or a grown-up they trust', () => {
+      assert.deepEqual(errorsOf(parseWhoCanWeTalkTo({})), {
+        contactPerson: 'Select who we should talk to',
+      })
+      assert.deepEqual(valueOf(parseWhoCanWeTalkTo({ contactPerson: 'trusted-adult' })), {
+        contactPerson: 'trusted-adult',
+      })
+    })
+
+    it('asks for the trusted grown-up’s name and a way to reach them', () => {
+      assert.deepEqual(errorsOf(parseYourName({}, withTrustedAdult)), {
+        name: "Enter the grown-up's name",
+      })
+      assert.deepEqual(errorsOf(parseContactDetails({}, withTrustedAdult)), {
+        email: "Enter the grown-up's email or phone number",
+      })
+      assert.deepEqual(valueOf(parseContactDetails({ phone: '01632 960 001' }, withTrustedAdult)), {
+        email: null,
+        phone: '01632 960 001',
+      })
+    })
+
+    it('speaks to the child when they chose themselves', () => {
+      const me = { ...nineYearOld, 'who-can-we-talk-to': { contactPerson: 'me' } }
+      assert.deepEqual(errorsOf(parseYourName({}, me)), { name: 'Enter your name' })
+    })
+
+    it('does not count a trusted adult for a young person of 11 or over', () => {
+      const fourteen: JourneyAnswers = { ...withTrustedAdult, 'your-age': { age: 14 } }
+      assert.deepEqual(errorsOf(parseYourName({}, fourteen)), { name: 'Enter your name' })
     })
   })
 })

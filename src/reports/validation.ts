@@ -12,11 +12,12 @@ import {
   CONTACT_WAYS,
   REPORTED_TO,
   STARTED,
+  type ContactWay,
   type OnlineAccount,
   type ReportAnswers,
 } from './answers.js'
 import { AUDIENCES, CONCERNS, SEXUAL_CONCERNS, type Audience } from './model.js'
-import { isYoungChild, wordingFor } from './wording.js'
+import { contactIsTrustedAdult, wordingFor } from './wording.js'
 
 /**
  * One parser per page: the posted form in, a typed answer or GOV.UK-worded errors out.
@@ -110,12 +111,8 @@ export function parseAlreadyReported(body: FormBody): ParseResult {
   return result(errors, () => ({ reportedTo }))
 }
 
-/** An adult's answers about the child: their name and age. A young person is not asked. */
-export function parseAboutTheChild(
-  body: FormBody,
-  answers: JourneyAnswers,
-  today: Date,
-): ParseResult {
+/** An adult is asked the child's name; someone who does not know the child may leave it blank. */
+export function parseTheChildsName(body: FormBody, answers: JourneyAnswers): ParseResult {
   const audience = audienceOf(answers)
   const w = wordingFor(audience)
   const errors: FieldErrors = {}
@@ -123,8 +120,18 @@ export function parseAboutTheChild(
   if (childName === '' && audience !== 'concerned-adult')
     errors.childName = `Enter ${w.childs} name`
   tooLong(errors, 'childName', childName, LIMITS.name, 'Name')
-  const age = parseChildAge(body, audience, errors, today)
-  return result(errors, () => ({ childName: orNull(childName), ...age }))
+  return result(errors, () => ({ childName: orNull(childName) }))
+}
+
+/** How old the child is: an age, or a date of birth from which the age is worked out. */
+export function parseTheChildsAge(
+  body: FormBody,
+  answers: JourneyAnswers,
+  today: Date,
+): ParseResult {
+  const errors: FieldErrors = {}
+  const age = parseChildAge(body, audienceOf(answers), errors, today)
+  return result(errors, () => age)
 }
 
 /**
@@ -256,34 +263,44 @@ export function readAccounts(body: FormBody): OnlineAccount[] {
   return rows
 }
 
-export function parseOtherPerson(body: FormBody): ParseResult {
+export function parseTheirName(body: FormBody): ParseResult {
   const names = text(body, 'names')
-  const accounts = readAccounts(body)
-  const profileLinks = text(body, 'profileLinks')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-  const phoneNumbers = text(body, 'phoneNumbers')
   const errors: FieldErrors = {}
   tooLong(errors, 'names', names, LIMITS.short, 'Names')
+  return result(errors, () => ({ names: orNull(names) }))
+}
+
+export function parseTheirUsernames(body: FormBody): ParseResult {
+  const accounts = readAccounts(body)
+  const errors: FieldErrors = {}
   accounts.forEach((account, i) => {
     if (account.username === '')
       errors[`accountUsername-${i}`] = `Enter the username for account ${i + 1}, or remove it`
     tooLong(errors, `accountUsername-${i}`, account.username, LIMITS.name, 'Username')
     tooLong(errors, `accountPlatform-${i}`, account.platform, LIMITS.name, 'App or website')
   })
+  return result(errors, () => ({ accounts }))
+}
+
+export function parseTheirProfileLinks(body: FormBody): ParseResult {
+  const profileLinks = text(body, 'profileLinks')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+  const errors: FieldErrors = {}
   if (
     profileLinks.some((link) => !/^https?:\/\/\S+\.\S+$/i.test(link) || link.length > LIMITS.short)
   )
     errors.profileLinks =
       'Enter each profile link as a web address on its own line, like https://example.com/name'
+  return result(errors, () => ({ profileLinks }))
+}
+
+export function parseTheirPhoneNumbers(body: FormBody): ParseResult {
+  const phoneNumbers = text(body, 'phoneNumbers')
+  const errors: FieldErrors = {}
   tooLong(errors, 'phoneNumbers', phoneNumbers, LIMITS.short, 'Phone numbers')
-  return result(errors, () => ({
-    names: orNull(names),
-    accounts,
-    profileLinks,
-    phoneNumbers: orNull(phoneNumbers),
-  }))
+  return result(errors, () => ({ phoneNumbers: orNull(phoneNumbers) }))
 }
 
 export function parseTheirAge(body: FormBody): ParseResult {
@@ -304,41 +321,71 @@ export function parseKnownInRealLife(body: FormBody, answers: JourneyAnswers): P
   )
 }
 
-export function parseContactDetails(body: FormBody, answers: JourneyAnswers): ParseResult {
-  const isYoungPerson = audienceOf(answers) === 'young-person'
-  const youngChild = isYoungChild(answers)
-  const contactPerson = youngChild ? oneOf(body, 'contactPerson', CONTACT_PEOPLE) : 'me'
+/** Only a child under 11 is asked; they may name a grown-up they trust instead of themselves. */
+export function parseWhoCanWeTalkTo(body: FormBody): ParseResult {
+  const contactPerson = oneOf(body, 'contactPerson', CONTACT_PEOPLE)
+  return result(contactPerson ? {} : { contactPerson: 'Select who we should talk to' }, () => ({
+    contactPerson,
+  }))
+}
+
+/** Reports are not anonymous: the person we contact always gives a name. */
+export function parseYourName(body: FormBody, answers: JourneyAnswers): ParseResult {
   const name = text(body, 'name')
+  const errors: FieldErrors = {}
+  if (name === '')
+    errors.name = contactIsTrustedAdult(answers) ? "Enter the grown-up's name" : 'Enter your name'
+  tooLong(errors, 'name', name, LIMITS.name, 'Name')
+  return result(errors, () => ({ name }))
+}
+
+/** An email address, a phone number or both: at least one, so we can reach them. */
+export function parseContactDetails(body: FormBody, answers: JourneyAnswers): ParseResult {
   const email = text(body, 'email')
   const phone = text(body, 'phone')
-  const contactWays = someOf(body, 'contactWays', CONTACT_WAYS) ?? []
-  const safeTimes = text(body, 'safeTimes')
-  const parentKnows = oneOf(body, 'parentKnows', ['yes', 'no'] as const)
   const errors: FieldErrors = {}
-  const adult = contactPerson === 'trusted-adult'
-  if (!contactPerson) errors.contactPerson = 'Select who we should talk to'
-  if (name === '') errors.name = adult ? "Enter the grown-up's name" : 'Enter your name'
-  tooLong(errors, 'name', name, LIMITS.name, 'Name')
   if (email === '' && phone === '')
-    errors.email = adult
+    errors.email = contactIsTrustedAdult(answers)
       ? "Enter the grown-up's email or phone number"
       : 'Enter an email address or a phone number so we can contact you'
   if (email !== '' && !isEmail(email))
     errors.email = 'Enter an email address in the correct format, like name@example.com'
   if (phone !== '' && !isPhone(phone))
     errors.phone = 'Enter a phone number, like 01632 960 001 or 07700 900 982'
+  return result(errors, () => ({ email: orNull(email), phone: orNull(phone) }))
+}
+
+/** The ways offered are the ones given: a call or a text with a phone, and email with an email. */
+export function contactWaysOffered(answers: JourneyAnswers): ContactWay[] {
+  const given = answers['contact-details'] as Answer<'contact-details'> | undefined
+  return CONTACT_WAYS.filter((way) => (way === 'email' ? given?.email : given?.phone))
+}
+
+/** Optional: choosing none means any way given is safe. */
+export function parseSafeWaysToContact(body: FormBody, answers: JourneyAnswers): ParseResult {
+  const contactWays = someOf(body, 'contactWays', contactWaysOffered(answers))
+  return result(
+    contactWays ? {} : { contactWays: 'Select the safe ways to contact you from the list' },
+    () => ({ contactWays }),
+  )
+}
+
+export function parseSafeTimes(body: FormBody): ParseResult {
+  const safeTimes = text(body, 'safeTimes')
+  const errors: FieldErrors = {}
   tooLong(errors, 'safeTimes', safeTimes, LIMITS.short, 'Safe times')
-  if (isYoungPerson && !parentKnows)
-    errors.parentKnows = 'Select yes if a parent or carer knows you are making this report'
-  return result(errors, () => ({
-    contactPerson,
-    name,
-    email: orNull(email),
-    phone: orNull(phone),
-    contactWays,
-    safeTimes: orNull(safeTimes),
-    parentKnows: isYoungPerson ? (parentKnows ?? null) : null,
-  }))
+  return result(errors, () => ({ safeTimes: orNull(safeTimes) }))
+}
+
+/** Asked of a young person only; either answer is fine, and either is a help to the advisor. */
+export function parseParentKnows(body: FormBody): ParseResult {
+  const parentKnows = oneOf(body, 'parentKnows', ['yes', 'no'] as const)
+  return result(
+    parentKnows
+      ? {}
+      : { parentKnows: 'Select yes if a parent or carer knows you are making this report' },
+    () => ({ parentKnows }),
+  )
 }
 
 export function isEmail(value: string): boolean {

@@ -64,3 +64,8 @@ export function isYoungChild(answers: ReportAnswers): boolean {
     age < YOUNG_CHILD_AGE
   )
 }
+
+/** Whether the person we contact is a young child's trusted adult rather than the reporter. */
+export function contactIsTrustedAdult(answers: ReportAnswers): boolean {
+  return isYoungChild(answers) && answers['who-can-we-talk-to']?.contactPerson === 'trusted-adult'
+}
