@@ -13,7 +13,10 @@ import { migrate } from '../src/db/migrate.js'
 import { openPostgres } from '../src/db/postgres.js'
 import { readJurisdictionFile, type LocalAuthorityRow } from '../src/jurisdictions/import.js'
 import type { Jurisdiction } from '../src/jurisdictions/model.js'
-import { AUDIENCES, type Priority } from '../src/reports/model.js'
+import type { ReportAnswers } from '../src/reports/answers.js'
+import { buildReportJourney } from '../src/reports/journey.js'
+import { AUDIENCES, type Audience, type Concern, type Priority } from '../src/reports/model.js'
+import { YOUNG_CHILD_AGE } from '../src/reports/wording.js'
 import { queueClock, type QueueClock } from '../src/queue/membership.js'
 import { countByPriority, listQueue, type QueueFilters } from '../src/queue/repository.js'
 import { queueService } from '../src/queue/service.js'
@@ -23,6 +26,7 @@ import { insertStaff, saveTotp, setPassword } from '../src/staff/repository.js'
 import { loadOfficeCalendar } from '../src/triage/calendar-settings.js'
 import { defaultDeadlinePolicy, deadlineFor } from '../src/triage/deadlines.js'
 import { queuesFor } from '../src/triage/queues.js'
+import { walk, type JourneyAnswers } from '../src/web/journey.js'
 import { staffPaths } from '../src/web/paths.js'
 import {
   HttpBench,
@@ -69,6 +73,8 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Measures a schema an earlier `--keep` run loaded, instead of loading a new one. */
     schema: { type: 'string' },
+    /** Loads and keeps the schema without measuring (then measure it with --schema). */
+    'load-only': { type: 'boolean', default: false },
     /** Only the HTTP measurements. */
     'skip-direct': { type: 'boolean', default: false },
   },
@@ -124,7 +130,12 @@ const DECIDED_STATUSES = [
   ['case-opened', 0.3],
   ['closed', 0.61],
 ] as const
-const IN_SCOPE = ['asked-for-images', 'image-shared-threats', 'pressure-to-meet', 'sexual-chat']
+const IN_SCOPE: readonly Concern[] = [
+  'asked-for-images',
+  'image-shared-threats',
+  'pressure-to-meet',
+  'sexual-chat',
+]
 
 const copyText = (value: string) =>
   value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
@@ -162,6 +173,85 @@ function jurisdictionFor(rand: () => number, authorities: readonly LocalAuthorit
   return jurisdiction
 }
 
+/**
+ * A whole report's answers as intake stores them (every page of the audience's path, parsed),
+ * with synthetic and mild details numbered by report, so the report page lays out a real one.
+ */
+function syntheticAnswers(
+  i: number,
+  audience: Audience,
+  concerns: Concern[],
+  childAge: number | null,
+  immediateDanger: boolean,
+): ReportAnswers {
+  const continued = { continued: true } as const
+  const age = childAge ?? 14
+  const byAudience: ReportAnswers =
+    audience === 'young-person'
+      ? { 'your-age': { age }, ...(age < YOUNG_CHILD_AGE ? { 'under-11': continued } : {}) }
+      : {
+          ...(audience === 'professional'
+            ? {
+                'safeguarding-policy': { followedPolicy: 'yes' },
+                'already-reported': { reportedTo: ['neither'] },
+              }
+            : {}),
+          'about-the-child': {
+            childName: `Synthetic Child ${i}`,
+            childAge,
+            childDateOfBirth: null,
+          },
+        }
+  return {
+    'who-are-you': { audience },
+    'what-is-it-about': { concerns },
+    'immediate-danger': { immediateDanger: immediateDanger ? 'yes' : 'no' },
+    ...(immediateDanger ? { 'call-999': continued } : {}),
+    ...byAudience,
+    'where-the-child-lives': {
+      town: 'Testford',
+      postcode: null,
+      placeUnknown: false,
+      match: 'one',
+      areas: [],
+    },
+    'what-happened': {
+      description: `An adult in a game asked for a photo and to meet. Bench report ${i}.`,
+    },
+    'when-did-it-start': { started: 'this-week' },
+    'is-it-still-happening': { stillHappening: 'yes' },
+    'the-other-person': {
+      names: `Synthetic Other ${i}`,
+      accounts: [{ platform: 'GameChat', username: `bench_user_${i}` }],
+      profileLinks: [],
+      phoneNumbers: '07700 900 000',
+    },
+    'their-age': { otherPersonAge: 'adult' },
+    'known-in-real-life': { knownOffline: 'no' },
+    'contact-details': {
+      contactPerson: 'me',
+      name: `Synthetic Reporter ${i}`,
+      email: `reporter${i}@example.org`,
+      phone: null,
+      contactWays: ['email'],
+      safeTimes: null,
+      parentKnows: audience === 'young-person' ? 'yes' : null,
+    },
+  }
+}
+
+/** Every audience's synthetic answers must walk the real form to its end, or the page lies. */
+function checkSyntheticAnswers(): void {
+  const journey = buildReportJourney(() => DAY)
+  for (const audience of AUDIENCES) {
+    for (const age of [9, 14]) {
+      const answers = syntheticAnswers(0, audience, ['sexual-chat'], age, age === 9)
+      if (!walk(journey, answers as JourneyAnswers).complete)
+        throw new Error(`The synthetic answers of a ${audience} do not complete the form`)
+    }
+  }
+}
+
 function* reportLines(
   count: number,
   authorities: readonly LocalAuthorityRow[],
@@ -180,20 +270,13 @@ function* reportLines(
     const waiting = ageDays < 3 ? 0.9 : ageDays < 14 ? 0.1 : 0.001
     const status = rand() < waiting ? 'new' : pickWeighted(rand, DECIDED_STATUSES)
     const claimed = status === 'new' && rand() < 0.1
-    const concerns = [IN_SCOPE[Math.floor(rand() * IN_SCOPE.length)] ?? 'sexual-chat']
+    const concerns: Concern[] = [IN_SCOPE[Math.floor(rand() * IN_SCOPE.length)] ?? 'sexual-chat']
     const childAge = rand() < 0.1 ? null : 5 + Math.floor(rand() * 13)
-    const personal = JSON.stringify({
-      'about-the-child': {
-        childName: `Synthetic Child ${i}`,
-        town: 'Testford',
-        postcode: 'ZZ1 1ZZ',
-      },
-      'what-happened': {
-        description: `An adult in a game asked for a photo and to meet. Bench report ${i}.`,
-      },
-      'the-other-person': { names: `Synthetic Other ${i}`, phoneNumbers: '07700 900 000' },
-      'contact-details': { name: `Synthetic Reporter ${i}`, email: `reporter${i}@example.org` },
-    })
+    const audience = AUDIENCES[Math.floor(rand() * AUDIENCES.length)] ?? 'parent-carer'
+    const immediateDanger = rand() < 0.05
+    const personal = JSON.stringify(
+      syntheticAnswers(i, audience, concerns, childAge, immediateDanger),
+    )
     const sealed = envelope.seal(personal, `report:${id}`)
     chunk.push(
       [
@@ -203,9 +286,9 @@ function* reportLines(
         receivedAt.toISOString(),
         'form',
         NULL,
-        AUDIENCES[Math.floor(rand() * AUDIENCES.length)] ?? 'parent-carer',
+        audience,
         status,
-        rand() < 0.05 ? 'yes' : 'no',
+        immediateDanger ? 'yes' : 'no',
         copyArray(concerns),
         'yes',
         'adult',
@@ -565,6 +648,7 @@ async function measureHttp(db: Db, codes: Codes, openIds: readonly string[]) {
 
 async function main() {
   console.log(`${new Date().toISOString()} start, ${loadLine()}`)
+  checkSyntheticAnswers()
   const admin = new pg.Client({ connectionString: DATABASE_URL })
   await admin.connect()
   if (!args.schema) await admin.query(`CREATE SCHEMA ${SCHEMA}`)
@@ -595,6 +679,8 @@ async function main() {
       `SELECT pg_size_pretty(pg_total_relation_size('reports')) AS size`,
     )
     console.log(`Table with indexes: ${size[0]?.size ?? '?'}`)
+
+    if (args['load-only']) return
 
     const [force] = await db.query<{ code: string }>(
       `SELECT police_force_code AS code FROM reports
@@ -671,7 +757,7 @@ async function main() {
     console.log(`\n${new Date().toISOString()} end, ${loadLine()}`)
   } finally {
     await db.close()
-    if (!args.keep) await admin.query(`DROP SCHEMA ${SCHEMA} CASCADE`)
+    if (!args.keep && !args['load-only']) await admin.query(`DROP SCHEMA ${SCHEMA} CASCADE`)
     else console.log(`Schema ${SCHEMA} kept: measure it again with --schema ${SCHEMA}`)
     await admin.end()
   }
