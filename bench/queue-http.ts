@@ -6,6 +6,7 @@ import { staffPaths } from '../src/web/paths.js'
 import type {
   ServerClock,
   ServerCommand,
+  ServerCpu,
   ServerQueries,
   ServerReady,
   ServerStart,
@@ -38,6 +39,8 @@ export interface HttpResult {
   rows: number
   /** Compressed size of the page in KB. */
   kb: number
+  /** The server process's CPU time per request (it was busy with nothing else), in ms. */
+  serverCpuMs: number
   statements: number
   /** The request's statements' execution times from their plans, added up, and the slowest. */
   dbMs: number
@@ -56,6 +59,8 @@ export interface QueueServer {
   /** The server's clock now (it runs in real time from where it was last set). */
   now(): Date
   setClock(at: Date): Promise<void>
+  /** The server process's CPU time so far (user and system), in milliseconds. */
+  cpuMs(): Promise<number>
   lastRequestStatements(): Promise<ServerQueries['queries']>
   stop(): Promise<void>
 }
@@ -88,6 +93,9 @@ export async function startQueueServer(start: ServerStart): Promise<QueueServer>
     async setClock(at) {
       clock = await ask<ServerClock>({ clock: at.toISOString() })
     },
+    async cpuMs() {
+      return (await ask<ServerCpu>('cpu')).cpuMicros / 1000
+    },
     async lastRequestStatements() {
       return (await ask<ServerQueries>('queries')).queries
     },
@@ -100,9 +108,15 @@ export async function startQueueServer(start: ServerStart): Promise<QueueServer>
 
 const REPORT_LINK = /href="\/staff\/reports\/([0-9a-f-]{36})"/g
 
-/** Distinct reports a page links to: on a queue page, its rows. */
-export const reportsListed = (body: string) =>
-  new Set([...body.matchAll(REPORT_LINK)].map((m) => m[1])).size
+/** The reports a queue page lists: the links in its table (the urgent alert links to some too). */
+export const reportsListed = (body: string) => {
+  const table = /<tbody[\s\S]*?<\/tbody>/.exec(body)?.[0] ?? ''
+  return new Set([...table.matchAll(REPORT_LINK)].map((m) => m[1])).size
+}
+
+/** A statement's text and parameters with the instants left out, to print each plan once. */
+const planKey = (sql: string, params: readonly unknown[]) =>
+  `${sql.replace(/\s+/g, ' ').trim()} ${JSON.stringify(params).replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T')}`
 
 /** The queue page's "next" link (keyset: its href carries `after=`), or undefined on the last. */
 export function nextPageOf(body: string): string | undefined {
@@ -119,13 +133,15 @@ export function nextPageOf(body: string): string | undefined {
   return (next ?? links.at(-1))?.href
 }
 
-/** A page the harness can trust: the status, and no error summary (a filter refused). */
+/**
+ * A page the harness can trust: the status, and no "There is a problem" summary (a filter
+ * refused, the default queue shown instead). The urgent-report alert looks like an error
+ * summary too, and is expected.
+ */
 function problemWith(page: Page): string | undefined {
   if (page.status !== 200) return `status ${page.status}: ${page.body.slice(0, 300)}`
-  if (page.body.includes('govuk-error-summary')) {
-    const summary = /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(page.body)?.[1] ?? ''
-    return `the page shows an error summary: ${summary.replace(/<[^>]+>|\s+/g, ' ').trim()}`
-  }
+  const problem = /govuk-error-summary__title">\s*There is a problem[\s\S]*?<\/ul>/.exec(page.body)
+  if (problem) return `the page says: ${problem[0].replace(/<[^>]+>|\s+/g, ' ').trim()}`
   return undefined
 }
 
@@ -152,10 +168,12 @@ export class HttpBench {
     for (let i = 0; i < this.settings.warmUp; i++) await run()
     const times: number[] = []
     let last: Page | undefined
+    const cpuBefore = await this.server.cpuMs()
     for (let i = 0; i < this.settings.iterations; i++) {
       last = await run()
       times.push(last.ms)
     }
+    const serverCpuMs = ((await this.server.cpuMs()) - cpuBefore) / this.settings.iterations
     const explained = await this.explainLastRequest(spec.name)
     const slowest = explained.reduce(
       (worst, s) => (s.executionMs > worst.ms ? { ms: s.executionMs, sql: s.sql } : worst),
@@ -169,6 +187,7 @@ export class HttpBench {
       p99: percentile(times, 0.99),
       rows: last ? (typeof spec.path === 'string' ? reportsListed(last.body) : 1) : 0,
       kb: (last?.bytes ?? 0) / 1024,
+      serverCpuMs,
       statements: explained.length,
       dbMs: explained.reduce((sum, s) => sum + s.executionMs, 0),
       slowest,
@@ -200,7 +219,7 @@ export class HttpBench {
         const executionMs = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN)
         const statement = { sql, params, plan, executionMs }
         explained.push(statement)
-        const key = sql.replace(/\s+/g, ' ').trim()
+        const key = planKey(sql, params)
         if (!this.plans.has(key)) this.plans.set(key, { ...statement, firstCase: caseName })
       } catch (error) {
         explained.push({
