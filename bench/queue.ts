@@ -483,15 +483,19 @@ async function measureDirect(db: Db, calendar: Calendar, codes: Codes) {
   }
   await listCase('page 50 of the advisors queue (keyset)', { queue: 'advisors' }, day, cursor)
 
-  const countProbe = capturing(db)
-  results.push(
-    await measure('counts per priority, advisors queue', async () => {
-      countProbe.seen.length = 0
-      const counts = await countByPriority(countProbe.db, { queue: 'advisors' }, day)
-      return Object.values(counts).reduce((a, b) => a + b, 0)
-    }),
-  )
-  await explain('counts per priority, advisors queue', countProbe.seen[0])
+  async function countCase(name: string, filters: QueueFilters) {
+    const probe = capturing(db)
+    results.push(
+      await measure(name, async () => {
+        probe.seen.length = 0
+        const counts = await countByPriority(probe.db, filters, day)
+        return Object.values(counts).reduce((a, b) => a + b, 0)
+      }),
+    )
+    await explain(name, probe.seen[0])
+  }
+  await countCase('counts per priority, advisors queue', { queue: 'advisors' })
+  await countCase('counts per priority, status closed', { queue: 'all', statuses: ['closed'] })
 
   return {
     results,
