@@ -67,7 +67,14 @@ export interface QueueServer {
 
 export async function startQueueServer(start: ServerStart): Promise<QueueServer> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_CPU_PROF_DIR: where the server writes a V8 CPU profile when it stops.
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_CPU_PROF_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+        : []),
+    ],
     // Production logging, one line a request, sent nowhere so the terminal stays readable.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     // Dates and buffers in the captured parameters survive the trip.

@@ -595,6 +595,8 @@ async function measureHttp(db: Db, codes: Codes, openIds: readonly string[]) {
     bench = new HttpBench(client, server, explainer, settings)
     await signIn(client, person, () => server.now())
     const cases: HttpCase[] = [
+      // The yardstick: the same session, layout and urgent alert, and no queue.
+      { name: 'staff home page (yardstick)', path: staffPaths.home },
       { name: 'default queue (every queue)', path: queuePath() },
       { name: 'queue: advisors', path: queuePath({ queue: 'advisors' }) },
       { name: 'queue: Control Centre', path: queuePath({ queue: 'control-centre' }) },
