@@ -21,6 +21,7 @@ const pureFiles = [
   'src/**/presenters.ts',
   'src/**/calendar.ts',
   'src/**/resolve.ts',
+  'src/**/agreement.ts',
 ]
 
 export default tseslint.config(

@@ -7,10 +7,12 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
+import { auditTrail } from '../src/audit/trail.js'
 import { createEnvelope } from '../src/crypto/envelope.js'
 import type { Db, Queryable } from '../src/db/db.js'
 import { migrate } from '../src/db/migrate.js'
 import { openPostgres } from '../src/db/postgres.js'
+import { jurisdictionDirectory } from '../src/jurisdictions/directory.js'
 import { readJurisdictionFile, type LocalAuthorityRow } from '../src/jurisdictions/import.js'
 import type { Jurisdiction } from '../src/jurisdictions/model.js'
 import type { ReportAnswers } from '../src/reports/answers.js'
@@ -502,13 +504,27 @@ async function measureDirect(db: Db, calendar: Calendar, codes: Codes) {
     plans,
     /** Opening is measured last, after the HTTP part, as it claims reports. */
     async measureOpening(ids: readonly string[]) {
-      const service = queueService({ db, envelope, calendar, now: () => DAY })
+      const service = queueService({
+        db,
+        envelope,
+        calendar,
+        deadlines: defaultDeadlinePolicy,
+        jurisdictions: jurisdictionDirectory(db),
+        now: () => DAY,
+      })
+      const audit = auditTrail({
+        event: 'report.viewed',
+        actor: () => 'staff:advisor-bench',
+        address: '127.0.0.1',
+        now: () => DAY,
+      })
+      const supervisor = { id: 'advisor-bench', roles: ['supervisor' as const] }
       let next = 0
       results.push(
         await measure('open a report (claim, audit, decrypt)', async () => {
           const id = ids[next++ % ids.length] ?? ''
-          const opened = await service.openReport(id, 'advisor-bench')
-          if (!opened) throw new Error('report not found')
+          const opened = await service.openReport(audit, id, supervisor)
+          if (!opened.ok) throw new Error(opened.code)
           return 1
         }),
       )

@@ -4,10 +4,15 @@ import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 
 import { readFileSync } from 'node:fs'
 import { constants as zlib } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
+import { decisionRoutes } from './assessments/decision-routes.js'
+import { triageAgreementRoutes } from './assessments/agreement-routes.js'
 import { auditRoutes } from './audit/routes.js'
 import { recordAuditEvent } from './audit/repository.js'
 import { contentRoutes } from './content/routes.js'
 import type { Deps } from './deps.js'
+import { urgentAlertView } from './queue/presenters.js'
+import { queueRoutes } from './queue/routes.js'
+import { partnerAgencyRoutes } from './partner-agencies/routes.js'
 import { reportRoutes } from './reports/routes.js'
 import { adminRoutes } from './staff/admin-routes.js'
 import { doorRoutes } from './staff/routes.js'
@@ -143,6 +148,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     now: deps.now,
     secureCookies: config.secureCookies,
     sessionMaxHours: config.staff.sessionMaxHours,
+    urgentAlert: async () => urgentAlertView(await deps.queue.unopenedOverdueP1(), deps.now()),
     recordRefusal: (refusal) =>
       recordAuditEvent(deps.db, {
         occurredAt: deps.now(),
@@ -156,7 +162,25 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   })
   doorRoutes(staff, { service: deps.staff, serviceName: content.agency.serviceName })
   adminRoutes(staff, deps.staff)
+  queueRoutes(staff, {
+    queue: deps.queue,
+    assessments: deps.assessments,
+    assessmentContent: deps.assessmentContent,
+    journey: deps.journey,
+    calendar: deps.calendar,
+    councilAreas: () => deps.jurisdictions.councilAreas(),
+    people: () => deps.staff.people(),
+    now: deps.now,
+  })
+  decisionRoutes(staff, {
+    queue: deps.queue,
+    assessments: deps.assessments,
+    content: deps.assessmentContent,
+    people: async () => new Map((await deps.staff.people()).map((p) => [p.id, p.name])),
+  })
   auditRoutes(staff, { reader: deps.audit, people: () => deps.staff.people() })
+  partnerAgencyRoutes(staff, deps.partnerAgencies)
+  triageAgreementRoutes(staff, deps.triageAgreement)
   app.decorate('staffRoutes', staff.routes)
   return app
 }

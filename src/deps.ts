@@ -1,9 +1,14 @@
+import { assessmentService } from './assessments/service.js'
+import { triageAgreementService } from './assessments/agreement-service.js'
 import { auditReader } from './audit/service.js'
 import type { Config } from './config.js'
+import { loadAssessmentContent } from './content/assessment.js'
 import { loadContent } from './content/content.js'
 import { createEnvelope } from './crypto/envelope.js'
 import type { Db } from './db/db.js'
 import { jurisdictionDirectory } from './jurisdictions/directory.js'
+import { partnerAgencyService } from './partner-agencies/service.js'
+import { queueService } from './queue/service.js'
 import { draftRepository } from './reports/drafts.js'
 import { buildReportJourney } from './reports/journey.js'
 import { placeFinder } from './reports/places.js'
@@ -12,6 +17,7 @@ import type { Secrets } from './secrets.js'
 import { sharedRateLimitCounter } from './web/rate-limit.js'
 import { staffService } from './staff/service.js'
 import { loadOfficeCalendar } from './triage/calendar-settings.js'
+import { defaultRuleSet, loadRuleSet } from './triage/rule-set.js'
 import { buildTriage } from './triage/service.js'
 
 export interface DepsOptions {
@@ -53,6 +59,29 @@ export async function buildDeps(options: DepsOptions) {
     },
     allowTotp: config.staff.allowTotp,
   })
+  const assessmentContent = await loadAssessmentContent(config.contentDir, content.partners)
+  const partnerAgencies = partnerAgencyService({ db, now })
+  const queue = queueService({
+    db,
+    envelope,
+    calendar,
+    deadlines: config.deadlines,
+    jurisdictions,
+    now,
+  })
+  const assessments = assessmentService({
+    db,
+    envelope,
+    content: assessmentContent,
+    queue,
+    partnerAgencies,
+    policeForces: async () =>
+      (await partnerAgencies.list({ kinds: ['police-force'] })).map((agency) => ({
+        code: agency.jurisdictionCode ?? '',
+        name: agency.name,
+      })),
+    now,
+  })
   return {
     config,
     rateLimits: sharedRateLimitCounter(db, now),
@@ -65,7 +94,17 @@ export async function buildDeps(options: DepsOptions) {
     jurisdictions,
     calendar,
     staff,
+    assessmentContent,
+    partnerAgencies,
+    queue,
+    assessments,
     audit: auditReader(db),
+    triageAgreement: triageAgreementService({
+      db,
+      now,
+      // The rules as configured, to name each reason and the priority it gives.
+      ruleSet: config.triageRulesFile ? loadRuleSet(config.triageRulesFile) : defaultRuleSet,
+    }),
     now,
   }
 }

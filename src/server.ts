@@ -12,6 +12,11 @@ async function main(): Promise<void> {
   const secrets = await resolveSecrets(config)
   const deps = await buildDeps({ config, db, secrets })
   const app = await buildApp(deps)
+  // Every police force and children's services authority is a partner agency, even when the
+  // jurisdiction tables were imported before partner agencies existed. One idempotent statement.
+  const synced = await deps.partnerAgencies.syncWithJurisdictions('start-up')
+  if (synced.added + synced.updated + synced.withdrawn > 0)
+    app.log.info(synced, 'partner agencies brought into step with the jurisdiction tables')
 
   if (db.kind === 'pglite' && config.env === 'production') {
     app.log.warn(

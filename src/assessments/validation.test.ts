@@ -21,9 +21,9 @@ describe('risk assessment and decision', () => {
   it('records an urgent referral to the chosen force with what is shared', () => {
     const result = parse({
       ...base,
-      decision: 'urgent',
+      decision: 'urgent-referral',
       policeForceCode: 'E23000001',
-      informationShared: 'The reference, the child’s age and the platform.',
+      shared: ['the-child', 'what-happened'],
     })
     assert.deepEqual(result, {
       ok: true,
@@ -32,18 +32,18 @@ describe('risk assessment and decision', () => {
         riskFactors: ['meeting-planned', 'young-child'],
         rationale: 'An adult asked to meet a 12 year old this weekend.',
         decision: {
-          kind: 'urgent',
+          kind: 'urgent-referral',
           policeForceCode: 'E23000001',
-          informationShared: 'The reference, the child’s age and the platform.',
+          shared: ['the-child', 'what-happened'],
         },
       },
     })
   })
 
   it('records a decision to open a case, which asks for nothing more', () => {
-    const result = parse({ ...base, riskLevel: 'medium', decision: 'meets-threshold' })
+    const result = parse({ ...base, riskLevel: 'medium', decision: 'open-case' })
     assert.ok(result.ok)
-    assert.deepEqual(result.value.decision, { kind: 'meets-threshold' })
+    assert.deepEqual(result.value.decision, { kind: 'open-case' })
   })
 
   it('records closures with the chosen advice or signposting', () => {
@@ -51,18 +51,22 @@ describe('risk assessment and decision', () => {
       ...base,
       riskLevel: 'low',
       riskFactors: [],
-      decision: 'below-threshold',
+      decision: 'close-with-advice',
       adviceTemplateId: 'block-and-report',
     })
     assert.deepEqual(below.ok && below.value, {
       riskLevel: 'low',
       riskFactors: [],
       rationale: base.rationale,
-      decision: { kind: 'below-threshold', adviceTemplateId: 'block-and-report' },
+      decision: { kind: 'close-with-advice', adviceTemplateId: 'block-and-report' },
     })
-    const out = parse({ ...base, decision: 'out-of-scope', signpostingTemplateId: 'bullying' })
+    const out = parse({
+      ...base,
+      decision: 'close-with-signposting',
+      signpostingTemplateId: 'bullying',
+    })
     assert.deepEqual(out.ok && out.value.decision, {
-      kind: 'out-of-scope',
+      kind: 'close-with-signposting',
       signpostingTemplateId: 'bullying',
     })
   })
@@ -80,18 +84,18 @@ describe('risk assessment and decision', () => {
   })
 
   it('asks for the fields each decision requires', () => {
-    assert.deepEqual(parse({ ...base, decision: 'urgent' }), {
+    assert.deepEqual(parse({ ...base, decision: 'urgent-referral' }), {
       ok: false,
       errors: {
         policeForceCode: 'Select the police force to refer to',
-        informationShared: 'Enter what you are sharing with the police',
+        shared: 'Select what you are sharing with the police',
       },
     })
-    assert.deepEqual(parse({ ...base, decision: 'below-threshold' }), {
+    assert.deepEqual(parse({ ...base, decision: 'close-with-advice' }), {
       ok: false,
       errors: { adviceTemplateId: 'Select the advice to send to the reporter' },
     })
-    assert.deepEqual(parse({ ...base, decision: 'out-of-scope' }), {
+    assert.deepEqual(parse({ ...base, decision: 'close-with-signposting' }), {
       ok: false,
       errors: { signpostingTemplateId: 'Select where to signpost the reporter' },
     })
@@ -102,9 +106,9 @@ describe('risk assessment and decision', () => {
       riskLevel: 'extreme',
       riskFactors: ['meeting-planned', 'made-up'],
       rationale: 'Words.',
-      decision: 'urgent',
+      decision: 'urgent-referral',
       policeForceCode: 'NOT-A-FORCE',
-      informationShared: 'The reference.',
+      shared: ['the-child', 'made-up'],
     })
     assert.deepEqual(result, {
       ok: false,
@@ -112,22 +116,26 @@ describe('risk assessment and decision', () => {
         riskLevel: 'Select the risk level',
         riskFactors: 'Select risk factors from the list',
         policeForceCode: 'Select a police force from the list',
+        shared: 'Select what you are sharing with the police from the list',
       },
     })
     assert.equal(parse({ ...base, decision: 'close-it' }).ok, false)
-    assert.deepEqual(parse({ ...base, decision: 'below-threshold', adviceTemplateId: 'made-up' }), {
-      ok: false,
-      errors: { adviceTemplateId: 'Select the advice to send to the reporter' },
-    })
+    assert.deepEqual(
+      parse({ ...base, decision: 'close-with-advice', adviceTemplateId: 'made-up' }),
+      {
+        ok: false,
+        errors: { adviceTemplateId: 'Select the advice to send to the reporter' },
+      },
+    )
   })
 
   it('refuses a rationale that is too long, and keeps line breaks in one that is not', () => {
-    const long = parse({ ...base, rationale: 'x'.repeat(5001), decision: 'meets-threshold' })
+    const long = parse({ ...base, rationale: 'x'.repeat(5001), decision: 'open-case' })
     assert.deepEqual(long, {
       ok: false,
       errors: { rationale: 'Rationale must be 5,000 characters or less' },
     })
-    const ok = parse({ ...base, rationale: ' First.\r\nSecond. ', decision: 'meets-threshold' })
+    const ok = parse({ ...base, rationale: ' First.\r\nSecond. ', decision: 'open-case' })
     assert.equal(ok.ok && ok.value.rationale, 'First.\nSecond.')
   })
 
@@ -135,7 +143,7 @@ describe('risk assessment and decision', () => {
     const result = parse({
       ...base,
       riskFactors: ['young-child', 'young-child'],
-      decision: 'meets-threshold',
+      decision: 'open-case',
     })
     assert.deepEqual(result.ok && result.value.riskFactors, ['young-child'])
   })

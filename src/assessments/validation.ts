@@ -9,18 +9,23 @@ import { oneOf, someOf, text } from '../web/form-fields.js'
 export const RISK_LEVELS = ['high', 'medium', 'low'] as const
 export type RiskLevel = (typeof RISK_LEVELS)[number]
 
-export const DECISIONS = ['urgent', 'meets-threshold', 'below-threshold', 'out-of-scope'] as const
+export const DECISIONS = [
+  'urgent-referral',
+  'open-case',
+  'close-with-advice',
+  'close-with-signposting',
+] as const
 export type DecisionKind = (typeof DECISIONS)[number]
 
 export type Decision =
   /** Refer to the child's police force now; a referral "to send" is created at once. */
-  | { kind: 'urgent'; policeForceCode: string; informationShared: string }
+  | { kind: 'urgent-referral'; policeForceCode: string; shared: ReferralShare[] }
   /** Open a case owned by the advisor. */
-  | { kind: 'meets-threshold' }
+  | { kind: 'open-case' }
   /** Close, with advice for the reporter from a template. */
-  | { kind: 'below-threshold'; adviceTemplateId: string }
+  | { kind: 'close-with-advice'; adviceTemplateId: string }
   /** Close, with signposting from a template. */
-  | { kind: 'out-of-scope'; signpostingTemplateId: string }
+  | { kind: 'close-with-signposting'; signpostingTemplateId: string }
 
 export interface RiskAssessment {
   riskLevel: RiskLevel
@@ -37,7 +42,16 @@ export interface AssessmentChoices {
   policeForceCodes: readonly string[]
 }
 
-export const ASSESSMENT_LIMITS = { rationale: 5000, informationShared: 5000 }
+export const ASSESSMENT_LIMITS = { rationale: 5000 }
+
+/** The parts of a report a referral can share with the police: named, never copied here. */
+export const REFERRAL_SHARES = [
+  'the-child',
+  'what-happened',
+  'the-other-person',
+  'reporter-contact',
+] as const
+export type ReferralShare = (typeof REFERRAL_SHARES)[number]
 
 export type AssessmentResult =
   { ok: true; value: RiskAssessment } | { ok: false; errors: FieldErrors }
@@ -78,22 +92,20 @@ function parseDecision(
   errors: FieldErrors,
 ): Decision | undefined {
   switch (kind) {
-    case 'urgent': {
+    case 'urgent-referral': {
       const policeForceCode = text(body, 'policeForceCode')
-      const informationShared = text(body, 'informationShared')
+      const shared = someOf(body, 'shared', REFERRAL_SHARES)
       if (policeForceCode === '') errors.policeForceCode = 'Select the police force to refer to'
       else if (!choices.policeForceCodes.includes(policeForceCode))
         errors.policeForceCode = 'Select a police force from the list'
-      if (informationShared === '')
-        errors.informationShared = 'Enter what you are sharing with the police'
-      else if (tooLong(informationShared, ASSESSMENT_LIMITS.informationShared))
-        errors.informationShared = `What you are sharing must be ${ASSESSMENT_LIMITS.informationShared.toLocaleString('en-GB')} characters or less`
-      if (errors.policeForceCode || errors.informationShared) return undefined
-      return { kind, policeForceCode, informationShared }
+      if (!shared) errors.shared = 'Select what you are sharing with the police from the list'
+      else if (shared.length === 0) errors.shared = 'Select what you are sharing with the police'
+      if (errors.policeForceCode || !shared || errors.shared) return undefined
+      return { kind, policeForceCode, shared }
     }
-    case 'meets-threshold':
+    case 'open-case':
       return { kind }
-    case 'below-threshold': {
+    case 'close-with-advice': {
       const adviceTemplateId = oneOf(body, 'adviceTemplateId', choices.adviceTemplateIds)
       if (!adviceTemplateId) {
         errors.adviceTemplateId = 'Select the advice to send to the reporter'
@@ -101,7 +113,7 @@ function parseDecision(
       }
       return { kind, adviceTemplateId }
     }
-    case 'out-of-scope': {
+    case 'close-with-signposting': {
       const signpostingTemplateId = oneOf(
         body,
         'signpostingTemplateId',

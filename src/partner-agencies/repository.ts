@@ -48,16 +48,25 @@ function toAgency(r: PartnerAgencyRecord): PartnerAgency {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+export interface PartnerAgencyFilter {
+  kinds?: readonly PartnerAgencyKind[]
+  includeWithdrawn?: boolean
+  /** Part of the name, in any case. */
+  nameContains?: string
+}
+
 export async function listPartnerAgencies(
   db: Queryable,
-  options: { kinds?: readonly PartnerAgencyKind[]; includeWithdrawn?: boolean } = {},
+  options: PartnerAgencyFilter = {},
 ): Promise<PartnerAgency[]> {
+  // position() rather than LIKE, so a % or _ typed in the search is just a character.
   const rows = await db.query<PartnerAgencyRecord & Record<string, unknown>>(
     `SELECT ${COLUMNS} FROM partner_agencies
       WHERE ($1::text[] IS NULL OR kind = ANY($1::text[]))
         AND ($2 OR withdrawn_at IS NULL)
+        AND ($3::text IS NULL OR position(lower($3::text) IN lower(name)) > 0)
       ORDER BY kind, name, id`,
-    [options.kinds ?? null, options.includeWithdrawn ?? false],
+    [options.kinds ?? null, options.includeWithdrawn ?? false, options.nameContains ?? null],
   )
   return rows.map(toAgency)
 }

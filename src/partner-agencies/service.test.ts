@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testDatabases } from '../../test/db.js'
 import { importJurisdictionFile } from '../../test/jurisdictions.js'
+import { auditTrail } from '../audit/trail.js'
 import type { Db } from '../db/db.js'
 import { partnerAgencyService } from './service.js'
 
@@ -11,6 +12,9 @@ for (const database of testDatabases()) {
   describe(`partner agencies on ${database.name}`, () => {
     let db: Db
     const service = () => partnerAgencyService({ db, now: () => NOW })
+    /** What a staff request hands the service: its declared event and who is signed in. */
+    const trail = (event: string, actor: string) =>
+      auditTrail({ event, actor: () => actor, address: '192.0.2.1', now: () => NOW })
     const events = (subjectId: string) =>
       db.query<{ event: string; actor: string; details: Record<string, unknown> }>(
         `SELECT event, actor, details FROM audit_events
@@ -51,9 +55,9 @@ for (const database of testDatabases()) {
       const [force] = await service().list({ kinds: ['police-force'] })
       assert.ok(force?.jurisdictionCode)
       const saved = await service().updateAgency(
+        trail('partner-agency.updated', 'admin-1'),
         force.id,
         { urgentPhone: '01632 960 001', email: 'cpu@example.org', openingHours: 'Any time' },
-        'admin-1',
       )
       assert.deepEqual(saved, { ok: true, id: force.id })
       await db.query(`UPDATE police_forces SET name = 'Renamed Constabulary' WHERE code = $1`, [
@@ -82,22 +86,31 @@ for (const database of testDatabases()) {
     })
 
     it('adds an agency an administrator names, with one audit event', async () => {
-      const outcome = await service().addAgency(
-        { name: 'Northfield Schools Trust', kind: 'school-trust', email: 'dsl@example.org' },
-        'admin-1',
-      )
+      const outcome = await service().addAgency(trail('partner-agency.added', 'admin-1'), {
+        name: 'Northfield Schools Trust',
+        kind: 'school-trust',
+        email: 'dsl@example.org',
+      })
       assert.ok(outcome.ok)
       const added = await service().find(outcome.id)
       assert.equal(added?.name, 'Northfield Schools Trust')
       assert.equal(added.kind, 'school-trust')
       assert.equal(added.jurisdictionCode, null)
       assert.deepEqual(await events(outcome.id), [
-        { event: 'partner-agency.added', actor: 'admin-1', details: { kind: 'school-trust' } },
+        {
+          event: 'partner-agency.added',
+          actor: 'admin-1',
+          details: { kind: 'school-trust', address: '192.0.2.1' },
+        },
       ])
       const renamed = await service().updateAgency(
+        trail('partner-agency.updated', 'admin-2'),
         outcome.id,
-        { name: 'Northfield Trust', kind: 'school-trust', notes: 'Ask for the safeguarding lead' },
-        'admin-2',
+        {
+          name: 'Northfield Trust',
+          kind: 'school-trust',
+          notes: 'Ask for the safeguarding lead',
+        },
       )
       assert.ok(renamed.ok)
       assert.equal((await service().find(outcome.id))?.notes, 'Ask for the safeguarding lead')
@@ -111,16 +124,21 @@ for (const database of testDatabases()) {
       const [force] = await service().list({ kinds: ['police-force'] })
       assert.ok(force)
       const before = await service().find(force.id)
-      const bad = await service().updateAgency(force.id, { email: 'not an email' }, 'admin-1')
+      const update = trail('partner-agency.updated', 'admin-1')
+      const bad = await service().updateAgency(update, force.id, { email: 'not an email' })
       assert.deepEqual(bad, {
         ok: false,
         code: 'INVALID',
         errors: { email: 'Enter an email address in the correct format, like name@example.org' },
+        agency: before,
       })
       assert.deepEqual(await service().find(force.id), before)
-      const invalidAdd = await service().addAgency({ kind: 'helpline' }, 'admin-1')
+      const invalidAdd = await service().addAgency(trail('partner-agency.added', 'admin-1'), {
+        kind: 'helpline',
+      })
       assert.equal(invalidAdd.ok, false)
-      assert.deepEqual(await service().updateAgency('nope', {}, 'admin-1'), {
+      assert.equal(update.recorded, false)
+      assert.deepEqual(await service().updateAgency(update, 'nope', {}), {
         ok: false,
         code: 'PARTNER_AGENCY_NOT_FOUND',
       })

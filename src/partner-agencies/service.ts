@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { recordAuditEvent } from '../audit/repository.js'
+import { auditTrail, type AuditTrail } from '../audit/trail.js'
 import type { Db, Queryable } from '../db/db.js'
 import type { FormBody, FieldErrors } from '../web/journey.js'
 import * as repository from './repository.js'
-import type { PartnerAgency, SyncCounts } from './repository.js'
+import type { PartnerAgency, PartnerAgencyFilter, SyncCounts } from './repository.js'
 import { parseAddedAgency, parsePartnerContacts } from './validation.js'
 
 export interface PartnerAgencyServiceDeps {
@@ -16,16 +16,25 @@ export type SaveOutcome =
   | { ok: false; code: 'INVALID'; errors: FieldErrors }
   | { ok: false; code: 'PARTNER_AGENCY_NOT_FOUND' }
 
+export type UpdateOutcome =
+  | { ok: true; id: string }
+  /** The agency as it stands, so the form can be shown again around the errors. */
+  | { ok: false; code: 'INVALID'; errors: FieldErrors; agency: PartnerAgency }
+  | { ok: false; code: 'PARTNER_AGENCY_NOT_FOUND' }
+
+const subjectOf = (id: string) => ({ type: 'partner-agency', id })
+
 /**
- * Partner agencies as administrators keep them. Each change writes one audit event in its own
- * transaction; details name the agency, never the contacts typed. Bad input changes nothing.
+ * Partner agencies as administrators keep them. Each view and change writes one audit event,
+ * through the request's trail, in the transaction of the read or write; details name the
+ * agency's kind, never the contacts typed. Bad input changes nothing.
  */
 export function partnerAgencyService(deps: PartnerAgencyServiceDeps) {
   const { db, now } = deps
 
   return {
-    list: (options?: Parameters<typeof repository.listPartnerAgencies>[1]) =>
-      repository.listPartnerAgencies(db, options),
+    /** For other capabilities (an urgent referral's force, say): no audit, no person's data. */
+    list: (options?: PartnerAgencyFilter) => repository.listPartnerAgencies(db, options),
 
     find: (id: string) => repository.findPartnerAgency(db, id),
 
@@ -35,15 +44,45 @@ export function partnerAgencyService(deps: PartnerAgencyServiceDeps) {
     findChildrenServices: (code: string) =>
       repository.findJurisdictionAgency(db, 'children-services', code),
 
+    /** The administrators' list, withdrawn agencies included. */
+    async listForAdministrators(audit: AuditTrail, filter: PartnerAgencyFilter) {
+      return db.transaction(async (tx) => {
+        const agencies = await repository.listPartnerAgencies(tx, {
+          ...filter,
+          includeWithdrawn: true,
+        })
+        await audit.record(
+          tx,
+          { type: 'partner-agency', id: 'all' },
+          {
+            details: {
+              kinds: filter.kinds?.join(' ') ?? null,
+              searched: filter.nameContains !== undefined,
+              count: agencies.length,
+            },
+          },
+        )
+        return agencies
+      })
+    },
+
+    /** One agency with its contacts, as an administrator opens it to edit. */
+    async view(audit: AuditTrail, id: string) {
+      return db.transaction(async (tx) => {
+        const agency = await repository.findPartnerAgency(tx, id)
+        if (agency) await audit.record(tx, subjectOf(id), { details: { kind: agency.kind } })
+        return agency
+      })
+    },
+
     /** Adds an agency (school trust, health team, helpline, other) from the posted form. */
-    async addAgency(body: FormBody, actor: string): Promise<SaveOutcome> {
+    async addAgency(audit: AuditTrail, body: FormBody): Promise<SaveOutcome> {
       const parsed = parseAddedAgency(body)
       if (!parsed.ok) return { ok: false, code: 'INVALID', errors: parsed.errors }
       const id = randomUUID()
       await db.transaction(async (tx) => {
-        const at = now()
-        await repository.insertAddedAgency(tx, id, parsed.value, at)
-        await audit(tx, at, actor, 'partner-agency.added', id, { kind: parsed.value.kind })
+        await repository.insertAddedAgency(tx, id, parsed.value, now())
+        await audit.record(tx, subjectOf(id), { details: { kind: parsed.value.kind } })
       })
       return { ok: true, id }
     },
@@ -52,7 +91,7 @@ export function partnerAgencyService(deps: PartnerAgencyServiceDeps) {
      * Saves an agency's details from the posted form: the contacts of any agency, and also the
      * name and kind of one an administrator added.
      */
-    async updateAgency(id: string, body: FormBody, actor: string): Promise<SaveOutcome> {
+    async updateAgency(audit: AuditTrail, id: string, body: FormBody): Promise<UpdateOutcome> {
       const agency = await repository.findPartnerAgency(db, id)
       if (!agency) return { ok: false, code: 'PARTNER_AGENCY_NOT_FOUND' }
       // Police forces and children's services take their names from the jurisdiction tables.
@@ -64,23 +103,37 @@ export function partnerAgencyService(deps: PartnerAgencyServiceDeps) {
           : parseWith(parseAddedAgency(body), (details, tx, at) =>
               repository.updateAddedAgency(tx, id, details, at),
             )
-      if (!save.ok) return { ok: false, code: 'INVALID', errors: save.errors }
+      if (!save.ok) return { ok: false, code: 'INVALID', errors: save.errors, agency }
       const saved = await db.transaction(async (tx) => {
-        const at = now()
-        const done = await save.run(tx, at)
-        if (done) await audit(tx, at, actor, 'partner-agency.updated', id, { kind: agency.kind })
+        const done = await save.run(tx, now())
+        if (done) await audit.record(tx, subjectOf(id), { details: { kind: agency.kind } })
         return done
       })
       return saved ? { ok: true, id } : { ok: false, code: 'PARTNER_AGENCY_NOT_FOUND' }
     },
 
-    /** Brings forces and children's services into step with the jurisdiction tables. */
+    /**
+     * Brings forces and children's services into step with the jurisdiction tables: after an
+     * import, and at every start (so tables imported before partner agencies existed count too).
+     * Nobody signed in does this, so `actor` names what did.
+     */
     async syncWithJurisdictions(actor: string): Promise<SyncCounts> {
+      const audit = auditTrail({
+        event: 'partner-agencies.synced',
+        actor: () => actor,
+        address: '',
+        now,
+      })
       return db.transaction(async (tx) => {
-        const at = now()
-        const counts = await repository.syncJurisdictionAgencies(tx, at)
+        const counts = await repository.syncJurisdictionAgencies(tx, now())
         if (counts.added + counts.updated + counts.withdrawn > 0) {
-          await audit(tx, at, actor, 'partner-agencies.synced', 'jurisdictions', { ...counts })
+          await audit.record(
+            tx,
+            { type: 'partner-agency', id: 'jurisdictions' },
+            {
+              details: { ...counts },
+            },
+          )
         }
         return counts
       })
@@ -95,24 +148,6 @@ export function partnerAgencyService(deps: PartnerAgencyServiceDeps) {
     | { ok: false; errors: FieldErrors } {
     if (!parsed.ok) return parsed
     return { ok: true, run: (tx, at) => write(parsed.value, tx, at) }
-  }
-
-  async function audit(
-    tx: Queryable,
-    at: Date,
-    actor: string,
-    event: string,
-    subjectId: string,
-    details: Record<string, string | number>,
-  ) {
-    await recordAuditEvent(tx, {
-      occurredAt: at,
-      actor,
-      event,
-      subjectType: 'partner-agency',
-      subjectId,
-      details,
-    })
   }
 }
 

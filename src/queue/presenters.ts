@@ -1,3 +1,17 @@
+import type { UrgentAlert } from '../web/staff-routes.js'
+import { allows } from '../staff/permissions.js'
+import type { AssessmentContent } from '../content/assessment.js'
+import { checkAnswersSections, label } from '../reports/presenters.js'
+import type { Priority } from '../reports/model.js'
+import type { Queue } from '../triage/queues.js'
+import type { Journey } from '../web/journey.js'
+import { staffPaths } from '../web/paths.js'
+import type { AssessmentService } from '../assessments/service.js'
+import { decisionsFor } from '../assessments/service.js'
+import type { QueueRow } from './repository.js'
+import type { OpenedReport, QueueView, Viewer } from './service.js'
+import type { QueueQuery } from './validation.js'
+
 /**
  * How the queue shows a deadline: time left, or how long it has been overdue (shown in red).
  * Pure: the instant arrives as an argument.
@@ -35,5 +49,330 @@ export function timeToDeadline(deadlineAt: Date, now: Date): DeadlineView {
     overdue,
     minutes: overdue && minutes > 0 ? -minutes : minutes,
     text: overdue ? `Overdue by ${describeMinutes(minutes)}` : `${describeMinutes(minutes)} left`,
+  }
+}
+
+/** Staff ids to names, for "being read by", the viewings and the changes. */
+export type People = ReadonlyMap<string, string>
+
+export const PRIORITY_LABELS: Record<Priority, string> = {
+  P1: 'P1 urgent',
+  P2: 'P2 high',
+  P3: 'P3 standard',
+  'out-of-scope': 'Out of scope',
+}
+const PRIORITY_TAGS: Record<Priority, string> = {
+  P1: 'govuk-tag--red',
+  P2: 'govuk-tag--orange',
+  P3: 'govuk-tag--blue',
+  'out-of-scope': 'govuk-tag--grey',
+}
+export const QUEUE_LABELS: Record<Queue | 'all', string> = {
+  all: 'Every queue',
+  advisors: "Advisors' queue",
+  'control-centre': "Control Centre's queue",
+}
+export const STATUS_LABELS: Record<string, string> = {
+  new: 'Waiting for a decision',
+  referred: 'Referred to police',
+  'case-opened': 'Case opened',
+  closed: 'Closed',
+}
+export const DECISION_LABELS: Record<string, string> = {
+  'urgent-referral': 'Urgent: refer to the police force now',
+  'open-case': 'Meets the threshold: open a case',
+  'close-with-advice': 'Below the threshold: close with advice for the reporter',
+  'close-with-signposting': 'Out of scope: close with signposting',
+}
+export const SHARE_LABELS: Record<string, string> = {
+  'the-child': "The child's details and where they live",
+  'what-happened': 'What happened',
+  'the-other-person': 'What is known about the other person',
+  'reporter-contact': "The reporter's contact details",
+}
+
+const nameOf = (people: People, actor: string | null): string | null =>
+  actor === null ? null : (people.get(actor.replace(/^staff:/, '')) ?? 'A former member of staff')
+
+const priorityTag = (priority: Priority) => ({
+  text: PRIORITY_LABELS[priority],
+  classes: PRIORITY_TAGS[priority],
+})
+
+const jurisdictionText = (
+  row: Pick<QueueRow, 'jurisdictionStatus'>,
+  area: { name: string } | null,
+) =>
+  row.jurisdictionStatus === 'national'
+    ? 'National: to be confirmed'
+    : area
+      ? `${area.name}${row.jurisdictionStatus === 'to-confirm' ? ' (to confirm)' : ''}`
+      : 'Not known'
+
+/** The query string for `query` with `change` applied: filters, pages and tags all use it. */
+export function queueHref(query: QueueQuery, change: Record<string, string | string[] | null>) {
+  const f = query.filters
+  const params: Record<string, string | string[] | undefined> = {
+    queue: f.queue,
+    priority: f.priorities ? [...f.priorities] : undefined,
+    status: f.statuses ? [...f.statuses] : undefined,
+    force: f.policeForceCode,
+    authority: f.localAuthorityCode,
+    overdue: f.overdue ? 'yes' : undefined,
+    unclaimed: f.unclaimed ? 'yes' : undefined,
+  }
+  for (const [key, value] of Object.entries(change)) params[key] = value ?? undefined
+  const search = new URLSearchParams()
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue
+    for (const v of Array.isArray(value) ? value : [value]) search.append(key, v)
+  }
+  const text = search.toString()
+  return text === '' ? staffPaths.queue : `${staffPaths.queue}?${text}`
+}
+
+export function queuePageView(
+  found: QueueView,
+  query: QueueQuery,
+  queues: readonly Queue[],
+  people: People,
+  viewerId: string,
+) {
+  const f = query.filters
+  const queueChoices: (Queue | 'all')[] = queues.length > 1 ? ['all', ...queues] : [...queues]
+  const priorities = Object.keys(PRIORITY_LABELS) as Priority[]
+  const tags: { heading: { text: string }; items: { href: string; text: string }[] }[] = []
+  const tag = (heading: string, items: { href: string; text: string }[]) => {
+    if (items.length > 0) tags.push({ heading: { text: heading }, items })
+  }
+  tag(
+    'Priority',
+    (f.priorities ?? []).map((p) => ({
+      text: PRIORITY_LABELS[p],
+      href: queueHref(query, { priority: (f.priorities ?? []).filter((x) => x !== p) }),
+    })),
+  )
+  tag(
+    'Status',
+    (f.statuses ?? []).map((s) => ({
+      text: STATUS_LABELS[s] ?? s,
+      href: queueHref(query, { status: (f.statuses ?? []).filter((x) => x !== s) }),
+    })),
+  )
+  tag(
+    'Police force',
+    f.policeForceCode ? [{ text: f.policeForceCode, href: queueHref(query, { force: null }) }] : [],
+  )
+  tag(
+    'Local authority',
+    f.localAuthorityCode
+      ? [{ text: f.localAuthorityCode, href: queueHref(query, { authority: null }) }]
+      : [],
+  )
+  tag('Deadline', f.overdue ? [{ text: 'Overdue', href: queueHref(query, { overdue: null }) }] : [])
+  tag(
+    'Claim',
+    f.unclaimed
+      ? [{ text: 'Nobody has it open', href: queueHref(query, { unclaimed: null }) }]
+      : [],
+  )
+  return {
+    queueName: QUEUE_LABELS[f.queue],
+    filters: f,
+    queueItems: queueChoices.map((q) => ({
+      value: q,
+      text: QUEUE_LABELS[q],
+      checked: f.queue === q,
+    })),
+    priorityItems: priorities.map((p) => ({
+      value: p,
+      text: PRIORITY_LABELS[p],
+      checked: f.priorities?.includes(p) ?? false,
+    })),
+    statusItems: Object.entries(STATUS_LABELS).map(([value, text]) => ({
+      value,
+      text,
+      checked: (f.statuses ?? ['new']).includes(value as never),
+    })),
+    selectedFilters:
+      tags.length > 0
+        ? {
+            heading: { text: 'Selected filters' },
+            clearLink: {
+              text: 'Clear filters',
+              href: queueHref(query, {
+                priority: null,
+                status: null,
+                force: null,
+                authority: null,
+                overdue: null,
+                unclaimed: null,
+              }),
+            },
+            categories: tags,
+          }
+        : undefined,
+    counts: priorities.map((p) => ({
+      priority: p,
+      tag: priorityTag(p),
+      count: found.counts[p],
+      href: queueHref(query, { priority: [p], after: null }),
+    })),
+    rows: found.rows.map((row) => {
+      const deadline = timeToDeadline(row.deadlineAt, found.at)
+      return {
+        href: staffPaths.report(row.id),
+        reference: row.reference,
+        priority: priorityTag(row.priority),
+        priorityRank: priorities.indexOf(row.priority),
+        deadline,
+        deadlineSort: row.deadlineAt.getTime(),
+        audience: label(row.audience),
+        childAge: row.childAge,
+        concerns: row.concerns.map(label).join(', '),
+        policeForce: jurisdictionText(row, row.policeForce),
+        localAuthority: jurisdictionText(row, row.localAuthority),
+        status: STATUS_LABELS[row.status] ?? row.status,
+        openBy:
+          row.claimedBy === null
+            ? null
+            : row.claimedBy === viewerId
+              ? 'You'
+              : nameOf(people, row.claimedBy),
+      }
+    }),
+    nextHref: found.next ? queueHref(query, { after: found.next }) : null,
+    firstHref: query.after ? queueHref(query, { after: null }) : null,
+    refreshHref: queueHref(query, {}),
+    readAt: found.at,
+  }
+}
+
+export function reportPageView(input: {
+  opened: OpenedReport
+  history: Awaited<ReturnType<AssessmentService['historyOf']>>
+  viewer: Viewer
+  people: People
+  journey: Journey
+  content: AssessmentContent
+  councilAreaNames: ReadonlyMap<string, string>
+  queues: readonly Queue[]
+  now: Date
+  flash: string | undefined
+}) {
+  const { opened, history, viewer, people, content } = input
+  const report = opened.report
+  const factor = new Map(content.riskFactors.map((f) => [f.id, f.label]))
+  const template = new Map(
+    [...content.adviceTemplates, ...content.signpostingTemplates].map((t) => [t.id, t.title]),
+  )
+  const j = report.jurisdiction as {
+    status: string
+    reason?: string
+    candidates?: {
+      policeForce: { name: string; code: string }
+      localAuthority: { name: string } | null
+      childrenServices: { name: string } | null
+      share: number
+    }[]
+  }
+  const mine = report.claimedBy === viewer.id
+  return {
+    report,
+    flash: input.flash,
+    priority: priorityTag(report.priority),
+    deadline: timeToDeadline(report.deadlineAt, input.now),
+    status: STATUS_LABELS[report.status] ?? report.status,
+    queues: input.queues.map((q) => QUEUE_LABELS[q]).join(', '),
+    claim: opened.claim,
+    heldBy: nameOf(people, report.claimedBy),
+    mine,
+    decided: report.status !== 'new',
+    canDecide: mine && report.status === 'new' && decisionsFor(viewer).length > 0,
+    can: {
+      reassign: allows(viewer.roles, 'report.reassign'),
+      reopen: allows(viewer.roles, 'report.reopen'),
+    },
+    jurisdiction: {
+      status: j.status,
+      toConfirm: j.status !== 'resolved',
+      reason: j.reason,
+      candidates: (j.candidates ?? []).map((c) => ({
+        policeForce: c.policeForce.name,
+        localAuthority: c.localAuthority?.name ?? 'Not known',
+        childrenServices: c.childrenServices?.name ?? 'Not known',
+        share: Math.round(c.share * 100),
+      })),
+    },
+    sections: checkAnswersSections(opened.answers, input.journey, input.councilAreaNames, {
+      everyAnswer: true,
+    }).map((section) => ({
+      title: section.title,
+      rows: section.rows.map((row) => ({ key: { text: row.key }, value: { text: row.value } })),
+    })),
+    changes: opened.changes.map((c) => ({
+      at: c.changedAt,
+      by: nameOf(people, c.changedBy),
+      what:
+        c.kind === 'priority'
+          ? `Priority changed from ${PRIORITY_LABELS[c.from as Priority]} to ${PRIORITY_LABELS[c.to as Priority]}`
+          : c.kind === 'jurisdiction'
+            ? `Where the child lives changed from ${areaText(c.from)} to ${areaText(c.to)}`
+            : 'Reopened',
+      reason: c.reason,
+    })),
+    assessments: history.assessments.map((a) => ({
+      at: a.recordedAt,
+      by: nameOf(people, a.recordedBy),
+      riskLevel: a.riskLevel,
+      riskFactors: a.riskFactors.map((id) => factor.get(id) ?? id),
+      decision: DECISION_LABELS[a.decision] ?? a.decision,
+      template: a.template ? (template.get(a.template) ?? a.template) : null,
+      rationale: a.rationale,
+    })),
+    referrals: history.referrals.map((r) => ({
+      ...r,
+      by: nameOf(people, r.createdBy),
+      shared: r.shared.map((s) => SHARE_LABELS[s] ?? s),
+      status: r.status === 'to-send' ? 'To send' : r.status,
+    })),
+    openedCase: history.openedCase && {
+      ...history.openedCase,
+      owner: nameOf(people, history.openedCase.owner),
+    },
+    viewings: opened.viewings.map((v) => ({ by: nameOf(people, v.actor), at: v.at })),
+    links: {
+      release: staffPaths.reportAction(report.id, 'release'),
+      reassign: staffPaths.reportAction(report.id, 'reassign'),
+      priority: staffPaths.reportAction(report.id, 'priority'),
+      jurisdiction: staffPaths.reportAction(report.id, 'jurisdiction'),
+      assessment: staffPaths.reportAction(report.id, 'assessment'),
+      reopen: staffPaths.reportAction(report.id, 'reopen'),
+    },
+    reasons: report.priorityReasons.map((r) => ({
+      text: r.text,
+      priority: PRIORITY_LABELS[r.priority],
+    })),
+  }
+}
+
+function areaText(value: unknown): string {
+  const v = value as { localAuthority: string | null; policeForce: string | null }
+  return v.localAuthority ?? v.policeForce ?? 'not known'
+}
+
+/** The alert at the top of every staff page of those who can act: unopened, overdue P1s. */
+export function urgentAlertView(
+  found: { count: number; reports: { id: string; reference: string; deadlineAt: Date }[] },
+  at: Date,
+): UrgentAlert | undefined {
+  if (found.count === 0) return undefined
+  return {
+    count: found.count,
+    reports: found.reports.map((r) => ({
+      reference: r.reference,
+      href: staffPaths.report(r.id),
+      overdueBy: describeMinutes(Math.floor((at.getTime() - r.deadlineAt.getTime()) / 60_000)),
+    })),
   }
 }

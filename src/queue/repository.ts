@@ -325,17 +325,33 @@ export async function lockClaim(db: Queryable, reportId: string): Promise<Claim 
 export async function recordOpening(
   db: Queryable,
   reportId: string,
-  staffId: string,
+  staffId: string | null,
   at: Date,
 ): Promise<void> {
   await db.query(
     `UPDATE reports
         SET first_opened_at = COALESCE(first_opened_at, $3),
-            claimed_by = COALESCE(claimed_by, $2),
-            claimed_at = CASE WHEN claimed_by IS NULL THEN $3 ELSE claimed_at END
+            claimed_by = COALESCE(claimed_by, $2::text),
+            claimed_at = CASE WHEN claimed_by IS NULL AND $2::text IS NOT NULL THEN $3
+                              ELSE claimed_at END
       WHERE id = $1`,
     [reportId, staffId, at],
   )
+}
+
+/** Who opened the report and when, newest first, from the audit trail. */
+export async function viewingsOf(
+  db: Queryable,
+  reportId: string,
+  limit = 50,
+): Promise<{ actor: string; at: Date }[]> {
+  const rows = await db.query<{ actor: string; occurred_at: Date | string }>(
+    `SELECT actor, occurred_at FROM audit_events
+      WHERE subject_type = 'report' AND subject_id = $1 AND event = 'report.viewed'
+      ORDER BY occurred_at DESC, id DESC LIMIT $2`,
+    [reportId, limit],
+  )
+  return rows.map((r) => ({ actor: r.actor, at: toDate(r.occurred_at) }))
 }
 
 export interface UnopenedUrgentReport {

@@ -99,12 +99,17 @@ export function checkAnswersSections(
   answers: ReportAnswers,
   journey: Journey,
   councilAreaNames: ReadonlyMap<string, string> = new Map(),
+  /** Staff see every stored answer, even one a later version of the form would not ask. */
+  options: { everyAnswer?: boolean } = {},
 ): SummarySection[] {
   const w = wordingFor(answers['who-are-you']?.audience)
   const isYoungPerson = answers['who-are-you']?.audience === 'young-person'
   const { path } = walk(journey, answers as JourneyAnswers)
   const row = (slug: string, key: string, value: string | null | undefined): SummaryRow[] =>
-    path.includes(slug) && value !== null && value !== undefined && value !== ''
+    (options.everyAnswer === true || path.includes(slug)) &&
+    value !== null &&
+    value !== undefined &&
+    value !== ''
       ? [
           {
             key,

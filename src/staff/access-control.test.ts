@@ -50,6 +50,8 @@ function formFor(route: RegisteredStaffRoute, n: number): Record<string, string 
   if (route.url === staffPaths.newStaff)
     return { name: `Synthetic Person ${n}`, email: `synthetic.${n}@example.org`, roles: 'advisor' }
   if (route.url.endsWith('/roles')) return { roles: ['advisor', 'operator'] }
+  if (route.url === staffPaths.newPartnerAgency)
+    return { name: `Synthetic Helpline ${n}`, kind: 'helpline' }
   return {}
 }
 

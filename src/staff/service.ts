@@ -176,9 +176,14 @@ export function staffService(options: StaffServiceOptions) {
       })
     },
 
-    /** Names for the audit trail's people. */
+    /** Names for the audit trail's people, and who may be given a report. */
     async people() {
-      return (await repo.listStaff(db)).map((s) => ({ id: s.id, name: s.name }))
+      return (await repo.listStaff(db)).map((s) => ({
+        id: s.id,
+        name: s.name,
+        roles: s.roles,
+        active: s.status === 'active',
+      }))
     },
 
     async listStaff(audit: AuditTrail) {

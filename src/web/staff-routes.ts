@@ -61,6 +61,11 @@ export interface StaffRouterOptions {
   secureCookies: boolean
   sessionMaxHours: number
   grants?: Grants
+  /**
+   * What every page of a signed-in person must put first: P1 reports nobody has opened by
+   * their deadline, for the roles that can act on them (those who may see the queue).
+   */
+  urgentAlert?(): Promise<UrgentAlert | undefined>
   /** Writes an access refusal to the audit trail. */
   recordRefusal(event: {
     staffId: string
@@ -70,9 +75,15 @@ export interface StaffRouterOptions {
   }): Promise<void>
 }
 
+export interface UrgentAlert {
+  count: number
+  reports: { reference: string; href: string; overdueBy: string }[]
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     staffSession: StaffSession | undefined
+    urgentAlert: UrgentAlert | undefined
   }
   interface FastifyContextConfig {
     staffRoute?: RegisteredStaffRoute
@@ -84,7 +95,18 @@ export const staffCookieName = (secure: boolean) => (secure ? '__Host-sc_staff' 
 
 const NAVIGATION: { text: string; href: string; permission: Permission }[] = [
   { text: 'Home', href: staffPaths.home, permission: 'home.view' },
+  { text: 'Queue', href: staffPaths.queue, permission: 'queue.view' },
   { text: 'Staff', href: staffPaths.staffList, permission: 'staff.list' },
+  {
+    text: 'Partner agencies',
+    href: staffPaths.partnerAgencies,
+    permission: 'partner-agencies.list',
+  },
+  {
+    text: 'Triage agreement',
+    href: staffPaths.triageAgreement,
+    permission: 'triage-agreement.view',
+  },
   { text: 'Audit trail', href: staffPaths.auditTrail, permission: 'audit.view' },
   { text: 'Your account', href: staffPaths.account, permission: 'own-account.view' },
 ]
@@ -121,6 +143,7 @@ export function staffRouter(app: FastifyInstance, options: StaffRouterOptions) {
   }
   const registered: RegisteredStaffRoute[] = []
   if (!app.hasRequestDecorator('staffSession')) app.decorateRequest('staffSession', undefined)
+  if (!app.hasRequestDecorator('urgentAlert')) app.decorateRequest('urgentAlert', undefined)
 
   function check(spec: StaffRouteSpec): void {
     const where = `${spec.method} ${spec.url}`
@@ -203,6 +226,7 @@ export function staffRouter(app: FastifyInstance, options: StaffRouterOptions) {
       {
         ...context,
         staffArea: true,
+        urgentAlert: signedIn ? reply.request.urgentAlert : undefined,
         signedIn: signedIn && {
           name: signedIn.staff.name,
           roles: roleNames(signedIn.staff.roles),
@@ -248,7 +272,15 @@ export function staffRouter(app: FastifyInstance, options: StaffRouterOptions) {
             const session = await options.sessionFor(request.cookies[cookieName])
             request.staffSession = session
             const decision = decide(session, spec, request)
-            if (decision.pass) return
+            if (decision.pass) {
+              if (
+                options.urgentAlert &&
+                session?.stage === 'signed-in' &&
+                allows(session.staff.roles, 'queue.view', grants)
+              )
+                request.urgentAlert = await options.urgentAlert()
+              return
+            }
             if ('redirect' in decision) {
               await reply.redirect(decision.redirect, 303)
             } else if (session) {

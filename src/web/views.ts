@@ -13,6 +13,9 @@ export const viewPaths = [
   here('../reports/views/'),
   here('../staff/views/'),
   here('../audit/views/'),
+  here('../queue/views/'),
+  here('../partner-agencies/views/'),
+  here('../assessments/views/'),
   fileURLToPath(new URL('../../node_modules/govuk-frontend/dist/', import.meta.url)),
   fileURLToPath(new URL('../../node_modules/@ministryofjustice/frontend/', import.meta.url)),
 ]

@@ -1,0 +1,131 @@
+import type { Sealed } from '../crypto/envelope.js'
+import type { Queryable } from '../db/db.js'
+import type { Jurisdiction } from '../jurisdictions/model.js'
+import type { Priority } from '../reports/model.js'
+import type { ReportStatus } from './repository.js'
+
+/**
+ * SQL for the changes staff make to a report by hand: a corrected priority (with the deadline
+ * and queues that follow it), a corrected jurisdiction, a decision's new status, reopening.
+ * Each change is kept in `report_changes` with its reason sealed, and shown on the report.
+ */
+export type ChangeKind = 'priority' | 'jurisdiction' | 'reopened'
+
+export interface NewChange {
+  id: string
+  reportId: string
+  changedAt: Date
+  changedBy: string
+  kind: ChangeKind
+  from: unknown
+  to: unknown
+  reason: Sealed
+}
+
+export async function insertChange(db: Queryable, c: NewChange): Promise<void> {
+  await db.query(
+    `INSERT INTO report_changes (id, report_id, changed_at, changed_by, kind, from_value,
+       to_value, key_id, wrapped_data_key, reason_ciphertext)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      c.id,
+      c.reportId,
+      c.changedAt,
+      c.changedBy,
+      c.kind,
+      JSON.stringify(c.from),
+      JSON.stringify(c.to),
+      c.reason.keyId,
+      c.reason.wrappedKey,
+      c.reason.ciphertext,
+    ],
+  )
+}
+
+export interface StoredChange {
+  id: string
+  changedAt: Date
+  changedBy: string
+  kind: ChangeKind
+  from: unknown
+  to: unknown
+  reason: Sealed
+}
+
+export async function changesOf(db: Queryable, reportId: string): Promise<StoredChange[]> {
+  const rows = await db.query<{
+    id: string
+    changed_at: Date | string
+    changed_by: string
+    kind: ChangeKind
+    from_value: unknown
+    to_value: unknown
+    key_id: string
+    wrapped_data_key: Uint8Array
+    reason_ciphertext: Uint8Array
+  }>(
+    `SELECT id, changed_at, changed_by, kind, from_value, to_value, key_id, wrapped_data_key,
+            reason_ciphertext
+       FROM report_changes WHERE report_id = $1 ORDER BY changed_at, id`,
+    [reportId],
+  )
+  return rows.map((r) => ({
+    id: r.id,
+    changedAt: new Date(r.changed_at),
+    changedBy: r.changed_by,
+    kind: r.kind,
+    from: r.from_value,
+    to: r.to_value,
+    reason: {
+      keyId: r.key_id,
+      wrappedKey: Buffer.from(r.wrapped_data_key),
+      ciphertext: Buffer.from(r.reason_ciphertext),
+    },
+  }))
+}
+
+/** The priority triage gave the report, before anyone corrected it. */
+export async function automaticPriority(
+  db: Queryable,
+  reportId: string,
+  current: Priority,
+): Promise<Priority> {
+  const rows = await db.query<{ from_value: Priority }>(
+    `SELECT from_value FROM report_changes WHERE report_id = $1 AND kind = 'priority'
+      ORDER BY changed_at, id LIMIT 1`,
+    [reportId],
+  )
+  return rows[0]?.from_value ?? current
+}
+
+export async function setPriority(
+  db: Queryable,
+  reportId: string,
+  change: { priority: Priority; deadlineAt: Date; queues: readonly string[] },
+): Promise<void> {
+  await db.query('UPDATE reports SET priority = $2, deadline_at = $3, queues = $4 WHERE id = $1', [
+    reportId,
+    change.priority,
+    change.deadlineAt,
+    change.queues,
+  ])
+}
+
+export async function setJurisdiction(
+  db: Queryable,
+  reportId: string,
+  jurisdiction: Jurisdiction,
+): Promise<void> {
+  await db.query('UPDATE reports SET jurisdiction = $2 WHERE id = $1', [
+    reportId,
+    JSON.stringify(jurisdiction),
+  ])
+}
+
+export async function setStatus(
+  db: Queryable,
+  reportId: string,
+  status: ReportStatus,
+): Promise<void> {
+  await db.query('UPDATE reports SET status = $2 WHERE id = $1', [reportId, status])
+}

@@ -1,0 +1,306 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { after, before, describe, it } from 'node:test'
+import { buildTestApp, type TestApp } from '../../test/app.js'
+import { insertQueuedReport } from '../../test/queue.js'
+import { addPerson, allAuditEvents, signIn, testClock, type TestPerson } from '../../test/staff.js'
+import type { Browser } from '../../test/http.js'
+import { staffPaths } from '../web/paths.js'
+
+const HOUR = 3_600_000
+// Monday 30 November 2026, 10:00 in London: the office is open.
+const MONDAY_MORNING = '2026-11-30T10:00:00Z'
+
+describe('the triage queue and the report, over HTTP', () => {
+  const clock = testClock(MONDAY_MORNING)
+  let t: TestApp
+  let advisor: TestPerson
+  let otherAdvisor: TestPerson
+  let operator: TestPerson
+  let supervisor: TestPerson
+  let administrator: TestPerson
+  const browsers = new Map<TestPerson, Browser>()
+  const as = async (person: TestPerson) => {
+    const known = browsers.get(person)
+    if (known) return known
+    const browser = await signIn(t, person, clock)
+    browsers.set(person, browser)
+    return browser
+  }
+  const report = (seed: Parameters<typeof insertQueuedReport>[2] = {}) =>
+    insertQueuedReport(t.db, t.deps.envelope, { receivedAt: clock.now(), ...seed })
+  const statusOf = async (id: string) =>
+    (await t.db.query<{ status: string }>('SELECT status FROM reports WHERE id = $1', [id]))[0]
+      ?.status
+
+  /** Runs `act` and says how many audit events it wrote, and of which kinds. */
+  async function audited(act: () => Promise<unknown>) {
+    const before = await allAuditEvents(t)
+    await act()
+    const rows = await t.db.query<{ event: string }>(
+      'SELECT event FROM audit_events ORDER BY id DESC LIMIT $1',
+      [(await allAuditEvents(t)) - before],
+    )
+    return rows.map((r) => r.event)
+  }
+
+  before(async () => {
+    t = await buildTestApp({ now: clock.now })
+    advisor = await addPerson(t, ['advisor'])
+    otherAdvisor = await addPerson(t, ['advisor'])
+    operator = await addPerson(t, ['operator'])
+    supervisor = await addPerson(t, ['supervisor'])
+    administrator = await addPerson(t, ['administrator'])
+    // The police force the test reports' jurisdiction names, as a partner agency.
+    await t.db.query(
+      `INSERT INTO partner_agencies (id, kind, name, jurisdiction_code, urgent_phone, created_at,
+         updated_at) VALUES ($1, 'police-force', 'Force F1', 'F1', '01632 960000', $2, $2)`,
+      [randomUUID(), clock.now()],
+    )
+  })
+  after(() => t.close())
+
+  it('shows an advisor their queue by priority then deadline, with counts', async () => {
+    await t.db.exec('DELETE FROM reports WHERE status = $$new$$ AND claimed_by IS NULL')
+    const p3 = await report({ priority: 'P3' })
+    const p1 = await report({ priority: 'P1', deadlineAt: new Date(clock.now().getTime() + HOUR) })
+    const p2 = await report({ priority: 'P2', deadlineAt: new Date(clock.now().getTime() + HOUR) })
+    const browser = await as(advisor)
+    const events = await audited(async () => {
+      const page = await browser.get(staffPaths.queue)
+      assert.equal(page.statusCode, 200)
+      const order = [p1, p2, p3].map((r) => page.body.indexOf(r.reference))
+      assert.ok(
+        order.every((at) => at > 0),
+        'every report is listed',
+      )
+      assert.deepEqual(
+        [...order].sort((a, b) => a - b),
+        order,
+        'P1, then P2, then P3',
+      )
+      assert.match(page.body, /Advisors&#39; queue|Advisors' queue/)
+    })
+    assert.deepEqual(events, ['queue.viewed'])
+  })
+
+  it('refuses a queue the person does not work, with an error summary', async () => {
+    const browser = await as(advisor)
+    const page = await browser.get(`${staffPaths.queue}?queue=control-centre`)
+    assert.equal(page.statusCode, 400)
+    assert.match(page.body, /govuk-error-summary/)
+    assert.match(page.body, /Select a queue you work/)
+    const badCursor = await browser.get(`${staffPaths.queue}?after=bm90LWEtY3Vyc29y`)
+    assert.equal(badCursor.statusCode, 400)
+    assert.match(badCursor.body, /no longer exists/)
+  })
+
+  it('opens a report: claims it, shows it decrypted, records exactly one view', async () => {
+    const { id, reference } = await report({ priority: 'P2' })
+    const browser = await as(advisor)
+    const events = await audited(async () => {
+      const page = await browser.get(staffPaths.report(id))
+      assert.equal(page.statusCode, 200)
+      assert.match(page.body, new RegExp(reference))
+      assert.match(page.body, /Sam Synthetic/, 'the answers, decrypted')
+      assert.match(page.body, /A test reason/, 'the triage reasons')
+      assert.match(page.body, /test-rules/, 'the rules version')
+      assert.match(page.body, /You have this report open/)
+    })
+    assert.deepEqual(events, ['report.viewed'])
+    const second = await (await as(otherAdvisor)).get(staffPaths.report(id))
+    assert.match(second.body, new RegExp(`Being read by ${advisor.name}`))
+  })
+
+  it('refuses, and records, a report outside the queues a person works', async () => {
+    const { id } = await report({ priority: 'P3' })
+    const browser = await as(operator)
+    const events = await audited(async () => {
+      const page = await browser.get(staffPaths.report(id))
+      assert.equal(page.statusCode, 403)
+      assert.doesNotMatch(page.body, /Sam Synthetic/)
+    })
+    assert.deepEqual(events, ['access.refused'])
+    const form = await browser.get(staffPaths.reportAction(id, 'priority'))
+    assert.equal(form.statusCode, 404)
+  })
+
+  it('corrects the priority with a reason: the deadline follows, one event, shown', async () => {
+    const { id } = await report({ priority: 'P3' })
+    const browser = await as(advisor)
+    await browser.get(staffPaths.report(id))
+    await browser.get(staffPaths.reportAction(id, 'priority'))
+    const none = await audited(async () => {
+      const invalid = await browser.post(staffPaths.reportAction(id, 'priority'), {
+        priority: 'P2',
+      })
+      assert.equal(invalid.statusCode, 400)
+      assert.match(invalid.body, /Enter why you are changing the priority/)
+    })
+    assert.deepEqual(none, [], 'a refused change records nothing')
+    const events = await audited(async () => {
+      const done = await browser.post(staffPaths.reportAction(id, 'priority'), {
+        priority: 'P2',
+        reason: 'The child said it is happening tonight',
+      })
+      assert.equal(done.statusCode, 303)
+    })
+    assert.deepEqual(events, ['report.priority-corrected'])
+    const [row] = await t.db.query<{ priority: string; deadline_at: Date | string }>(
+      'SELECT priority, deadline_at FROM reports WHERE id = $1',
+      [id],
+    )
+    assert.ok(row)
+    assert.equal(row.priority, 'P2')
+    assert.equal(new Date(row.deadline_at).getTime(), clock.now().getTime() + 4 * HOUR)
+    const page = await browser.get(staffPaths.report(id))
+    assert.match(page.body, /Priority changed from P3 standard to P2 high/)
+    assert.match(page.body, /happening tonight/)
+  })
+
+  it('lets only the person who has a report open change it', async () => {
+    const { id } = await report({ priority: 'P3' })
+    await (await as(advisor)).get(staffPaths.report(id))
+    const other = await as(otherAdvisor)
+    await other.get(staffPaths.reportAction(id, 'priority'))
+    const refused = await other.post(staffPaths.reportAction(id, 'priority'), {
+      priority: 'P1',
+      reason: 'reason',
+    })
+    assert.equal(refused.statusCode, 409)
+    assert.match(refused.body, new RegExp(`${advisor.name} is reading it`))
+    const release = await other.post(staffPaths.reportAction(id, 'release'), {})
+    assert.equal(release.statusCode, 409)
+  })
+
+  it('records each of the four decisions, each with one audit event', async () => {
+    const browser = await as(advisor)
+    const decide = async (form: Record<string, string | string[]>) => {
+      const { id } = await report({ priority: 'P2' })
+      await browser.get(staffPaths.report(id))
+      await browser.get(staffPaths.reportAction(id, 'assessment'))
+      const events = await audited(async () => {
+        const done = await browser.post(staffPaths.reportAction(id, 'assessment'), {
+          riskLevel: 'medium',
+          rationale: 'Asked for a photo; the parent is aware.',
+          ...form,
+        })
+        assert.equal(
+          done.statusCode,
+          303,
+          (/govuk-error-summary__list[\s\S]*?<\/ul>/.exec(done.body) ?? [''])[0],
+        )
+      })
+      assert.deepEqual(events, ['report.assessed'])
+      return id
+    }
+    const urgent = await decide({
+      decision: 'urgent-referral',
+      policeForceCode: 'F1',
+      shared: ['the-child', 'what-happened'],
+    })
+    assert.equal(await statusOf(urgent), 'referred')
+    const page = await browser.get(`${staffPaths.report(urgent)}?done=assessed`)
+    assert.match(page.body, /Phone Force F1 now on 01632 960000/)
+    assert.match(page.body, /To send/)
+    const meets = await decide({ decision: 'open-case' })
+    assert.equal(await statusOf(meets), 'case-opened')
+    const [openedCase] = await t.db.query<{ owner: string; status: string }>(
+      'SELECT owner, status FROM cases WHERE report_id = $1',
+      [meets],
+    )
+    assert.deepEqual(openedCase, { owner: advisor.id, status: 'open' })
+    const advice = t.deps.assessmentContent.adviceTemplates[0]?.id ?? ''
+    const below = await decide({ decision: 'close-with-advice', adviceTemplateId: advice })
+    assert.equal(await statusOf(below), 'closed')
+    const signpost = t.deps.assessmentContent.signpostingTemplates[0]?.id ?? ''
+    const out = await decide({
+      decision: 'close-with-signposting',
+      signpostingTemplateId: signpost,
+    })
+    assert.equal(await statusOf(out), 'closed')
+  })
+
+  it('refuses a decision without its required fields, and changes nothing', async () => {
+    const { id } = await report({ priority: 'P2' })
+    const browser = await as(advisor)
+    await browser.get(staffPaths.report(id))
+    await browser.get(staffPaths.reportAction(id, 'assessment'))
+    const events = await audited(async () => {
+      const page = await browser.post(staffPaths.reportAction(id, 'assessment'), {
+        decision: 'close-with-advice',
+      })
+      assert.equal(page.statusCode, 400)
+      for (const message of [
+        'Select the risk level',
+        'Enter your rationale',
+        'Select the advice to send to the reporter',
+      ])
+        assert.match(page.body, new RegExp(message))
+    })
+    assert.deepEqual(events, [])
+    assert.equal(await statusOf(id), 'new')
+  })
+
+  it('lets the Control Centre refer urgent reports, and no other decision', async () => {
+    const { id } = await report({ priority: 'P1' })
+    const browser = await as(operator)
+    await browser.get(staffPaths.report(id))
+    const form = await browser.get(staffPaths.reportAction(id, 'assessment'))
+    assert.match(form.body, /Urgent: refer to the police force now/)
+    assert.doesNotMatch(form.body, /open a case/)
+    const refused = await browser.post(staffPaths.reportAction(id, 'assessment'), {
+      riskLevel: 'high',
+      rationale: 'Asked to meet today.',
+      decision: 'open-case',
+    })
+    assert.equal(refused.statusCode, 400)
+    assert.equal(await statusOf(id), 'new')
+  })
+
+  it('lets a supervisor reassign a report and reopen a closed one, with a reason', async () => {
+    const { id } = await report({ priority: 'P3' })
+    await (await as(advisor)).get(staffPaths.report(id))
+    const browser = await as(supervisor)
+    await browser.get(staffPaths.reportAction(id, 'reassign'))
+    const events = await audited(async () => {
+      const done = await browser.post(staffPaths.reportAction(id, 'reassign'), {
+        staffId: otherAdvisor.id,
+      })
+      assert.equal(done.statusCode, 303)
+    })
+    assert.deepEqual(events, ['report.reassigned'])
+    const [claim] = await t.db.query<{ claimed_by: string }>(
+      'SELECT claimed_by FROM reports WHERE id = $1',
+      [id],
+    )
+    assert.equal(claim?.claimed_by, otherAdvisor.id)
+
+    const closed = await report({ priority: 'P3', status: 'closed' })
+    await browser.get(staffPaths.reportAction(closed.id, 'reopen'))
+    const missing = await browser.post(staffPaths.reportAction(closed.id, 'reopen'), {})
+    assert.equal(missing.statusCode, 400)
+    const reopened = await audited(async () => {
+      const done = await browser.post(staffPaths.reportAction(closed.id, 'reopen'), {
+        reason: 'The reporter called back with more detail',
+      })
+      assert.equal(done.statusCode, 303)
+    })
+    assert.deepEqual(reopened, ['report.reopened'])
+    assert.equal(await statusOf(closed.id), 'new')
+    const advisorTries = await (await as(advisor)).get(staffPaths.reportAction(closed.id, 'reopen'))
+    assert.equal(advisorTries.statusCode, 403)
+  })
+
+  it('alerts every page of those who can act to a P1 nobody opened in time', async () => {
+    const { reference } = await report({
+      priority: 'P1',
+      deadlineAt: new Date(clock.now().getTime() - HOUR),
+    })
+    const home = await (await as(operator)).get(staffPaths.home)
+    assert.match(home.body, /not been opened in time/)
+    assert.match(home.body, new RegExp(reference))
+    const admin = await (await as(administrator)).get(staffPaths.home)
+    assert.doesNotMatch(admin.body, /not been opened in time/)
+  })
+})

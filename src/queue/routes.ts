@@ -1,0 +1,294 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { AssessmentService } from '../assessments/service.js'
+import type { AssessmentContent } from '../content/assessment.js'
+import type { Journey } from '../web/journey.js'
+import type { FormBody } from '../web/journey.js'
+import { errorList } from '../web/form-fields.js'
+import { staffPaths, type ReportAction } from '../web/paths.js'
+import type { StaffContext, StaffRouter } from '../web/staff-routes.js'
+import { queuesOf, type Role } from '../staff/permissions.js'
+import { queuesAtClock, queueClock } from './membership.js'
+import type { OfficeCalendar } from '../triage/calendar.js'
+import { PRIORITY_LABELS, queuePageView, reportPageView, type People } from './presenters.js'
+import { InvalidCursorError, PRIORITIES } from './repository.js'
+import type { Outcome, QueueService, Refusal, Viewer } from './service.js'
+import { parseQueueQuery } from './validation.js'
+
+export interface QueueRouteDeps {
+  queue: QueueService
+  assessments: AssessmentService
+  assessmentContent: AssessmentContent
+  journey: Journey
+  calendar: OfficeCalendar
+  councilAreas(): Promise<{ code: string; name: string }[]>
+  /** Every member of staff: names, roles and whether they can sign in. */
+  people(): Promise<{ id: string; name: string; roles: readonly Role[]; active: boolean }[]>
+  now: () => Date
+}
+
+type IdRequest = FastifyRequest<{ Params: { id: string } }>
+
+export const viewerOf = (ctx: StaffContext): Viewer => {
+  const staff = ctx.session?.staff
+  if (!staff) throw new Error('A queue route ran without a signed-in person')
+  return { id: staff.id, roles: staff.roles }
+}
+
+/** The page for a report that cannot be opened or changed, and why; undefined for INVALID. */
+export function refusalPage(ctx: StaffContext, refusal: Refusal, reportId: string, names: People) {
+  switch (refusal.code) {
+    case 'REPORT_NOT_FOUND':
+      return ctx.view('staff-error.njk', { title: 'Page not found' }, 404)
+    case 'NOT_IN_YOUR_QUEUES':
+      return ctx.view('staff-forbidden.njk', {}, 403)
+    case 'NOT_YOURS':
+      return ctx.view(
+        'report-not-yours.njk',
+        {
+          reportHref: staffPaths.report(reportId),
+          holder: refusal.claimedBy ? (names.get(refusal.claimedBy) ?? 'someone else') : null,
+        },
+        409,
+      )
+    case 'WRONG_STATUS':
+      return ctx.view(
+        'report-decided.njk',
+        { reportHref: staffPaths.report(reportId), status: refusal.status },
+        409,
+      )
+    case 'INVALID':
+      return undefined
+  }
+}
+
+/**
+ * The triage queue and the report: the queue page, opening a report (which claims it),
+ * releasing and reassigning it, correcting its priority or jurisdiction, reopening it.
+ */
+export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
+  const { queue } = deps
+  const names = async (): Promise<People> =>
+    new Map((await deps.people()).map((p) => [p.id, p.name]))
+
+  router.add({
+    method: 'GET',
+    url: staffPaths.queue,
+    access: { permission: 'queue.view' },
+    audit: 'queue.viewed',
+    handler: async (request, reply, ctx) => {
+      const viewer = viewerOf(ctx)
+      const asked = parseQueueQuery((request.query ?? {}) as FormBody, queuesOf(viewer.roles))
+      let errors = asked.errors
+      let found
+      try {
+        found = await queue.list(ctx.audit, asked.query.filters, { after: asked.query.after })
+      } catch (error) {
+        if (!(error instanceof InvalidCursorError)) throw error
+        errors = { ...errors, after: 'That page of the queue no longer exists: start again' }
+        found = await queue.list(ctx.audit, asked.query.filters)
+      }
+      const hasErrors = Object.keys(errors).length > 0
+      return ctx.view(
+        'queue.njk',
+        {
+          ...queuePageView(found, asked.query, queuesOf(viewer.roles), await names(), viewer.id),
+          errors,
+          errorList: errorList(errors),
+        },
+        hasErrors ? 400 : 200,
+      )
+    },
+  })
+
+  router.add({
+    method: 'GET',
+    url: staffPaths.report(':id'),
+    access: { permission: 'report.view' },
+    audit: 'report.viewed',
+    handler: async (request: IdRequest, reply, ctx) => {
+      const viewer = viewerOf(ctx)
+      const people = await names()
+      const opened = await queue.openReport(ctx.audit, request.params.id, viewer)
+      if (!opened.ok) return refusalPage(ctx, opened, request.params.id, people)
+      const history = await deps.assessments.historyOf(request.params.id)
+      const clock = queueClock(deps.now(), deps.calendar)
+      return ctx.view(
+        'report.njk',
+        reportPageView({
+          opened,
+          history,
+          viewer,
+          people,
+          journey: deps.journey,
+          content: deps.assessmentContent,
+          councilAreaNames: new Map((await deps.councilAreas()).map((a) => [a.code, a.name])),
+          queues: queuesAtClock(opened.report, clock),
+          now: clock.now,
+          flash: flashOf(request),
+        }),
+      )
+    },
+  })
+
+  // Release needs no form: one button on the report page.
+  router.add({
+    method: 'POST',
+    url: staffPaths.reportAction(':id', 'release'),
+    access: { permission: 'report.release' },
+    audit: 'report.released',
+    handler: async (request: IdRequest, reply, ctx) => {
+      const done = await queue.releaseReport(ctx.audit, request.params.id, viewerOf(ctx))
+      if (!done.ok) return refusalPage(ctx, done, request.params.id, await names())
+      return reply.redirect(`${staffPaths.queue}?released=1`, 303)
+    },
+  })
+
+  /**
+   * A report action with its own form page: GET shows the form (the report's triage only, no
+   * personal data, so it is not audited), POST makes the change or shows the form with errors.
+   */
+  function formAction(spec: {
+    action: ReportAction
+    permission: 'report.reassign' | 'report.correct' | 'report.reopen'
+    audit: string
+    template: string
+    form(request: IdRequest, values: FormBody): Promise<Record<string, unknown>>
+    submit(request: IdRequest, ctx: StaffContext, body: FormBody): Promise<Outcome>
+    done: string
+  }) {
+    const url = staffPaths.reportAction(':id', spec.action)
+    const show = async (
+      request: IdRequest,
+      ctx: StaffContext,
+      extra: { values?: FormBody; errors?: Record<string, string> },
+      status = 200,
+    ) => {
+      const values = extra.values ?? {}
+      const viewer = viewerOf(ctx)
+      const report = await queue.reportForAction(request.params.id, viewer)
+      if (!report) return ctx.view('staff-error.njk', { title: 'Page not found' }, 404)
+      return ctx.view(
+        spec.template,
+        {
+          report,
+          action: staffPaths.reportAction(report.id, spec.action),
+          backLink: staffPaths.report(report.id),
+          values,
+          errors: extra.errors ?? {},
+          errorList: errorList(extra.errors ?? {}),
+          ...(await spec.form(request, values)),
+        },
+        status,
+      )
+    }
+    router.add({
+      method: 'GET',
+      url,
+      access: { permission: spec.permission },
+      audit: { notAudited: "the report's reference and triage only, no personal data" },
+      handler: (request: IdRequest, reply, ctx) => show(request, ctx, {}),
+    })
+    router.add({
+      method: 'POST',
+      url,
+      access: { permission: spec.permission },
+      audit: spec.audit,
+      handler: async (request: IdRequest, reply, ctx) => {
+        const body = (request.body ?? {}) as FormBody
+        const done = await spec.submit(request, ctx, body)
+        if (done.ok)
+          return reply.redirect(`${staffPaths.report(request.params.id)}?done=${spec.done}`, 303)
+        if (done.code === 'INVALID')
+          return show(request, ctx, { values: body, errors: done.errors }, 400)
+        return refusalPage(ctx, done, request.params.id, await names())
+      },
+    })
+  }
+
+  formAction({
+    action: 'reassign',
+    permission: 'report.reassign',
+    audit: 'report.reassigned',
+    template: 'report-reassign.njk',
+    done: 'reassigned',
+    form: async (request, values) => ({
+      personItems: (await assignable(request.params.id)).map((p) => ({
+        ...p,
+        checked: values.staffId === p.value,
+      })),
+    }),
+    submit: async (request, ctx, body) =>
+      queue.reassignReport(
+        ctx.audit,
+        request.params.id,
+        viewerOf(ctx),
+        body,
+        (await assignable(request.params.id)).map((p) => p.value),
+      ),
+  })
+
+  formAction({
+    action: 'priority',
+    permission: 'report.correct',
+    audit: 'report.priority-corrected',
+    template: 'report-priority.njk',
+    done: 'priority',
+    form: (request, values) =>
+      Promise.resolve({
+        priorityItems: PRIORITIES.map((p) => ({
+          value: p,
+          text: PRIORITY_LABELS[p],
+          checked: values.priority === p,
+        })),
+      }),
+    submit: (request, ctx, body) =>
+      queue.correctPriority(ctx.audit, request.params.id, viewerOf(ctx), body),
+  })
+
+  formAction({
+    action: 'jurisdiction',
+    permission: 'report.correct',
+    audit: 'report.jurisdiction-corrected',
+    template: 'report-jurisdiction.njk',
+    done: 'jurisdiction',
+    form: async () => ({ councilAreas: await deps.councilAreas() }),
+    submit: (request, ctx, body) =>
+      queue.correctJurisdiction(ctx.audit, request.params.id, viewerOf(ctx), body),
+  })
+
+  formAction({
+    action: 'reopen',
+    permission: 'report.reopen',
+    audit: 'report.reopened',
+    template: 'report-reopen.njk',
+    done: 'reopened',
+    form: () => Promise.resolve({}),
+    submit: (request, ctx, body) =>
+      queue.reopenReport(ctx.audit, request.params.id, viewerOf(ctx), body),
+  })
+
+  /** Active staff who work a queue the report is in now: who a supervisor may give it to. */
+  async function assignable(reportId: string): Promise<{ value: string; text: string }[]> {
+    const report = await queue.reportForAction(reportId, { id: '', roles: ['supervisor'] })
+    if (!report) return []
+    const queues = queuesAtClock(report, queueClock(deps.now(), deps.calendar))
+    return (await deps.people())
+      .filter((p) => p.active && queuesOf(p.roles).some((q) => queues.includes(q)))
+      .map((p) => ({ value: p.id, text: p.name }))
+  }
+}
+
+const FLASHES: Record<string, string> = {
+  reassigned: 'Report reassigned',
+  priority: 'Priority changed. The deadline now follows the new priority.',
+  jurisdiction: 'Where the child lives changed',
+  reopened: 'Report reopened. It is waiting for a decision again.',
+  assessed: 'Risk assessment and decision recorded',
+}
+
+function flashOf(request: FastifyRequest): string | undefined {
+  const done = (request.query as Record<string, unknown> | undefined)?.done
+  return typeof done === 'string' ? FLASHES[done] : undefined
+}
+
+export type { FastifyReply }
