@@ -1,4 +1,7 @@
-/** What bench/intake.ts and its server process (bench/server.ts) say to each other over IPC. */
+/**
+ * What bench/intake.ts and bench/queue.ts say to their server process (bench/server.ts) over
+ * IPC.
+ */
 export interface ServerStart {
   databaseUrl: string
   /** The benchmark's throwaway schema; every server connection uses it as its search_path. */
@@ -9,14 +12,35 @@ export interface ServerStart {
   /** `ENCRYPTION_KEYS` as production takes it: `id:base64`. */
   encryptionKeys: string
   cookieSecret: string
+  /**
+   * Where the server's clock starts (ISO 8601); it then runs on in real time. Without it the
+   * server has the real clock. bench/queue.ts sets it to the instant its reports were made for.
+   */
+  clock?: string
+  /** Keeps the SQL of the last request, for the harness to `EXPLAIN` (the 'queries' command). */
+  captureQueries?: boolean
 }
 
 export interface ServerReady {
   port: number
 }
 
-/** After it is ready the server takes commands: 'cpu' is answered with a ServerCpu. */
-export type ServerCommand = 'cpu' | 'stop'
+/**
+ * After it is ready the server takes commands: 'cpu' is answered with a ServerCpu, 'queries'
+ * with ServerQueries, and `{ clock }` moves the server's clock there (answered with ServerClock).
+ */
+export type ServerCommand = 'cpu' | 'stop' | 'queries' | { clock: string }
+
+/** The statements the last request ran, in order, with their parameters. */
+export interface ServerQueries {
+  queries: { sql: string; params: unknown[] }[]
+}
+
+/** The server's clock as it was set: its time at `realMs` (the harness's `Date.now()`). */
+export interface ServerClock {
+  clockMs: number
+  realMs: number
+}
 
 /** The server process's CPU time so far (user + system, all its threads), in microseconds. */
 export interface ServerCpu {

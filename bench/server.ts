@@ -1,6 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
+import type { Db, Queryable } from '../src/db/db.js'
 import { openPostgres } from '../src/db/postgres.js'
 import { buildDeps } from '../src/deps.js'
 import { startHousekeeping } from '../src/housekeeping.js'
@@ -8,15 +10,45 @@ import { resolveSecrets } from '../src/secrets.js'
 import {
   BARE_INSERT_PATH,
   BARE_TABLE,
+  type ServerClock,
   type ServerCommand,
   type ServerCpu,
+  type ServerQueries,
   type ServerReady,
   type ServerStart,
 } from './protocol.js'
 
+type Captured = ServerQueries['queries']
+
 /**
- * The server half of `npm run bench:intake`, run in a child process so the load generator
- * does not share its event loop. It is the production composition: `loadConfig` with
+ * The database as the app sees it, keeping each statement in the list of the request that ran
+ * it (found through AsyncLocalStorage, so the housekeeping timers' statements are left out).
+ */
+function capturing(db: Db, current: AsyncLocalStorage<Captured>): Db {
+  const keep = (sql: string, params: readonly unknown[] | undefined) => {
+    current.getStore()?.push({ sql, params: [...(params ?? [])] })
+  }
+  const scoped = (q: Queryable): Queryable => ({
+    query: (sql, params) => {
+      keep(sql, params)
+      return q.query(sql, params)
+    },
+    exec: (sql) => {
+      keep(sql, [])
+      return q.exec(sql)
+    },
+  })
+  return {
+    ...scoped(db),
+    kind: db.kind,
+    transaction: (work) => db.transaction((tx) => work(scoped(tx))),
+    close: () => db.close(),
+  }
+}
+
+/**
+ * The server half of `npm run bench:intake` and `npm run bench:queue`, run in a child process
+ * so the load generator does not share its event loop. It is the production composition: `loadConfig` with
  * NODE_ENV=production, `buildDeps` (which builds the configured triage) and `buildApp`, on
  * the PostgreSQL server inside the benchmark's throwaway schema. The one addition is the bare
  * route, the yardstick: the same plumbing, one INSERT and nothing else.
@@ -32,14 +64,28 @@ async function start(message: ServerStart): Promise<void> {
     COOKIE_SECRET: message.cookieSecret,
     SERVICE_URL: 'https://safety-centre.example.org',
   })
-  const db = openPostgres({
+  const pool = openPostgres({
     connectionString: message.databaseUrl,
     maxConnections: config.databasePoolSize,
     options: `-c search_path=${message.schema}`,
   })
+  const current = new AsyncLocalStorage<Captured>()
+  let lastRequest: Captured = []
+  const db = message.captureQueries ? capturing(pool, current) : pool
+  // The clock runs in real time from where it was set, so sessions and codes age as they would.
+  let offsetMs = message.clock ? Date.parse(message.clock) - Date.now() : 0
+  const now = () => new Date(Date.now() + offsetMs)
   const secrets = await resolveSecrets(config)
-  const deps = await buildDeps({ config, db, secrets })
+  const deps = await buildDeps({ config, db, secrets, now })
   const app = await buildApp(deps)
+  if (message.captureQueries) {
+    // Everything the request does runs inside this call, so its statements land in its list.
+    app.addHook('onRequest', (_request, _reply, done) => {
+      const queries: Captured = []
+      lastRequest = queries
+      current.run(queries, done)
+    })
+  }
   // As in production: the audit sealer and draft clean-up run in the same process.
   const stopHousekeeping = startHousekeeping(deps, app.log)
 
@@ -56,6 +102,18 @@ async function start(message: ServerStart): Promise<void> {
   if (address === null || typeof address === 'string') throw new Error('Not listening on TCP')
 
   process.on('message', (command: ServerCommand) => {
+    if (typeof command === 'object') {
+      const realMs = Date.now()
+      offsetMs = Date.parse(command.clock) - realMs
+      const clock: ServerClock = { clockMs: realMs + offsetMs, realMs }
+      process.send?.(clock)
+      return
+    }
+    if (command === 'queries') {
+      const queries: ServerQueries = { queries: lastRequest }
+      process.send?.(queries)
+      return
+    }
     if (command === 'cpu') {
       const { user, system } = process.cpuUsage()
       const cpu: ServerCpu = { cpuMicros: user + system }
@@ -65,14 +123,15 @@ async function start(message: ServerStart): Promise<void> {
     stopHousekeeping()
     void app
       .close()
-      .then(() => db.close())
+      .then(() => pool.close())
       .then(() => process.exit(0))
   })
   const ready: ServerReady = { port: address.port }
   process.send?.(ready)
 }
 
-if (!process.send) throw new Error('bench/server.ts is started by bench/intake.ts, not by hand')
+if (!process.send)
+  throw new Error('bench/server.ts is started by bench/intake.ts or bench/queue.ts')
 process.once('message', (message: ServerStart) => {
   start(message).catch((error: unknown) => {
     process.stderr.write(

@@ -8,7 +8,7 @@ import type { Journey } from '../web/journey.js'
 import { staffPaths } from '../web/paths.js'
 import type { AssessmentService } from '../assessments/service.js'
 import { decisionsFor } from '../assessments/service.js'
-import type { QueueRow } from './repository.js'
+import { COUNT_CAP, type QueueRow } from './repository.js'
 import type { OpenedReport, QueueView, Viewer } from './service.js'
 import type { QueueQuery } from './validation.js'
 
@@ -246,7 +246,11 @@ export function queuePageView(
     counts: priorities.map((p) => ({
       priority: p,
       tag: priorityTag(p),
-      count: found.counts[p],
+      // Counts stop one past the cap (repository.ts), so the page says "more than" there.
+      count:
+        found.counts[p] > COUNT_CAP
+          ? `more than ${COUNT_CAP.toLocaleString('en-GB')}`
+          : found.counts[p].toLocaleString('en-GB'),
       href: queueHref(query, { priority: [p], after: null }),
     })),
     rows: found.rows.map((row) => {

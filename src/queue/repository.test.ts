@@ -131,6 +131,18 @@ for (const database of testDatabases()) {
       })
     })
 
+    it('stops counting one past the cap, so large counts read as "more than"', async () => {
+      for (let i = 0; i < 4; i++) await insertQueuedReport(db, envelope, { priority: 'P3' })
+      await insertQueuedReport(db, envelope, { priority: 'P1' })
+      const clock = queueClock(WEDNESDAY_MORNING, londonOffice)
+      assert.deepEqual(await countByPriority(db, { queue: 'all' }, clock, 2), {
+        P1: 1,
+        P2: 0,
+        P3: 3,
+        'out-of-scope': 0,
+      })
+    })
+
     it('pages by cursor without skipping or repeating a report while new ones arrive', async () => {
       const priorities = ['P1', 'P2', 'P3', 'out-of-scope'] as const
       const start = WEDNESDAY_MORNING.getTime()

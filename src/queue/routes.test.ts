@@ -162,6 +162,8 @@ describe('the triage queue and the report, over HTTP', () => {
   it('corrects where the child lives by council area: the force follows, one event', async () => {
     await importJurisdictionFile(t.db, 'police_forces.csv')
     await importJurisdictionFile(t.db, 'la_police_force_childrens_services.csv')
+    // The directory looks for a new import at most once a second.
+    await new Promise((resolve) => setTimeout(resolve, 1100))
     const { id } = await report({ priority: 'P2' })
     const browser = await as(advisor)
     await browser.get(staffPaths.report(id))
