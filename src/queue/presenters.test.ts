@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { timeToDeadline } from './presenters.js'
+import { buildReportJourney } from '../reports/journey.js'
+import { earlierFormAnswers, timeToDeadline } from './presenters.js'
 
 const NOW = new Date('2027-01-13T10:00:00Z')
 const after = (ms: number) => new Date(NOW.getTime() + ms)
@@ -27,5 +28,39 @@ describe('time to a deadline', () => {
       text: 'Overdue by 15 minutes',
     })
     assert.equal(timeToDeadline(after(-1440 * MIN), NOW).text, 'Overdue by 1 day')
+  })
+})
+
+describe('answers to pages the form no longer has', () => {
+  const journey = buildReportJourney(() => NOW)
+  it('are shown field by field, so staff see everything the reporter said', () => {
+    assert.deepEqual(
+      earlierFormAnswers(
+        {
+          'who-are-you': { audience: 'parent-carer' },
+          'the-other-person': {
+            names: 'Sam Other',
+            accounts: [{ platform: 'GameChat', username: 'sam_o' }],
+            profileLinks: [],
+          },
+        },
+        journey,
+      ),
+      [
+        {
+          title: 'Answers to questions the form no longer asks',
+          rows: [
+            { key: 'the-other-person: names', value: 'Sam Other' },
+            { key: 'the-other-person: accounts', value: 'GameChat, sam_o' },
+          ],
+        },
+      ],
+    )
+  })
+  it('are nothing when every answer belongs to the form', () => {
+    assert.deepEqual(
+      earlierFormAnswers({ 'who-are-you': { audience: 'professional' } }, journey),
+      [],
+    )
   })
 })

@@ -339,9 +339,12 @@ export function reportPageView(input: {
         share: Math.round(c.share * 100),
       })),
     },
-    sections: checkAnswersSections(opened.answers, input.journey, input.councilAreaNames, {
-      everyAnswer: true,
-    }).map((section) => ({
+    sections: [
+      ...checkAnswersSections(opened.answers, input.journey, input.councilAreaNames, {
+        everyAnswer: true,
+      }),
+      ...earlierFormAnswers(opened.answers as Record<string, unknown>, input.journey),
+    ].map((section) => ({
       title: section.title,
       rows: section.rows.map((row) => ({ key: { text: row.key }, value: { text: row.value } })),
     })),
@@ -410,4 +413,34 @@ export function urgentAlertView(
       overdueBy: describeMinutes(Math.floor((at.getTime() - r.deadlineAt.getTime()) / 60_000)),
     })),
   }
+}
+
+/**
+ * Answers to pages the form no longer has (a report sent before the form changed): shown as
+ * they were stored, field by field, so staff still see everything the reporter said.
+ */
+export function earlierFormAnswers(
+  answers: Readonly<Record<string, unknown>>,
+  journey: Journey,
+): { title: string; rows: { key: string; value: string }[] }[] {
+  const rows: { key: string; value: string }[] = []
+  for (const [slug, answer] of Object.entries(answers)) {
+    if (journey.pages.has(slug) || answer === null || typeof answer !== 'object') continue
+    for (const [field, value] of Object.entries(answer as Record<string, unknown>)) {
+      const text = flatten(value)
+      if (text !== '') rows.push({ key: `${slug}: ${field}`, value: text })
+    }
+  }
+  return rows.length > 0 ? [{ title: 'Answers to questions the form no longer asks', rows }] : []
+}
+
+function flatten(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  if (Array.isArray(value)) return value.map(flatten).filter(Boolean).join('; ')
+  if (typeof value === 'object')
+    return Object.values(value as Record<string, unknown>)
+      .map(flatten)
+      .filter(Boolean)
+      .join(', ')
+  return typeof value === 'string' ? value : JSON.stringify(value)
 }
