@@ -67,14 +67,36 @@ const assets: Record<string, string | Buffer> = {
 }
 for (const file of scripts.outputFiles) assets[file.path.slice(out.length)] = file.text
 
+/** The name a file is served under: its plain name with a hash of its content. */
+function fingerprintOf(name: string, bytes: Buffer): string {
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12)
+  const dot = name.indexOf('.')
+  return `${name.slice(0, dot)}.${hash}${name.slice(dot)}`
+}
+
+// The icons MoJ Frontend's stylesheet names (the filter's tag crosses, the toggle), served like
+// every other asset: the stylesheet is pointed at their fingerprinted names.
+const mojImages = `${root}node_modules/@ministryofjustice/frontend/moj/assets/images/`
+const staffCss = assets['staff.css'] as string
+const icons = new Map<string, string>()
+for (const [, file] of staffCss.matchAll(/url\(\/assets\/images\/([\w-]+\.svg)\)/g)) {
+  if (!file || icons.has(file)) continue
+  const bytes = await readFile(`${mojImages}${file}`).catch(() => undefined)
+  if (!bytes) continue
+  assets[file] = bytes
+  icons.set(file, fingerprintOf(file, bytes))
+}
+assets['staff.css'] = staffCss.replace(
+  /url\(\/assets\/images\/([\w-]+\.svg)\)/g,
+  (whole, file: string) => (icons.has(file) ? `url(/assets/${icons.get(file)})` : whole),
+)
+
 await rm(out, { recursive: true, force: true })
 await mkdir(out, { recursive: true })
 const manifest: Record<string, string> = {}
 for (const [name, content] of Object.entries(assets)) {
   const bytes = Buffer.from(content)
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12)
-  const dot = name.indexOf('.')
-  const fingerprinted = `${name.slice(0, dot)}.${hash}${name.slice(dot)}`
+  const fingerprinted = fingerprintOf(name, bytes)
   manifest[name] = fingerprinted
   await writeFile(`${out}${fingerprinted}`, bytes)
   await writeFile(`${out}${fingerprinted}.gz`, gzipSync(bytes, { level: 9 }))

@@ -44,16 +44,21 @@ export interface StartedApp {
   baseUrl: string
   /** Moves the app's clock on, for example past the time drafts are kept. */
   advanceClock(ms: number): void
+  /** Sets the app's clock to `at`, from where it runs on: a weekday morning, a night. */
+  setClock(at: Date): void
   close(): Promise<void>
 }
 
 /**
- * The real app on a fresh PGlite, listening on 127.0.0.1, with a clock the test can move.
+ * The real app on a fresh PGlite, listening on 127.0.0.1, with a clock the test can move
+ * (starting at `at`, or now).
  * `hostname: 'localhost'` serves it by name instead: passkeys need a domain, not an address,
  * and the service's own address (SERVICE_URL) is then set to match.
  */
-export async function startApp(options: { hostname?: 'localhost' } = {}): Promise<StartedApp> {
-  let offsetMs = 0
+export async function startApp(
+  options: { hostname?: 'localhost'; at?: Date } = {},
+): Promise<StartedApp> {
+  let offsetMs = options.at ? options.at.getTime() - Date.now() : 0
   const port = options.hostname ? await freePort() : 0
   const test = await buildTestApp({
     now: () => new Date(Date.now() + offsetMs),
@@ -66,6 +71,9 @@ export async function startApp(options: { hostname?: 'localhost' } = {}): Promis
     baseUrl: `http://${options.hostname ?? '127.0.0.1'}:${address.port}`,
     advanceClock: (ms) => {
       offsetMs += ms
+    },
+    setClock: (at) => {
+      offsetMs = at.getTime() - Date.now()
     },
     close: () => test.close(),
   }
@@ -171,14 +179,37 @@ export async function assertNoAxeViolations(page: Page): Promise<void> {
     javaScriptOf.get(page.context()) === false
       ? await axeOnCopy(page)
       : await new AxeBuilder({ page }).withTags(WCAG_TAGS).setLegacyMode().analyze()
-  const report = results.violations
+  const violations = results.violations
+    .map((v) => ({ ...v, nodes: v.nodes.filter((node) => !isGovukConditionalReveal(v.id, node)) }))
+    .filter((v) => v.nodes.length > 0)
+  const report = violations
     .map(
       (v) =>
         `${v.id} (${v.impact ?? 'unknown'}): ${v.help}\n  ${v.helpUrl}\n` +
         v.nodes.map((n) => `  - ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n'),
     )
     .join('\n')
-  assert.equal(results.violations.length, 0, `axe found violations on ${page.url()}:\n${report}`)
+  assert.equal(violations.length, 0, `axe found violations on ${page.url()}:\n${report}`)
+}
+
+/**
+ * The one finding set aside, and only exactly: GOV.UK Frontend puts aria-expanded on a radio or
+ * checkbox that reveals a question. ARIA does not list it for those roles, so axe reports it;
+ * GOV.UK keeps it on purpose because screen readers announce it (alphagov/govuk-frontend#979,
+ * a known issue in #1280). Any other attribute, element or rule still fails.
+ */
+function isGovukConditionalReveal(
+  rule: string,
+  node: { html: string; failureSummary?: string | undefined },
+): boolean {
+  return (
+    rule === 'aria-allowed-attr' &&
+    /^<input class="govuk-(radios|checkboxes)__input"/.test(node.html) &&
+    /\saria-controls="conditional-/.test(node.html) &&
+    /^Fix all of the following:\s+ARIA attribute is not allowed: aria-expanded="(true|false)"$/.test(
+      (node.failureSummary ?? '').trim(),
+    )
+  )
 }
 
 /** Per context without JavaScript: a tab in a context with it, where its pages are copied. */

@@ -1,7 +1,35 @@
 // Enhancements only: the staff pages work without this file, except passkeys, which need it.
-import { initAll } from 'govuk-frontend'
+import { createAll, initAll } from 'govuk-frontend'
+import { FilterToggleButton, initAll as initMojFrontend } from '@ministryofjustice/frontend'
 
 initAll()
+// MoJ components, such as the queue's sortable table, and the filter's "Show filter" button on
+// small screens (not in MoJ's initAll): bundled here, as the policy runs only our own scripts.
+initMojFrontend()
+createAll(FilterToggleButton)
+
+// The queue reads itself again every minute, so new reports appear without anyone asking.
+// Not while someone is choosing filters or has changed one: their choice would be lost.
+// Without JavaScript, the page's "Refresh the queue" link does the same.
+const queueRefresh = document.querySelector('[data-queue-refresh]')
+if (queueRefresh) {
+  const everyMs = 60_000
+  let changed = false
+  document.addEventListener('input', () => {
+    changed = true
+  })
+  document.addEventListener('change', () => {
+    changed = true
+  })
+  const busy = () =>
+    changed ||
+    (document.activeElement instanceof HTMLElement &&
+      document.activeElement.matches('input, select, textarea'))
+  window.setInterval(() => {
+    // replace(): a refresh is the same page again, not a new step for Back to go through.
+    if (!busy()) window.location.replace(queueRefresh.dataset.queueRefresh)
+  }, everyMs)
+}
 
 const webauthn = window.SimpleWebAuthnBrowser
 
