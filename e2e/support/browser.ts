@@ -180,8 +180,6 @@ export async function assertNoAxeViolations(page: Page): Promise<void> {
       ? await axeOnCopy(page)
       : await new AxeBuilder({ page }).withTags(WCAG_TAGS).setLegacyMode().analyze()
   const violations = results.violations
-    .map((v) => ({ ...v, nodes: v.nodes.filter((node) => !isGovukConditionalReveal(v.id, node)) }))
-    .filter((v) => v.nodes.length > 0)
   const report = violations
     .map(
       (v) =>
@@ -190,26 +188,6 @@ export async function assertNoAxeViolations(page: Page): Promise<void> {
     )
     .join('\n')
   assert.equal(violations.length, 0, `axe found violations on ${page.url()}:\n${report}`)
-}
-
-/**
- * The one finding set aside, and only exactly: GOV.UK Frontend puts aria-expanded on a radio or
- * checkbox that reveals a question. ARIA does not list it for those roles, so axe reports it;
- * GOV.UK keeps it on purpose because screen readers announce it (alphagov/govuk-frontend#979,
- * a known issue in #1280). Any other attribute, element or rule still fails.
- */
-function isGovukConditionalReveal(
-  rule: string,
-  node: { html: string; failureSummary?: string | undefined },
-): boolean {
-  return (
-    rule === 'aria-allowed-attr' &&
-    /^<input class="govuk-(radios|checkboxes)__input"/.test(node.html) &&
-    /\saria-controls="conditional-/.test(node.html) &&
-    /^Fix all of the following:\s+ARIA attribute is not allowed: aria-expanded="(true|false)"$/.test(
-      (node.failureSummary ?? '').trim(),
-    )
-  )
 }
 
 /** Per context without JavaScript: a tab in a context with it, where its pages are copied. */

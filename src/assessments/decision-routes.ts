@@ -68,6 +68,9 @@ export function decisionRoutes(router: StaffRouter, deps: DecisionRouteDeps): vo
           hint: f.hint ? { text: f.hint } : undefined,
           checked: checked('riskFactors', f.id),
         })),
+        canRefer: decisionsFor(viewer).includes('urgent-referral'),
+        canAdvise: decisionsFor(viewer).includes('close-with-advice'),
+        canSignpost: decisionsFor(viewer).includes('close-with-signposting'),
         decisions: decisionsFor(viewer).map((d) => ({
           value: d,
           text: DECISION_LABELS[d],
