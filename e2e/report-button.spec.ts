@@ -89,7 +89,7 @@ describe('the report button in Chromium', () => {
       await pages.follow(pages.button('Add source'))
       await pages.arrive('GameChat')
       const code = await pages.page
-        .getByLabel('Code for the our colour, medium button')
+        .getByLabel('Code for the brand colour, medium button')
         .inputValue()
       assert.match(code, /^<a href="[^"]+\/\?source=game-chat"><img src="data:image\/svg\+xml,/)
       assertQuiet(journey.watched)

@@ -10,7 +10,7 @@ export type ButtonScheme = (typeof BUTTON_SCHEMES)[number]
 export type ButtonSize = (typeof BUTTON_SIZES)[number]
 
 export const SCHEME_NAMES: Record<ButtonScheme, string> = {
-  brand: 'Our colour',
+  brand: 'Brand colour',
   light: 'Light',
   dark: 'Dark',
 }
