@@ -108,6 +108,7 @@ describe('the report button', () => {
       const home = await browser.get('/?source=game-chat')
       assert.equal(home.statusCode, 200)
       assert.match(home.body, /You came here from GameChat\./)
+      assert.equal(home.headers['cache-control'], 'no-store', 'no cache keeps a greeting')
       assert.match(home.body, /href="\/report"/, '"Make a report" one tap away')
       const cookie = home.cookies.find((c) => c.name === 'sc_source')
       assert.equal(cookie?.value, 'game-chat', 'the cookie holds the id and nothing else')

@@ -70,7 +70,10 @@ export function reportButtonRoutes(app: FastifyInstance, options: ReportButtonOp
         maxAge: options.visitMinutes * 60,
       })
     }
-    if (id) request.arrivedFrom = (await service.greetingFor(id)) ?? null
+    if (!id) return
+    // The page now greets this person, or sets their cookie: no cache may keep it for others.
+    void reply.header('cache-control', 'no-store')
+    request.arrivedFrom = (await service.greetingFor(id)) ?? null
   })
 
   app.get(paths.reportButton, (request, reply) =>
