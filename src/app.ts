@@ -14,6 +14,8 @@ import type { Deps } from './deps.js'
 import { urgentAlertView } from './queue/presenters.js'
 import { queueRoutes } from './queue/routes.js'
 import { partnerAgencyRoutes } from './partner-agencies/routes.js'
+import { reportSourceRoutes } from './report-button/admin-routes.js'
+import { reportButtonRoutes } from './report-button/routes.js'
 import { reportRoutes } from './reports/routes.js'
 import { adminRoutes } from './staff/admin-routes.js'
 import { doorRoutes } from './staff/routes.js'
@@ -129,6 +131,14 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   })
 
   // capabilities
+  // First: it remembers which report button brought someone, for the pages and intake after it.
+  const arrival = reportButtonRoutes(app, {
+    service: deps.reportSources,
+    agency: content.agency,
+    serviceUrl: config.serviceUrl,
+    secureCookies: config.secureCookies,
+    visitMinutes: config.draftTtlMinutes,
+  })
   contentRoutes(app, content, { draftTtlMinutes: config.draftTtlMinutes })
   reportRoutes(app, {
     journey: deps.journey,
@@ -139,6 +149,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     councilAreas: () => deps.jurisdictions.councilAreas(),
     partnersFor: (topic) => content.partners.filter((p) => p.topics.includes(topic)),
     advicePage: (slug) => content.pages.get(slug),
+    arrival,
   })
 
   // the staff side: deny by default, every route with its permission and audit event
@@ -182,6 +193,11 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   })
   auditRoutes(staff, { reader: deps.audit, people: () => deps.staff.people() })
   partnerAgencyRoutes(staff, deps.partnerAgencies)
+  reportSourceRoutes(staff, {
+    service: deps.reportSources,
+    agency: content.agency,
+    serviceUrl: config.serviceUrl,
+  })
   triageAgreementRoutes(staff, deps.triageAgreement)
   app.decorate('staffRoutes', staff.routes)
   return app

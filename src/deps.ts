@@ -13,6 +13,7 @@ import { draftRepository } from './reports/drafts.js'
 import { buildReportJourney } from './reports/journey.js'
 import { placeFinder } from './reports/places.js'
 import { reportService, type Triage } from './reports/service.js'
+import { reportSourceService } from './report-button/service.js'
 import type { Secrets } from './secrets.js'
 import { sharedRateLimitCounter } from './web/rate-limit.js'
 import { staffService } from './staff/service.js'
@@ -61,6 +62,7 @@ export async function buildDeps(options: DepsOptions) {
   })
   const assessmentContent = await loadAssessmentContent(config.contentDir, content.partners)
   const partnerAgencies = partnerAgencyService({ db, now })
+  const reportSources = reportSourceService({ db, now })
   const queue = queueService({
     db,
     envelope,
@@ -96,6 +98,7 @@ export async function buildDeps(options: DepsOptions) {
     staff,
     assessmentContent,
     partnerAgencies,
+    reportSources,
     queue,
     assessments,
     audit: auditReader(db),

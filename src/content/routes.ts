@@ -49,6 +49,7 @@ export function contentRoutes(
       audiences: pick(AUDIENCE_PAGES),
       outOfScope: pick(OUT_OF_SCOPE_PAGES),
       partners: content.partners,
+      arrivedFrom: request.arrivedFrom,
       metaDescription: `Tell ${content.agency.serviceName} if someone online has asked a child for nude pictures, talked to them about sex, asked to meet them or is threatening them.`,
     }),
   )

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ContentPage, Partner } from '../content/content.js'
+import type { Arrival } from '../report-button/routes.js'
 import { errorList, readFormBody } from '../web/form-fields.js'
 import {
   furthestPage,
@@ -32,6 +33,8 @@ export interface ReportRoutesOptions {
   councilAreas: () => Promise<{ code: string; name: string }[]>
   partnersFor: (topic: string) => Partner[]
   advicePage: (slug: string) => ContentPage | undefined
+  /** Which report button, if any, brought the reporter. */
+  arrival?: Arrival
 }
 
 /** How long the confirmation page can be shown again after a report is sent. */
@@ -121,9 +124,10 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
   }
 
   app.get(paths.report.start, (request, reply) =>
-    reply
-      .header('cache-control', 'no-store')
-      .view('start.njk', { talkNow: options.partnersFor('talk-now') }),
+    reply.header('cache-control', 'no-store').view('start.njk', {
+      talkNow: options.partnersFor('talk-now'),
+      arrivedFrom: request.arrivedFrom,
+    }),
   )
 
   app.get(paths.report.answersCleared, (request, reply) => {
@@ -167,12 +171,18 @@ export function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions)
       const sent = request.cookies[SENT_COOKIE] !== undefined
       return reply.redirect(sent ? paths.report.confirmation : paths.report.answersCleared, 303)
     }
-    const outcome = await service.submit(hashDraftId(id))
+    const sourceSite = await options.arrival?.sourceSiteOf(request)
+    const outcome = await service.submit(
+      hashDraftId(id),
+      sourceSite === undefined ? { source: 'form' } : { source: 'button', sourceSite },
+    )
     if (outcome.kind === 'expired') return reply.redirect(paths.report.answersCleared, 303)
     if (outcome.kind === 'incomplete')
       return reply.redirect(paths.report.page(outcome.resumeAt), 303)
     noteForLog(request, { event: 'report submitted', fields: { reference: outcome.reference } })
     void reply.clearCookie(DRAFT_COOKIE, cookieOptions).setCookie(SENT_COOKIE, id, sentCookie)
+    // The report says where it came from; nothing more needs remembering.
+    options.arrival?.forget(reply)
     return reply.redirect(paths.report.confirmation, 303)
   })
 

@@ -87,14 +87,18 @@ export function reportService(deps: ReportServiceDeps) {
      * The draft is read without a lock; the statement claims it only if it is still unsent,
      * so a double submission stores one report and both get its reference.
      */
-    async submit(idHash: string, source: Source = 'form'): Promise<SubmitOutcome> {
+    async submit(
+      idHash: string,
+      origin: { source: Source; sourceSite?: string } = { source: 'form' },
+    ): Promise<SubmitOutcome> {
+      const { source } = origin
       const receivedAt = now()
       const draft = await draftToSubmit(idHash)
       if (!draft || draft.reportId) return alreadySubmitted(idHash)
       if (!walk(deps.journey, draft.answers).complete) {
         return { kind: 'incomplete', resumeAt: furthestPage(deps.journey, draft.answers) }
       }
-      const report = toSubmittedReport(draft.answers, source, null)
+      const report = toSubmittedReport(draft.answers, source, origin.sourceSite ?? null)
       const id = randomUUID()
       const triage = await deps.triage(report.triageInput, report.location, receivedAt)
       const row = {

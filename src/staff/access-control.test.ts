@@ -53,6 +53,8 @@ function formFor(route: RegisteredStaffRoute, n: number): Record<string, string 
   if (route.url.endsWith('/roles')) return { roles: ['advisor', 'operator'] }
   if (route.url === staffPaths.newPartnerAgency)
     return { name: `Synthetic Helpline ${n}`, kind: 'helpline' }
+  if (route.url === staffPaths.newReportSource)
+    return { id: `synthetic-${n}`, name: `Synthetic Site ${n}`, website: 'https://example.org' }
   return REPORT_FORMS[route.url.split('/').pop() ?? ''] ?? {}
 }
 

@@ -54,6 +54,10 @@ export const GRANTS = {
   'partner-agencies.list': ['administrator'],
   'partner-agencies.create': ['administrator'],
   'partner-agencies.update': ['administrator'],
+  /** The websites and apps that carry the report button. */
+  'report-sources.list': ['administrator'],
+  'report-sources.create': ['administrator'],
+  'report-sources.update': ['administrator'],
   /** The audit trail: references and staff, never the personal data of reports. */
   'audit.view': ['auditor'],
   'audit.export': ['auditor'],

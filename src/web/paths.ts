@@ -9,6 +9,7 @@ export const paths = {
   resources: '/professionals/resources',
   resource: (slug: string) => `/professionals/resources/${slug}`,
   resourceDownload: (slug: string) => `/professionals/resources/${slug}/download`,
+  reportButton: '/report-button',
   report: {
     start: '/report',
     page: (slug: string) => `/report/${slug}`,
@@ -50,6 +51,11 @@ export const staffPaths = {
   partnerAgencies: '/staff/admin/partner-agencies',
   newPartnerAgency: '/staff/admin/partner-agencies/new',
   partnerAgency: (id: string) => `/staff/admin/partner-agencies/${id}`,
+  reportSources: '/staff/admin/report-sources',
+  newReportSource: '/staff/admin/report-sources/new',
+  reportSource: (id: string) => `/staff/admin/report-sources/${id}`,
+  reportSourceAction: (id: string, action: 'withdraw' | 'restore') =>
+    `/staff/admin/report-sources/${id}/${action}`,
   auditTrail: '/staff/audit',
   auditExport: '/staff/audit/export.csv',
 } as const

@@ -103,6 +103,11 @@ const NAVIGATION: { text: string; href: string; permission: Permission }[] = [
     permission: 'partner-agencies.list',
   },
   {
+    text: 'Report button sources',
+    href: staffPaths.reportSources,
+    permission: 'report-sources.list',
+  },
+  {
     text: 'Triage agreement',
     href: staffPaths.triageAgreement,
     permission: 'triage-agreement.view',

@@ -16,6 +16,7 @@ export const viewPaths = [
   here('../queue/views/'),
   here('../partner-agencies/views/'),
   here('../assessments/views/'),
+  here('../report-button/views/'),
   fileURLToPath(new URL('../../node_modules/govuk-frontend/dist/', import.meta.url)),
   fileURLToPath(new URL('../../node_modules/@ministryofjustice/frontend/', import.meta.url)),
 ]
