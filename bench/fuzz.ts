@@ -1,3 +1,5 @@
+import { ALL_VARIANTS, buttonFile } from '../src/report-button/buttons.js'
+import { paths } from '../src/web/paths.js'
 import fc from 'fast-check'
 import type { FastifyInstance } from 'fastify'
 import { randomInt } from 'node:crypto'
@@ -126,9 +128,11 @@ async function main(): Promise<number> {
     const trustPages: readonly string[] = Object.values(TRUST_PAGES)
     const contentPages = [...deps.content.pages.keys()].filter((s) => !trustPages.includes(s))
     const assets = await assetFiles()
-    // The other public pages: about the service, and the guides for professionals.
+    // The other public pages: about the service, the guides for professionals, the button.
     const otherPages = [
       ...Object.keys(TRUST_PAGES),
+      paths.reportButton,
+      ...ALL_VARIANTS.map(buttonFile),
       '/professionals/resources',
       ...[...deps.content.resources.keys()].flatMap((slug) => [
         `/professionals/resources/${slug}`,
