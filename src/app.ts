@@ -111,6 +111,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     exitPageUrl: config.exitPageUrl,
     assetPath: assetPaths(),
     globals: { draftTtl: describeMinutes(config.draftTtlMinutes) },
+    timeZone: deps.calendar.timeZone,
   })
   await app.register(fastifyStatic, {
     root: ASSETS_DIR,

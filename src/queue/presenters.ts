@@ -52,6 +52,15 @@ export function timeToDeadline(deadlineAt: Date, now: Date): DeadlineView {
   }
 }
 
+/**
+ * A deadline is for a decision: once a report is decided, it has no time left to show and is
+ * never overdue, whenever the decision came.
+ */
+export function deadlineOf(report: { status: string; deadlineAt: Date }, now: Date): DeadlineView {
+  if (report.status !== 'new') return { overdue: false, minutes: 0, text: 'Decided' }
+  return timeToDeadline(report.deadlineAt, now)
+}
+
 /** Staff ids to names, for "being read by", the viewings and the changes. */
 export type People = ReadonlyMap<string, string>
 
@@ -254,7 +263,7 @@ export function queuePageView(
       href: queueHref(query, { priority: [p], after: null }),
     })),
     rows: found.rows.map((row) => {
-      const deadline = timeToDeadline(row.deadlineAt, found.at)
+      const deadline = deadlineOf(row, found.at)
       return {
         href: staffPaths.report(row.id),
         reference: row.reference,
@@ -316,7 +325,7 @@ export function reportPageView(input: {
     report,
     flash: input.flash,
     priority: priorityTag(report.priority),
-    deadline: timeToDeadline(report.deadlineAt, input.now),
+    deadline: deadlineOf(report, input.now),
     status: STATUS_LABELS[report.status] ?? report.status,
     queues: input.queues.map((q) => QUEUE_LABELS[q]).join(', '),
     claim: opened.claim,

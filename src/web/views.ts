@@ -21,7 +21,29 @@ export const viewPaths = [
   fileURLToPath(new URL('../../node_modules/@ministryofjustice/frontend/', import.meta.url)),
 ]
 
-export function createViewEnvironment(): nunjucks.Environment {
+/**
+ * Staff pages give times on the office's clock with its zone's name ("14 Jan 2027, 09:05 GMT",
+ * "3 Jul 2027, 23:40 BST"): the Control Centre works across clock changes, and a bare time
+ * would leave them to guess which side of one it is.
+ */
+export function staffDateFormat(timeZone: string): (value: unknown) => string {
+  const format = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  })
+  return (value) => {
+    if (!(value instanceof Date)) return ''
+    const part = Object.fromEntries(format.formatToParts(value).map((p) => [p.type, p.value]))
+    return `${part.day} ${part.month} ${part.year}, ${part.hour}:${part.minute} ${part.timeZoneName}`
+  }
+}
+
+export function createViewEnvironment(timeZone = 'UTC'): nunjucks.Environment {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewPaths), {
     autoescape: true,
     throwOnUndefined: false,
@@ -38,12 +60,7 @@ export function createViewEnvironment(): nunjucks.Environment {
   env.addFilter('councilAreaItems', (areas: { code: string; name: string }[], selected: unknown) =>
     areas.map((a) => ({ value: a.code, text: a.name, selected: a.code === selected })),
   )
-  // Staff pages give times in UTC, said so, so nobody has to guess a clock change.
-  env.addFilter('staffDate', (value: unknown) =>
-    value instanceof Date
-      ? `${value.toLocaleString('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' })} UTC`
-      : '',
-  )
+  env.addFilter('staffDate', staffDateFormat(timeZone))
   return env
 }
 
@@ -54,6 +71,8 @@ export interface ViewOptions {
   assetPath: (name: string) => string
   /** Shared values every page may show, such as how long draft answers are kept. */
   globals: Record<string, unknown>
+  /** The office's IANA time zone: staff pages give times on its clock. */
+  timeZone: string
 }
 
 declare module 'fastify' {
@@ -65,7 +84,7 @@ declare module 'fastify' {
 
 export const viewsPlugin = fp<ViewOptions>(
   (app: FastifyInstance, options, done) => {
-    const env = createViewEnvironment()
+    const env = createViewEnvironment(options.timeZone)
     env.addGlobal('asset', options.assetPath)
     app.decorateReply(
       'view',
