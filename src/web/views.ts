@@ -17,6 +17,7 @@ export const viewPaths = [
   here('../partner-agencies/views/'),
   here('../assessments/views/'),
   here('../report-button/views/'),
+  here('../cases/views/'),
   fileURLToPath(new URL('../../node_modules/govuk-frontend/dist/', import.meta.url)),
   fileURLToPath(new URL('../../node_modules/@ministryofjustice/frontend/', import.meta.url)),
 ]
@@ -39,12 +40,18 @@ export function createViewEnvironment(): nunjucks.Environment {
     areas.map((a) => ({ value: a.code, text: a.name, selected: a.code === selected })),
   )
   // Staff pages give times in UTC, said so, so nobody has to guess a clock change.
-  env.addFilter('staffDate', (value: unknown) =>
-    value instanceof Date
-      ? `${value.toLocaleString('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' })} UTC`
-      : '',
+  env.addFilter('staffDate', staffDate)
+  // MoJ's timeline formats its dates with this filter; staff pages say UTC, as above.
+  env.addFilter('mojDate', (value: unknown) =>
+    typeof value === 'string' ? staffDate(new Date(value)) : '',
   )
   return env
+}
+
+function staffDate(value: unknown): string {
+  return value instanceof Date && !Number.isNaN(value.getTime())
+    ? `${value.toLocaleString('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' })} UTC`
+    : ''
 }
 
 export interface ViewOptions {
