@@ -133,6 +133,8 @@ CREATE INDEX case_links_linked ON case_links (linked_case_id);
 -- references, codes and dates; anything typed (a note, a reason) is in the sealed text.
 CREATE TABLE case_events (
   id                uuid NOT NULL,
+  -- the order things were recorded in, for events at the same instant
+  seq               bigint GENERATED ALWAYS AS IDENTITY,
   case_id           uuid NOT NULL REFERENCES cases (id),
   at                timestamptz NOT NULL,
   actor             text NOT NULL,
@@ -145,7 +147,7 @@ CREATE TABLE case_events (
   CONSTRAINT case_events_sealed_check
     CHECK ((key_id IS NULL) = (text_ciphertext IS NULL) AND (key_id IS NULL) = (wrapped_data_key IS NULL))
 );
-CREATE INDEX case_events_case ON case_events (case_id, at DESC);
+CREATE INDEX case_events_case ON case_events (case_id, at DESC, seq DESC);
 
 INSERT INTO case_events (id, case_id, at, actor, kind, details)
   SELECT gen_random_uuid(), id, opened_at, opened_by, 'opened', jsonb_build_object('reportId', report_id)

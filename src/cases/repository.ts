@@ -645,7 +645,7 @@ export async function eventsOf(
   }>(
     `SELECT id, case_id, at, actor, kind, details, key_id, wrapped_data_key, text_ciphertext
        FROM case_events WHERE case_id = $1 AND ($2::text[] IS NULL OR kind = ANY ($2::text[]))
-      ORDER BY at DESC, id`,
+      ORDER BY at DESC, seq DESC`,
     [caseId, kinds ?? null],
   )
   return rows.map((r) => ({

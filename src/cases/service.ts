@@ -138,10 +138,11 @@ export function caseService(deps: CaseServiceDeps) {
       if (!locked.ok) return locked
       const done = await work(tx, locked.found)
       if (!done.ok) return done
+      const { audit: details, ...outcome } = done
       await audit.record(tx, caseSubject(caseId), {
-        details: { number: locked.found.number, ...(done.audit ?? {}) },
+        details: { number: locked.found.number, ...(details ?? {}) },
       })
-      return done
+      return outcome as CaseOutcome<T>
     })
   }
 
