@@ -100,14 +100,15 @@ for (const database of testDatabases()) {
       assert.deepEqual(await save('to-do'), { ok: true, version: 1 })
       assert.deepEqual(await save('done'), { ok: true, version: 2 })
       const history = await service().planHistory(trail('case.plan-viewed', advisor.id), c.caseId)
+      assert.ok(history)
       assert.deepEqual(
-        history?.versions.map((v) => [v.version, v.actions[0]?.status]),
+        history.versions.map((v) => [v.version, v.actions[0]?.status]),
         [
           [1, 'to-do'],
           [2, 'done'],
         ],
       )
-      assert.notEqual(history?.versions[0]?.actions[0]?.id, undefined)
+      assert.match(history.versions[0]?.actions[0]?.id ?? '', /^[0-9a-f-]{36}$/)
       const leaked = await db.query(
         `SELECT 1 FROM case_plan_versions WHERE position('Canary-plan'::bytea IN sealed_ciphertext) > 0`,
       )
@@ -148,8 +149,9 @@ for (const database of testDatabases()) {
         c.caseId,
         'status',
       )
+      assert.ok(timeline)
       assert.deepEqual(
-        timeline?.events.map((e) => e.kind),
+        timeline.events.map((e) => e.kind),
         [
           'closure-approved',
           'closure-requested',
@@ -159,7 +161,7 @@ for (const database of testDatabases()) {
         ],
       )
       assert.equal(
-        timeline?.events.find((e) => e.kind === 'closure-returned')?.text,
+        timeline.events.find((e) => e.kind === 'closure-returned')?.text,
         'Canary-reason',
       )
       for (const [table, column] of [
@@ -195,8 +197,9 @@ for (const database of testDatabases()) {
       })
       assert.deepEqual(merged, { ok: true, merged: true, other: b.caseId })
       const after = await repository.findCase(db, a.caseId)
-      assert.equal(after?.status, 'merged')
-      assert.equal(after?.mergedInto, b.caseId)
+      assert.ok(after)
+      assert.equal(after.status, 'merged')
+      assert.equal(after.mergedInto, b.caseId)
       assert.deepEqual(
         (await repository.reportsOf(db, b.caseId)).map((r) => r.id).sort(),
         [a.reportId, b.reportId].sort(),
@@ -263,8 +266,9 @@ for (const database of testDatabases()) {
       assert.ok((await ids({ overdueTasks: true })).includes(mine.caseId))
       assert.ok((await list({ whose: 'mine' })).every((r) => r.owner === advisor.id))
       const row = (await list({ policeForceCode: 'F-FILTER' }))[0]
-      assert.equal(row?.overdueTasks, 1)
-      assert.deepEqual(row?.policeForces, ['Force F-FILTER'])
+      assert.ok(row)
+      assert.equal(row.overdueTasks, 1)
+      assert.deepEqual(row.policeForces, ['Force F-FILTER'])
     })
   })
 }

@@ -142,7 +142,7 @@ export function caseService(deps: CaseServiceDeps) {
       await audit.record(tx, caseSubject(caseId), {
         details: { number: locked.found.number, ...(details ?? {}) },
       })
-      return outcome as CaseOutcome<T>
+      return outcome
     })
   }
 
