@@ -263,7 +263,7 @@ export function timelineEntries(
         return {
           ...base,
           title: `${method}: ${outcome.toLowerCase()}`,
-          lines: c ? [`With ${c.withWhom}`, ...(c.note ? [c.note] : [])] : [],
+          lines: c ? [`Who with: ${c.withWhom}`, ...(c.note ? [c.note] : [])] : [],
         }
       }
       case 'note':

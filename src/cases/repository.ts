@@ -439,7 +439,7 @@ export async function tasksOf(db: Queryable, caseId: string): Promise<StoredTask
   return rows.map(toTask)
 }
 
-/** Tasks still to do that are someone's own, or (for supervisors) any supervisor's. */
+/** Tasks still to do on working cases that are someone's own, or any supervisor's. */
 export async function openTasksFor(
   db: Queryable,
   owner: string,
@@ -449,6 +449,8 @@ export async function openTasksFor(
   const rows = await db.query<TaskRow>(
     `SELECT ${TASK_COLUMNS} FROM case_tasks t JOIN cases c ON c.id = t.case_id
       WHERE t.done_at IS NULL AND (t.owner = $1 OR t.for_role = ANY ($2::text[]))
+        -- a closed case's tasks wait, with the case, for it to be reopened
+        AND c.status NOT IN ('closed', 'merged')
       ORDER BY t.due_on, t.created_at LIMIT $3`,
     [owner, roles, limit],
   )

@@ -492,6 +492,10 @@ export function caseRoutes(router: StaffRouter, deps: CaseRouteDeps): void {
     },
     submit: (request, ctx, body) =>
       cases.decideClosure(ctx.audit, request.params.id, viewerOf(ctx), body),
+    then: (outcome, caseId) =>
+      'decision' in outcome && outcome.decision === 'returned'
+        ? `${staffPaths.case(caseId)}?done=closure-returned`
+        : undefined,
   })
   formAction({
     action: 'reopen',
@@ -631,7 +635,8 @@ const FLASHES: Record<string, string> = {
   status: 'Status changed',
   reassigned: 'Case given to someone else',
   'closure-requested': 'Closure requested: a supervisor will decide',
-  'closure-decided': 'Closure decided',
+  'closure-decided': 'Case closed',
+  'closure-returned': 'Closure sent back to the owner, with your reason',
   reopened: 'Case reopened',
   'report-added': 'Report added to the case',
   'report-moved': 'Report moved to the other case',
