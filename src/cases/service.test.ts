@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { dateFields, insertOpenCase } from '../../test/cases.js'
-import { testDatabases } from '../../test/db.js'
+import { everyValueAsText, testDatabases } from '../../test/db.js'
 import { insertQueuedReport } from '../../test/queue.js'
 import { auditTrail } from '../audit/trail.js'
 import { createEnvelope } from '../crypto/envelope.js'
@@ -231,6 +231,72 @@ for (const database of testDatabases()) {
       )
       assert.deepEqual(added, { ok: true })
       assert.equal((await repository.caseOfReport(db, loose.id))?.id, c.caseId)
+    })
+
+    it('leaves nothing typed on a case readable in any column of any table', async () => {
+      const a = await newCase()
+      const b = await newCase()
+      const loose = await insertQueuedReport(db, envelope, { status: 'closed' })
+      const s = service()
+      const as = (event: string) => trail(event, advisor.id)
+      const done = [
+        await s.recordContact(as('case.contact-recorded'), a.caseId, advisor, {
+          method: 'sms',
+          withWhom: 'Canary-with-whom',
+          ...dateFields('when', day(0)),
+          time: '09:00',
+          outcome: 'spoke',
+          note: 'Canary-contact-note',
+        }),
+        await s.addNote(as('case.note-added'), a.caseId, advisor, { note: 'Canary-note' }),
+        await s.addTask(
+          as('case.task-added'),
+          a.caseId,
+          advisor,
+          { title: 'Canary-task', ...dateFields('due', day(1)), owner: advisor.id },
+          [advisor.id],
+        ),
+        await s.reassign(
+          trail('case.reassigned', supervisor.id),
+          a.caseId,
+          supervisor,
+          { owner: supervisor.id, reason: 'Canary-reassign' },
+          [advisor.id, supervisor.id],
+        ),
+        await s.addReport(as('case.report-added'), a.caseId, advisor, {
+          reference: loose.reference,
+          reason: 'Canary-add',
+        }),
+        await s.moveReport(as('case.report-moved'), a.caseId, loose.id, advisor, {
+          caseNumber: String(b.number),
+          reason: 'Canary-move',
+        }),
+        await s.linkOrMerge(as('case.linked'), a.caseId, advisor, {
+          caseNumber: String(b.number),
+          how: 'link',
+          reason: 'Canary-link',
+        }),
+      ]
+      assert.ok(
+        done.every((d) => d.ok),
+        JSON.stringify(done),
+      )
+      const values = await everyValueAsText(db)
+      const found = values.filter((v) => v.text.includes('canary-')).map((v) => v.where)
+      assert.deepEqual(found, [])
+      // The scan reads what is stored in clear: the loose report's reference is found.
+      assert.ok(values.some((v) => v.text === loose.reference.toLowerCase()))
+      const timeline = await s.timeline(as('case.timeline-viewed'), a.caseId, undefined)
+      assert.ok(timeline)
+      const opened = timeline.events.map((e) => e.text).filter(Boolean)
+      for (const text of [
+        'Canary-note',
+        'Canary-reassign',
+        'Canary-add',
+        'Canary-move',
+        'Canary-link',
+      ])
+        assert.ok(opened.includes(text), `${text} is on the timeline, decrypted`)
     })
 
     it('filters the case list by owner, overdue tasks and police force', async () => {
