@@ -119,8 +119,10 @@ describe('a case in Chromium: contact, a plan made with the reporter, tasks and 
     await app.close()
   })
 
-  async function person(name: string) {
-    const context = await newContext(browser, app)
+  let closedCase = ''
+
+  async function person(name: string, options: { javaScriptEnabled?: boolean } = {}) {
+    const context = await newContext(browser, app, options)
     contexts.push(context)
     const journey = await Journey.start(context, `cases-${name}`)
     return { journey, pages: new CasePages(journey) }
@@ -295,7 +297,39 @@ describe('a case in Chromium: contact, a plan made with the reporter, tasks and 
     await boss.pages.follow(boss.pages.button('Record decision'))
     await boss.pages.arrive(onCase, 'closed')
     assert.match(await boss.pages.page.locator('h1').innerText(), /Closed/)
+    closedCase = caseTitle
     assertQuiet(journey.watched)
     assertQuiet(boss.journey.watched)
+  })
+
+  it('a supervisor reopens the case and adds a note with JavaScript off', async () => {
+    const { journey, pages } = await person('supervisor-no-js', { javaScriptEnabled: false })
+    const onCase = new RegExp(`^${closedCase}`)
+    await pages.signIn(supervisor, app)
+    await pages.follow(pages.nav('Cases'))
+    await pages.arrive('My cases')
+    await pages.page.getByLabel('The whole team’s').check()
+    await pages.page.getByLabel('Closed').check()
+    await pages.follow(pages.button('Apply filters'))
+    await pages.arrive("The team's cases", 'closed')
+    await pages.follow(pages.link(closedCase.replace('Case ', '')))
+    await pages.arrive(onCase)
+    await pages.follow(pages.link('Reopen this case'))
+    await pages.arrive('Reopen this case')
+    await pages.follow(pages.button('Reopen case'))
+    await pages.arrive('Reopen this case', 'error')
+    await pages.page.getByLabel('Why are you reopening it?').fill('The father rang: a new account.')
+    await pages.follow(pages.button('Reopen case'))
+    await pages.arrive(onCase, 'reopened')
+    await pages.follow(pages.link('Add a note'))
+    await pages.arrive('Add a note')
+    await pages.page.getByLabel('Note', { exact: true }).fill('The new account asked for a photo.')
+    await pages.follow(pages.button('Add note'))
+    await pages.arrive(onCase, 'note-added')
+    await pages.follow(pages.link('Timeline'))
+    await pages.arrive('Timeline')
+    const first = pages.page.locator('.moj-timeline__item').first()
+    assert.match(await first.innerText(), /Note[\s\S]*The new account asked for a photo/)
+    assertQuiet(journey.watched)
   })
 })
