@@ -263,7 +263,13 @@ export function timelineEntries(
         return {
           ...base,
           title: `${method}: ${outcome.toLowerCase()}`,
-          lines: c ? [`Who with: ${c.withWhom}`, ...(c.note ? [c.note] : [])] : [],
+          lines: c
+            ? [
+                `Who with: ${c.withWhom}`,
+                `When: ${c.happenedAt.toLocaleString('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' })} UTC`,
+                ...(c.note ? [c.note] : []),
+              ]
+            : [],
         }
       }
       case 'note':

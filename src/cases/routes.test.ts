@@ -240,6 +240,9 @@ describe('cases over HTTP', () => {
       outcome: 'no-further-action',
       summary: 'Nothing more to do.',
     })
+    const form = await boss.get(staffPaths.caseAction(c.caseId, 'closure'))
+    assert.match(form.body, /another supervisor must decide/)
+    assert.doesNotMatch(form.body, /Record decision/)
     const own = await boss.post(staffPaths.caseAction(c.caseId, 'closure'), {
       decision: 'approved',
     })

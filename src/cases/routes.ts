@@ -483,6 +483,7 @@ export function caseRoutes(router: StaffRouter, deps: CaseRouteDeps): void {
           ...waiting,
           outcome: CLOSURE_OUTCOME_LABELS[waiting.outcome],
           by: people.get(waiting.requestedBy) ?? 'Someone no longer listed',
+          own: waiting.requestedBy === viewerOf(ctx).id,
         },
         decisionItems: radios(
           { approved: 'Approve: close the case', returned: 'Send it back to the owner' },
