@@ -4,6 +4,7 @@ import type { Browser, BrowserContext } from 'playwright-core'
 import type { Jurisdiction } from '../src/jurisdictions/model.js'
 import { totpCode } from '../src/staff/factors.js'
 import { importJurisdictionFile } from '../test/jurisdictions.js'
+import { insertOpenCase } from '../test/cases.js'
 import { insertQueuedReport } from '../test/queue.js'
 import { parseSteps, reportSteps, type Step } from '../test/reports.js'
 import { addPerson, type TestPerson } from '../test/staff.js'
@@ -330,6 +331,87 @@ describe('a case in Chromium: contact, a plan made with the reporter, tasks and 
     await pages.arrive('Timeline')
     const first = pages.page.locator('.moj-timeline__item').first()
     assert.match(await first.innerText(), /Note[\s\S]*The new account asked for a photo/)
+    assertQuiet(journey.watched)
+  })
+  it('a supervisor changes status and owner, adds and moves a report, links and merges cases', async () => {
+    const seed = () =>
+      insertOpenCase(app.test.db, app.test.deps.envelope, {
+        owner: advisor.id,
+        openedAt: now(),
+        report: { jurisdiction: LEEDS },
+      })
+    const first = await seed()
+    const second = await seed()
+    const loose = await insertQueuedReport(app.test.db, app.test.deps.envelope, {
+      status: 'referred',
+      receivedAt: now(),
+      jurisdiction: LEEDS,
+    })
+    const number = (n: number) => `C-${String(n).padStart(5, '0')}`
+    const onFirst = new RegExp(`^Case ${number(first.number)}`)
+    const { journey, pages } = await person('supervisor-changes')
+    await pages.signIn(supervisor, app)
+    await pages.page.goto(`/staff/cases/${first.caseId}`)
+    await pages.arrive(onFirst)
+
+    const form = async (
+      link: string,
+      h1: string,
+      submit: string,
+      fill: () => Promise<void>,
+      after: RegExp = onFirst,
+    ) => {
+      await pages.follow(pages.link(link))
+      await pages.arrive(h1)
+      await pages.follow(pages.button(submit))
+      await pages.arrive(h1, 'error')
+      await fill()
+      await pages.follow(pages.button(submit))
+      await pages.arrive(after, 'done')
+    }
+    await form('Change the status', 'Change the status', 'Change status', async () => {
+      await pages.page.getByLabel('Planning').check()
+    })
+    await form('Give to someone else', 'Give this case to someone else', 'Give case', async () => {
+      await pages.page.getByLabel(supervisor.name).check()
+      await pages.page.getByLabel('Why?').fill('Covering while the advisor is away.')
+    })
+    await form('Add a report', 'Add a report to this case', 'Add report', async () => {
+      await pages.page.getByLabel('Report reference number').fill(loose.reference)
+      await pages.page
+        .getByLabel('Why does it belong to this case?')
+        .fill('The same child, reported by the school.')
+    })
+    await form(
+      `Move report ${loose.reference} to another case`,
+      `Move report ${loose.reference} to another case`,
+      'Move report',
+      async () => {
+        await pages.page.getByLabel("The other case's number").fill(number(second.number))
+        await pages.page.getByLabel('Why are you moving it?').fill('It is about the cousin.')
+      },
+    )
+    await form(
+      'Link or merge with another case',
+      'Link or merge with another case',
+      'Continue',
+      async () => {
+        await pages.page.getByLabel("The other case's number").fill(number(second.number))
+        await pages.page.getByLabel('Link them:').check()
+        await pages.page
+          .getByLabel('Why do these cases belong together?')
+          .fill('Cousins, the same person.')
+      },
+    )
+    assert.equal(await pages.link(`Case ${number(second.number)}`).count(), 1, 'linked')
+    await pages.follow(pages.link('Link or merge with another case'))
+    await pages.arrive('Link or merge with another case', 'merge')
+    await pages.page.getByLabel("The other case's number").fill(number(second.number))
+    await pages.page.getByLabel('Merge this case into').check()
+    await pages.page.getByLabel('Why do these cases belong together?').fill('One family.')
+    await pages.follow(pages.button('Continue'))
+    await pages.arrive(new RegExp(`^Case ${number(second.number)}`), 'merged')
+    assert.equal(await pages.page.locator('table').first().locator('tbody tr').count(), 3)
     assertQuiet(journey.watched)
   })
 })

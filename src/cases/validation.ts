@@ -320,8 +320,13 @@ export function parseLink(
 ): Parsed<{ number: number; reason: string; merge: boolean }> {
   const chosen = parseCaseChoice(body, 'linking these cases')
   const how = oneOf(body, 'how', ['link', 'merge'] as const)
-  const errors: FieldErrors = chosen.ok ? {} : { ...chosen.errors }
-  if (!how) errors.how = 'Select whether to link or merge the cases'
+  // In page order: the other case, link or merge, then the reason.
+  const { reason, ...before } = chosen.ok ? {} : chosen.errors
+  const errors: FieldErrors = {
+    ...before,
+    ...(how ? {} : { how: 'Select whether to link or merge the cases' }),
+    ...(reason ? { reason } : {}),
+  }
   if (!chosen.ok || !how) return { ok: false, errors }
   return { ok: true, value: { ...chosen.value, merge: how === 'merge' } }
 }
