@@ -8,6 +8,7 @@ import type { Journey } from '../web/journey.js'
 import { staffPaths } from '../web/paths.js'
 import type { AssessmentService } from '../assessments/service.js'
 import { decisionsFor } from '../assessments/service.js'
+import { caseTitle, STATUS_LABELS as CASE_STATUS_LABELS } from '../cases/presenters.js'
 import { COUNT_CAP, type QueueRow } from './repository.js'
 import type { OpenedReport, QueueView, Viewer } from './service.js'
 import type { QueueQuery } from './validation.js'
@@ -386,6 +387,9 @@ export function reportPageView(input: {
     openedCase: history.openedCase && {
       ...history.openedCase,
       owner: nameOf(people, history.openedCase.owner),
+      title: caseTitle(history.openedCase),
+      status: CASE_STATUS_LABELS[history.openedCase.status],
+      href: staffPaths.case(history.openedCase.id),
     },
     viewings: opened.viewings.map((v) => ({ by: nameOf(people, v.actor), at: v.at })),
     links: {

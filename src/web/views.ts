@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import nunjucks from 'nunjucks'
 import type { Agency } from '../content/content.js'
+import { staffDateFormat } from './dates.js'
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
 
@@ -17,31 +18,10 @@ export const viewPaths = [
   here('../partner-agencies/views/'),
   here('../assessments/views/'),
   here('../report-button/views/'),
+  here('../cases/views/'),
   fileURLToPath(new URL('../../node_modules/govuk-frontend/dist/', import.meta.url)),
   fileURLToPath(new URL('../../node_modules/@ministryofjustice/frontend/', import.meta.url)),
 ]
-
-/**
- * Staff pages give times on the office's clock with its zone's name ("14 Jan 2027, 09:05 GMT",
- * "3 Jul 2027, 23:40 BST"): the Control Centre works across clock changes, and a bare time
- * would leave them to guess which side of one it is.
- */
-export function staffDateFormat(timeZone: string): (value: unknown) => string {
-  const format = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  })
-  return (value) => {
-    if (!(value instanceof Date)) return ''
-    const part = Object.fromEntries(format.formatToParts(value).map((p) => [p.type, p.value]))
-    return `${part.day} ${part.month} ${part.year}, ${part.hour}:${part.minute} ${part.timeZoneName}`
-  }
-}
 
 export function createViewEnvironment(timeZone = 'UTC'): nunjucks.Environment {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewPaths), {
@@ -60,7 +40,12 @@ export function createViewEnvironment(timeZone = 'UTC'): nunjucks.Environment {
   env.addFilter('councilAreaItems', (areas: { code: string; name: string }[], selected: unknown) =>
     areas.map((a) => ({ value: a.code, text: a.name, selected: a.code === selected })),
   )
-  env.addFilter('staffDate', staffDateFormat(timeZone))
+  const staffDate = staffDateFormat(timeZone)
+  env.addFilter('staffDate', staffDate)
+  // MoJ's timeline formats its dates with this filter: the same clock as every staff page.
+  env.addFilter('mojDate', (value: unknown) =>
+    typeof value === 'string' ? staffDate(new Date(value)) : '',
+  )
   return env
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { staffDateFormat } from './views.js'
+import { staffDateFormat } from './dates.js'
 
 describe('times on staff pages', () => {
   const london = staffDateFormat('Europe/London')
