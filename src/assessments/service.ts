@@ -9,6 +9,8 @@ import type { ReportStatus } from '../queue/repository.js'
 import type { QueueService, Outcome, Viewer } from '../queue/service.js'
 import { allows, type Permission } from '../staff/permissions.js'
 import type { FormBody } from '../web/journey.js'
+import { insertReferral } from '../referrals/repository.js'
+import { queueReferralDelivery } from '../referrals/service.js'
 import * as repository from './repository.js'
 import {
   DECISIONS,
@@ -26,6 +28,8 @@ export interface AssessmentServiceDeps {
   /** The police forces a referral can go to: code and name, from the jurisdiction tables. */
   policeForces(): Promise<{ code: string; name: string }[]>
   now: () => Date
+  /** Delivery attempts for the urgent referral before a person is told it failed. */
+  referralAttempts?: number
 }
 
 /** What each decision makes of the report. */
@@ -113,17 +117,30 @@ export function assessmentService(deps: AssessmentServiceDeps) {
           rationale: envelope.seal(assessment.rationale, `assessment:${id}`),
         })
         if (decision.kind === 'urgent-referral' && force) {
-          await repository.insertReferral(tx, {
-            id: randomUUID(),
+          // Urgent: it goes at once, through the outbox in this transaction; a supervisor
+          // reviews it afterwards.
+          const referralId = randomUUID()
+          await insertReferral(tx, {
+            id: referralId,
             reportId,
             partnerAgencyId: force.id,
             assessmentId: id,
             kind: 'urgent-police',
+            urgency: 'urgent',
             shared: decision.shared,
             lawfulBasis: URGENT_REFERRAL_LAWFUL_BASIS,
+            reason: null,
             createdAt: at,
             createdBy: viewer.id,
+            approvedBy: viewer.id,
           })
+          await queueReferralDelivery(
+            tx,
+            { id: referralId, reportId },
+            viewer.id,
+            at,
+            deps.referralAttempts ?? 8,
+          )
         }
         if (decision.kind === 'open-case') {
           await repository.insertCase(tx, {

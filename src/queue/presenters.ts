@@ -84,6 +84,15 @@ export const DECISION_LABELS: Record<string, string> = {
   'close-with-advice': 'Below the threshold: close with advice for the reporter',
   'close-with-signposting': 'Out of scope: close with signposting',
 }
+export const REFERRAL_STATUS_LABELS: Record<string, string> = {
+  'awaiting-approval': "Waiting for a supervisor's approval",
+  declined: 'Declined by a supervisor',
+  sending: 'Sending',
+  sent: 'Sent, not yet acknowledged',
+  acknowledged: 'Acknowledged by the agency',
+  failed: 'Not delivered: tell a supervisor',
+}
+
 export const SHARE_LABELS: Record<string, string> = {
   'the-child': "The child's details and where they live",
   'what-happened': 'What happened',
@@ -372,7 +381,10 @@ export function reportPageView(input: {
       ...r,
       by: nameOf(people, r.createdBy),
       shared: r.shared.map((s) => SHARE_LABELS[s] ?? s),
-      status: r.status === 'to-send' ? 'To send' : r.status,
+      status: REFERRAL_STATUS_LABELS[r.status] ?? r.status,
+      // Until the force acknowledges an urgent referral, staff are asked to phone it too.
+      phoneNow: ['sending', 'sent', 'failed'].includes(r.status),
+      href: staffPaths.referral(r.id),
     })),
     openedCase: history.openedCase && {
       ...history.openedCase,

@@ -238,7 +238,7 @@ describe('the triage queue and the report, over HTTP', () => {
     assert.equal(await statusOf(urgent), 'referred')
     const page = await browser.get(`${staffPaths.report(urgent)}?done=assessed`)
     assert.match(page.body, /Phone Force F1 now on 01632 960000/)
-    assert.match(page.body, /To send/)
+    assert.match(page.body, /Sending/)
     const meets = await decide({ decision: 'open-case' })
     assert.equal(await statusOf(meets), 'case-opened')
     const [openedCase] = await t.db.query<{ owner: string; status: string }>(

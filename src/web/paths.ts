@@ -18,6 +18,7 @@ export const paths = {
     answersCleared: '/report/answers-cleared',
   },
   health: '/health',
+  acknowledgeReferral: (token: string) => `/referrals/acknowledge/${token}`,
 } as const
 
 /** What can be done to a report, each a page (GET shows the form) and a POST. */
@@ -56,6 +57,16 @@ export const staffPaths = {
   reportSource: (id: string) => `/staff/admin/report-sources/${id}`,
   reportSourceAction: (id: string, action: 'withdraw' | 'restore') =>
     `/staff/admin/report-sources/${id}/${action}`,
+  partnerAgencyDelivery: (id: string) => `/staff/admin/partner-agencies/${id}/delivery`,
+  newReferral: (reportId: string) => `/staff/reports/${reportId}/referrals/new`,
+  referrals: '/staff/referrals',
+  referral: (id: string) => `/staff/referrals/${id}`,
+  referralAction: (id: string, action: 'approve' | 'decline' | 'review') =>
+    `/staff/referrals/${id}/${action}`,
+  referralPdf: (id: string) => `/staff/referrals/${id}/package.pdf`,
+  failedDeliveries: '/staff/deliveries/failed',
+  retryDelivery: (id: string) => `/staff/deliveries/${id}/retry`,
+  newReporterMessage: (reportId: string) => `/staff/reports/${reportId}/messages/new`,
   auditTrail: '/staff/audit',
   auditExport: '/staff/audit/export.csv',
 } as const
