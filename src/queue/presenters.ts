@@ -336,6 +336,8 @@ export function reportPageView(input: {
     can: {
       reassign: allows(viewer.roles, 'report.reassign'),
       reopen: allows(viewer.roles, 'report.reopen'),
+      refer: allows(viewer.roles, 'referral.create'),
+      message: allows(viewer.roles, 'reporter-message.send'),
     },
     jurisdiction: {
       status: j.status,
@@ -398,6 +400,8 @@ export function reportPageView(input: {
       jurisdiction: staffPaths.reportAction(report.id, 'jurisdiction'),
       assessment: staffPaths.reportAction(report.id, 'assessment'),
       reopen: staffPaths.reportAction(report.id, 'reopen'),
+      refer: staffPaths.newReferral(report.id),
+      message: staffPaths.newReporterMessage(report.id),
     },
     reasons: report.priorityReasons.map((r) => ({
       text: r.text,
