@@ -80,7 +80,11 @@ describe('messages to reporters', () => {
   after(async () => {
     await t.close()
     await smtp.close()
-    await new Promise<void>((resolve) => smsServer.close(() => resolve()))
+    await new Promise<void>((resolve) =>
+      smsServer.close(() => {
+        resolve()
+      }),
+    )
   })
 
   async function sendReport(audience: 'young-person' | 'professional') {
@@ -138,7 +142,7 @@ describe('messages to reporters', () => {
       answers: {
         ...(await parseSteps(t.deps.journey, reportSteps.professional)),
         'safe-ways-to-contact': { contactWays: ['text'] },
-      } as ReportAnswers,
+      },
     })
     const advisor = await signIn(t, await addPerson(t, ['advisor']), clock)
     const url = staffPaths.newReporterMessage(report.id)
