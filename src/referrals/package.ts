@@ -75,7 +75,11 @@ const WHEN = new Intl.DateTimeFormat('en-GB', {
 
 /** The report's words are the reporter's ("Your name"): the package names them as such. */
 const forPartner = (key: string) =>
-  key.replace(/^Your /, "Reporter's ").replace(/^Who you are$/, 'Who reported')
+  key
+    .replace(/^In your words$/, "In the reporter's words")
+    .replace(/^Your /, "Reporter's ")
+    .replace(/^Who you are$/, 'Who reported')
+    .replace(/^You know /, 'The reporter knows ')
 
 export function buildPackage(input: PackageInput): ReferralPackage {
   const wording: AgencyWording = {
