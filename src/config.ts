@@ -59,6 +59,8 @@ const schema = z.object({
   OUTBOX_RETRY_BASE_SECONDS: positiveInt.default(30),
   URGENT_REFERRAL_ACK_MINUTES: positiveInt.default(30),
   WORKER_IN_PROCESS: bool.default(true),
+  OUTBOX_LEASE_SECONDS: positiveInt.default(120),
+  UNSAFE_TEST_ENQUEUE_AFTER_COMMIT: bool.default(false),
 })
 
 export interface KeyRingConfig {
@@ -113,9 +115,16 @@ export interface DeliverySettings {
   sms: { provider: 'log' } | { provider: 'http'; url: string; token: string }
   maxAttempts: number
   retryBaseMs: number
+  /** How long a worker's claim on a message lasts; a crashed worker's messages wait this long. */
+  leaseMs: number
   urgentAcknowledgeMinutes: number
   /** Whether the service runs the outbox worker itself (else run `npm run worker`). */
   workerInProcess: boolean
+  /**
+   * Breaks the outbox on purpose: a referral's delivery is written after the referral commits,
+   * not with it. Only for the negative control of `npm run bench:outbox`; refused in production.
+   */
+  unsafeEnqueueAfterCommit: boolean
 }
 
 export interface StaffSettings {
@@ -173,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('SERVICE_URL: required in production, starting https://')
     if (bool.safeParse(env.UNSAFE_TEST_ACK_BEFORE_COMMIT).data === true)
       problems.push('UNSAFE_TEST_ACK_BEFORE_COMMIT: loses reports; never allowed in production')
+    if (bool.safeParse(env.UNSAFE_TEST_ENQUEUE_AFTER_COMMIT).data === true)
+      problems.push('UNSAFE_TEST_ENQUEUE_AFTER_COMMIT: loses referrals; never allowed in production')
     if (bool.safeParse(env.SMTP_TLS_REJECT_UNAUTHORIZED).data === false)
       problems.push('SMTP_TLS_REJECT_UNAUTHORIZED: must not be false in production')
   }
@@ -229,8 +240,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           : { provider: 'log' },
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       retryBaseMs: e.OUTBOX_RETRY_BASE_SECONDS * 1000,
+      leaseMs: e.OUTBOX_LEASE_SECONDS * 1000,
       urgentAcknowledgeMinutes: e.URGENT_REFERRAL_ACK_MINUTES,
       workerInProcess: e.WORKER_IN_PROCESS,
+      unsafeEnqueueAfterCommit: e.UNSAFE_TEST_ENQUEUE_AFTER_COMMIT,
     },
   }
 }

@@ -127,6 +127,7 @@ export async function buildDeps(options: DepsOptions) {
     maxAttempts: delivery.maxAttempts,
     urgentAcknowledgeMinutes: delivery.urgentAcknowledgeMinutes,
     now,
+    unsafeEnqueueAfterCommit: delivery.unsafeEnqueueAfterCommit,
   })
   const packageOf = referralPackages({
     db,
@@ -157,6 +158,7 @@ export async function buildDeps(options: DepsOptions) {
       log,
       ...options,
       backoff: { baseMs: delivery.retryBaseMs, maxMs: 60 * 60_000 },
+      leaseMs: delivery.leaseMs,
       handlers: {
         referral: referralDelivery({
           db,

@@ -23,6 +23,8 @@ export interface ReferralServiceDeps {
   /** An urgent referral not acknowledged within this raises the Control Centre's alert. */
   urgentAcknowledgeMinutes: number
   now: () => Date
+  /** UNSAFE, the negative control of bench:outbox only: see config.ts. */
+  unsafeEnqueueAfterCommit?: boolean
 }
 
 /**
@@ -57,6 +59,7 @@ export type ActionOutcome =
   { ok: true } | { ok: false; code: 'REFERRAL_NOT_FOUND' | 'NOT_ALLOWED' | 'ALREADY_DONE' }
 
 const subject = (id: string) => ({ type: 'referral', id })
+const UNSAFE_GAP_MS = 1000
 
 /**
  * Referrals to partner agencies from a report: recorded with what is shared and why, urgent
@@ -107,7 +110,7 @@ export function referralService(deps: ReferralServiceDeps) {
           createdBy: viewer.id,
           approvedBy: urgent ? viewer.id : null,
         })
-        if (urgent)
+        if (urgent && !deps.unsafeEnqueueAfterCommit)
           await queueReferralDelivery(tx, { id, reportId }, viewer.id, at, deps.maxAttempts)
         await audit.record(tx, subject(id), {
           details: {
@@ -119,6 +122,11 @@ export function referralService(deps: ReferralServiceDeps) {
           },
         })
       })
+      if (urgent && deps.unsafeEnqueueAfterCommit) {
+        // The broken way the outbox exists to prevent: a crash in this gap loses the referral.
+        await new Promise((resolve) => setTimeout(resolve, UNSAFE_GAP_MS))
+        await queueReferralDelivery(db, { id, reportId }, viewer.id, at, deps.maxAttempts)
+      }
       return { ok: true, id, urgent }
     },
 
