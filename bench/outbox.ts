@@ -33,7 +33,7 @@ const { values } = parseArgs({
 })
 const count = Number(values.count)
 const maxKills = Number(values.kills)
-const negativeControl = values['negative-control'] ?? false
+const negativeControl = values['negative-control']
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 const schema = `outbox_${randomBytes(6).toString('hex')}`
