@@ -183,7 +183,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (bool.safeParse(env.UNSAFE_TEST_ACK_BEFORE_COMMIT).data === true)
       problems.push('UNSAFE_TEST_ACK_BEFORE_COMMIT: loses reports; never allowed in production')
     if (bool.safeParse(env.UNSAFE_TEST_ENQUEUE_AFTER_COMMIT).data === true)
-      problems.push('UNSAFE_TEST_ENQUEUE_AFTER_COMMIT: loses referrals; never allowed in production')
+      problems.push(
+        'UNSAFE_TEST_ENQUEUE_AFTER_COMMIT: loses referrals; never allowed in production',
+      )
     if (bool.safeParse(env.SMTP_TLS_REJECT_UNAUTHORIZED).data === false)
       problems.push('SMTP_TLS_REJECT_UNAUTHORIZED: must not be false in production')
   }
