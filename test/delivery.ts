@@ -41,6 +41,8 @@ export async function startSmtpServer(options: { refuse?: () => boolean } = {}) 
       })
     },
   })
+  // A sender killed mid-message resets its connection; that is the sender's problem, not ours.
+  server.on('error', () => undefined)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.server.address() as AddressInfo).port
   return {
