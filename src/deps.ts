@@ -10,8 +10,11 @@ import { jurisdictionDirectory } from './jurisdictions/directory.js'
 import { emailSender } from './notifications/email.js'
 import {
   acknowledgementMessage,
+  reporterMessage,
   reporterMessageDelivery,
 } from './notifications/reporter-messages.js'
+import { enqueue as enqueueMessage } from './outbox/repository.js'
+import type { ReportAnswers } from './reports/answers.js'
 import { reporterMessageService } from './notifications/service.js'
 import { httpSmsProvider, loggingSmsProvider } from './notifications/sms.js'
 import { outboxWorker, type WorkerLog } from './outbox/worker.js'
@@ -110,6 +113,21 @@ export async function buildDeps(options: DepsOptions) {
       })),
     now,
     referralAttempts: delivery.maxAttempts,
+    async messageReporter(tx, report, words, by, at) {
+      const answers = JSON.parse(
+        envelope.open(report.sealed, `report:${report.id}`),
+      ) as ReportAnswers
+      const message = reporterMessage(reporterMessages, answers, at, () => words)
+      if (!message) return
+      await enqueueMessage(tx, {
+        ...message,
+        purpose: 'reporter-message',
+        reportId: report.id,
+        maxAttempts: delivery.maxAttempts,
+        createdAt: at,
+        createdBy: by,
+      })
+    },
   })
   const deliveryChannels = deliveryChannelService({ db, envelope, now })
   const ackKey = acknowledgementKey(secrets.cookieSecret)

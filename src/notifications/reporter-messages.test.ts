@@ -167,4 +167,30 @@ describe('messages to reporters', () => {
     const listed = await advisor.get(url)
     assert.match(listed.body, /Delivered/)
   })
+
+  it('sends the advice chosen when a report is closed below the threshold, by the same outbox', async () => {
+    const advisor = await addPerson(t, ['advisor'])
+    const report = await insertQueuedReport(t.db, t.deps.envelope, {
+      receivedAt: clock.now(),
+      claimedBy: advisor.id,
+      answers: await parseSteps(t.deps.journey, reportSteps['concerned-adult']),
+    })
+    const browser = await signIn(t, advisor, clock)
+    const url = staffPaths.reportAction(report.id, 'assessment')
+    await browser.get(url)
+    const decided = await browser.post(url, {
+      riskLevel: 'low',
+      rationale: 'Synthetic rationale',
+      decision: 'close-with-advice',
+      adviceTemplateId: 'block-and-report',
+    })
+    assert.equal(decided.statusCode, 303)
+    const worker = t.deps.buildOutboxWorker(silent)
+    assert.equal(await worker.runOnce(), 1)
+    await worker.stop()
+    const mail = smtp.received.at(-1)
+    assert.ok(mail)
+    assert.deepEqual(mail.to, ['canary.adult@example.net'])
+    assert.match(mail.raw, /Subject: Block, report and keep talking/)
+  })
 })

@@ -8,6 +8,7 @@ import type { Journey } from '../web/journey.js'
 import { staffPaths } from '../web/paths.js'
 import type { AssessmentService } from '../assessments/service.js'
 import { decisionsFor } from '../assessments/service.js'
+import { messageRow } from '../referrals/presenters.js'
 import { COUNT_CAP, type QueueRow } from './repository.js'
 import type { OpenedReport, QueueView, Viewer } from './service.js'
 import type { QueueQuery } from './validation.js'
@@ -388,6 +389,7 @@ export function reportPageView(input: {
       phoneNow: ['sending', 'sent', 'failed'].includes(r.status),
       href: staffPaths.referral(r.id),
     })),
+    messages: history.messages.map(messageRow),
     openedCase: history.openedCase && {
       ...history.openedCase,
       owner: nameOf(people, history.openedCase.owner),
