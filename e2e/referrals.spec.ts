@@ -151,5 +151,18 @@ describe('referrals in Chromium', () => {
     await pages.arrive('Staff home', 'acknowledged')
     assert.equal(await pages.page.getByText(/not been acknowledged/).count(), 0)
     assertQuiet(journey.watched)
+
+    // A supervisor reviews the urgent referral afterwards, and checks nothing failed.
+    const supervisor = await person('supervisor')
+    await supervisor.pages.signIn(await addPerson(app.test, ['supervisor']), app)
+    await supervisor.pages.follow(supervisor.pages.link('Referrals'))
+    await supervisor.pages.arrive('Referrals to approve or review')
+    await supervisor.pages.follow(supervisor.pages.link(report.reference))
+    await supervisor.pages.arrive(`Referral to ${agency.name}`)
+    await supervisor.pages.follow(supervisor.pages.button('Record my review'))
+    await supervisor.pages.arrive(`Referral to ${agency.name}`, 'reviewed')
+    await supervisor.pages.follow(supervisor.pages.link('Failed deliveries'))
+    await supervisor.pages.arrive('Deliveries that failed')
+    assert.equal(await supervisor.pages.page.getByText('Nothing has failed.').count(), 1)
   })
 })

@@ -246,6 +246,8 @@ export function referralRoutes(router: StaffRouter, deps: ReferralRouteDeps): vo
       const messages = await deps.service.failedDeliveries(ctx.audit)
       return ctx.view('deliveries-failed.njk', {
         rows: messages.map(messageRow),
+        // Administrators see the reference, not the report: they may not open reports.
+        canOpenReports: allows(viewerOf(ctx).roles, 'report.view'),
         flash: request.query.done === 'retried' ? 'Sending again' : undefined,
       })
     },
