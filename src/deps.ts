@@ -155,6 +155,7 @@ export async function buildDeps(options: DepsOptions) {
     agency: content.agency,
     staffName,
     acknowledgeUrl,
+    timeZone: config.office.timeZone,
   })
 
   /** The outbox worker with its transports; the service starts one, `npm run worker` others. */
@@ -188,6 +189,7 @@ export async function buildDeps(options: DepsOptions) {
           email,
           staffName,
           acknowledgeUrl,
+          timeZone: config.office.timeZone,
           now,
         }),
         'reporter-acknowledgement': reporter,

@@ -30,6 +30,7 @@ export interface ReferralDeliveryDeps {
   email: EmailSender
   staffName(id: string): Promise<string>
   acknowledgeUrl(referralId: string): string
+  timeZone: string
   now: () => Date
 }
 
@@ -73,6 +74,7 @@ export function referralPackages(deps: Omit<ReferralDeliveryDeps, 'email' | 'cha
         ? await deps.staffName(referral.approvedBy)
         : 'Not yet approved',
       createdAt: referral.createdAt,
+      timeZone: deps.timeZone,
       sections: checkAnswersSections(answers, deps.journey, new Map(), { everyAnswer: true }),
       acknowledgeUrl: options.withAcknowledgeLink ? deps.acknowledgeUrl(referral.id) : null,
       content: deps.content,

@@ -44,6 +44,8 @@ export interface PackageInput {
   triageReasons: readonly string[]
   approvedBy: string
   createdAt: Date
+  /** The office's time zone, in which the package gives times. */
+  timeZone: string
   /** The report's sections, as staff see them; only the shared ones go in. */
   sections: readonly SummarySection[]
   /** The one-time link with which the agency acknowledges it (email only). */
@@ -67,11 +69,8 @@ export interface ReferralPackage {
   from: string
 }
 
-const WHEN = new Intl.DateTimeFormat('en-GB', {
-  dateStyle: 'long',
-  timeStyle: 'short',
-  timeZone: 'Europe/London',
-})
+const when = (at: Date, timeZone: string) =>
+  new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(at)
 
 /** The report's words are the reporter's ("Your name"): the package names them as such. */
 const forPartner = (key: string) =>
@@ -120,7 +119,7 @@ export function buildPackage(input: PackageInput): ReferralPackage {
         value: `${input.lawfulBasis.label}. ${input.lawfulBasis.text}`,
       },
       { key: 'Approved by', value: input.approvedBy },
-      { key: 'Referred', value: WHEN.format(input.createdAt) },
+      { key: 'Referred', value: when(input.createdAt, input.timeZone) },
     ],
     sections,
     notShared: REFERRAL_SHARES.filter((s) => !shared.includes(s)).map((s) => SHARE_TITLES[s]),
