@@ -59,6 +59,8 @@ function routeAnswers(request: FuzzRequest): Set<Answer> {
   // Every POST under /report/ meets the report pages' route, which checks the CSRF token and
   // the rate limit before it finds (or not) the page.
   if (request.method === 'POST' && /^\/report\/[^/?]*(?:\?|$)/.test(request.url)) add(403, 429)
+  // A partner's acknowledgement button checks the CSRF token too (the fuzz sends none there).
+  if (request.method === 'POST' && request.url.startsWith('/referrals/acknowledge/')) add(403)
   if (request.method !== 'POST' || !FORM_ROUTE_KINDS.has(request.kind)) {
     add(404)
     return allowed

@@ -134,6 +134,8 @@ async function main(): Promise<number> {
       paths.reportButton,
       ...ALL_VARIANTS.map(buttonFile),
       '/professionals/resources',
+      // A partner's acknowledgement link, with a token that was never issued.
+      paths.acknowledgeReferral('not-a-real-link'),
       ...[...deps.content.resources.keys()].flatMap((slug) => [
         `/professionals/resources/${slug}`,
         `/professionals/resources/${slug}/download`,
@@ -492,6 +494,7 @@ function unfuzzedRoutes(
 ): string[] {
   const reached: [string, string][] = [
     ...otherPages.map((p): [string, string] => ['GET', p]),
+    ['POST', paths.acknowledgeReferral('not-a-real-link')],
     ...[
       '/',
       '/get-help',

@@ -14,7 +14,12 @@ import { describeMinutes } from './content/retention.js'
 import type { Deps } from './deps.js'
 import { urgentAlertView } from './queue/presenters.js'
 import { queueRoutes } from './queue/routes.js'
+import { reporterMessageRoutes } from './notifications/routes.js'
+import { deliveryChannelRoutes } from './partner-agencies/delivery-routes.js'
 import { partnerAgencyRoutes } from './partner-agencies/routes.js'
+import { acknowledgementRoutes } from './referrals/acknowledge-routes.js'
+import { unacknowledgedAlertView } from './referrals/presenters.js'
+import { referralRoutes } from './referrals/routes.js'
 import { reportSourceRoutes } from './report-button/admin-routes.js'
 import { reportButtonRoutes } from './report-button/routes.js'
 import { reportRoutes } from './reports/routes.js'
@@ -154,6 +159,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     arrival,
   })
 
+  acknowledgementRoutes(app, { service: deps.referrals, now: deps.now })
+
   // the staff side: deny by default, every route with its permission and audit event
   guardStaffArea(app)
   const staff = staffRouter(app, {
@@ -162,7 +169,15 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     now: deps.now,
     secureCookies: config.secureCookies,
     sessionMaxHours: config.staff.sessionMaxHours,
-    urgentAlert: async () => urgentAlertView(await deps.queue.unopenedOverdueP1(), deps.now()),
+    urgentAlert: async () => {
+      const reports = urgentAlertView(await deps.queue.unopenedOverdueP1(), deps.now())
+      const referrals = unacknowledgedAlertView(
+        await deps.referrals.unacknowledgedUrgent(),
+        deps.now(),
+      )
+      if (!reports && referrals.length === 0) return undefined
+      return { count: reports?.count ?? 0, reports: reports?.reports ?? [], referrals }
+    },
     recordRefusal: (refusal) =>
       recordAuditEvent(deps.db, {
         occurredAt: deps.now(),
@@ -208,6 +223,14 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     serviceUrl: config.serviceUrl,
   })
   triageAgreementRoutes(staff, deps.triageAgreement)
+  deliveryChannelRoutes(staff, deps.deliveryChannels)
+  referralRoutes(staff, {
+    service: deps.referrals,
+    queue: deps.queue,
+    packageOf: deps.packageOf,
+    people: async () => new Map((await deps.staff.people()).map((p) => [p.id, p.name])),
+  })
+  reporterMessageRoutes(staff, { service: deps.reporterMessageService, queue: deps.queue })
   app.decorate('staffRoutes', staff.routes)
   return app
 }

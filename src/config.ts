@@ -50,6 +50,18 @@ const schema = z.object({
   CASE_FAILED_CONTACTS_BEFORE_TASK: positiveInt.max(20).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   UNSAFE_TEST_ACK_BEFORE_COMMIT: bool.default(false),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  SMTP_FROM: z.string().min(3).default('Safety Centre <no-reply@localhost>'),
+  SMTP_TLS_REJECT_UNAUTHORIZED: bool.default(true),
+  SMS_PROVIDER: z.enum(['log', 'http']).default('log'),
+  SMS_HTTP_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SMS_HTTP_TOKEN: z.string().min(1).optional(),
+  OUTBOX_MAX_ATTEMPTS: positiveInt.default(8),
+  OUTBOX_RETRY_BASE_SECONDS: positiveInt.default(30),
+  URGENT_REFERRAL_ACK_MINUTES: positiveInt.default(30),
+  WORKER_IN_PROCESS: bool.default(true),
+  OUTBOX_LEASE_SECONDS: positiveInt.default(120),
+  UNSAFE_TEST_ENQUEUE_AFTER_COMMIT: bool.default(false),
 })
 
 export interface KeyRingConfig {
@@ -95,6 +107,27 @@ export interface Config {
    * negative control of `npm run bench:crash`, which must catch the loss; refused in production.
    */
   unsafeTestAckBeforeCommit: boolean
+  delivery: DeliverySettings
+}
+
+export interface DeliverySettings {
+  smtpUrl: string | undefined
+  smtpFrom: string
+  /** false only in tests, to trust the test SMTP server's own certificate. */
+  smtpRejectUnauthorized: boolean
+  sms: { provider: 'log' } | { provider: 'http'; url: string; token: string }
+  maxAttempts: number
+  retryBaseMs: number
+  /** How long a worker's claim on a message lasts; a crashed worker's messages wait this long. */
+  leaseMs: number
+  urgentAcknowledgeMinutes: number
+  /** Whether the service runs the outbox worker itself (else run `npm run worker`). */
+  workerInProcess: boolean
+  /**
+   * Breaks the outbox on purpose: a referral's delivery is written after the referral commits,
+   * not with it. Only for the negative control of `npm run bench:outbox`; refused in production.
+   */
+  unsafeEnqueueAfterCommit: boolean
 }
 
 export interface StaffSettings {
@@ -152,7 +185,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('SERVICE_URL: required in production, starting https://')
     if (bool.safeParse(env.UNSAFE_TEST_ACK_BEFORE_COMMIT).data === true)
       problems.push('UNSAFE_TEST_ACK_BEFORE_COMMIT: loses reports; never allowed in production')
+    if (bool.safeParse(env.UNSAFE_TEST_ENQUEUE_AFTER_COMMIT).data === true)
+      problems.push(
+        'UNSAFE_TEST_ENQUEUE_AFTER_COMMIT: loses referrals; never allowed in production',
+      )
+    if (bool.safeParse(env.SMTP_TLS_REJECT_UNAUTHORIZED).data === false)
+      problems.push('SMTP_TLS_REJECT_UNAUTHORIZED: must not be false in production')
   }
+  if (env.SMS_PROVIDER === 'http' && (!env.SMS_HTTP_URL || !env.SMS_HTTP_TOKEN))
+    problems.push('SMS_PROVIDER: http needs SMS_HTTP_URL and SMS_HTTP_TOKEN')
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
   const e = parsed.data
   const office = {
@@ -195,6 +236,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     caseFailedContactsBeforeTask: e.CASE_FAILED_CONTACTS_BEFORE_TASK,
     unsafeTestAckBeforeCommit: e.UNSAFE_TEST_ACK_BEFORE_COMMIT,
+    delivery: {
+      smtpUrl: e.SMTP_URL,
+      smtpFrom: e.SMTP_FROM,
+      smtpRejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED,
+      sms:
+        e.SMS_PROVIDER === 'http' && e.SMS_HTTP_URL && e.SMS_HTTP_TOKEN
+          ? { provider: 'http', url: e.SMS_HTTP_URL, token: e.SMS_HTTP_TOKEN }
+          : { provider: 'log' },
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      retryBaseMs: e.OUTBOX_RETRY_BASE_SECONDS * 1000,
+      leaseMs: e.OUTBOX_LEASE_SECONDS * 1000,
+      urgentAcknowledgeMinutes: e.URGENT_REFERRAL_ACK_MINUTES,
+      workerInProcess: e.WORKER_IN_PROCESS,
+      unsafeEnqueueAfterCommit: e.UNSAFE_TEST_ENQUEUE_AFTER_COMMIT,
+    },
   }
 }
 

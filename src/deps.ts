@@ -8,7 +8,24 @@ import { loadContent } from './content/content.js'
 import { createEnvelope } from './crypto/envelope.js'
 import type { Db } from './db/db.js'
 import { jurisdictionDirectory } from './jurisdictions/directory.js'
+import { emailSender } from './notifications/email.js'
+import {
+  acknowledgementMessage,
+  reporterMessage,
+  reporterMessageDelivery,
+} from './notifications/reporter-messages.js'
+import { enqueue as enqueueMessage } from './outbox/repository.js'
+import type { ReportAnswers } from './reports/answers.js'
+import { reporterMessageService } from './notifications/service.js'
+import { httpSmsProvider, loggingSmsProvider } from './notifications/sms.js'
+import { outboxWorker, type WorkerLog } from './outbox/worker.js'
+import { deliveryChannelService } from './partner-agencies/delivery-service.js'
 import { partnerAgencyService } from './partner-agencies/service.js'
+import { acknowledgementKey, acknowledgementToken } from './referrals/acknowledgement.js'
+import { loadReferralContent } from './referrals/content.js'
+import { referralDelivery, referralPackages } from './referrals/delivery.js'
+import { referralService } from './referrals/service.js'
+import { paths } from './web/paths.js'
 import { queueService } from './queue/service.js'
 import { draftRepository } from './reports/drafts.js'
 import { buildReportJourney } from './reports/journey.js'
@@ -39,6 +56,14 @@ export async function buildDeps(options: DepsOptions) {
   const triage = options.triage ?? buildTriage(config, jurisdictions, calendar)
   const envelope = createEnvelope(secrets.encryptionKeys)
   const content = await loadContent(config.contentDir)
+  const referralContent = await loadReferralContent(config.contentDir)
+  const { delivery } = config
+  const reporterMessages = {
+    envelope,
+    content: referralContent,
+    serviceName: content.agency.serviceName,
+    timeZone: config.office.timeZone,
+  }
   const journey = buildReportJourney(now, placeFinder(jurisdictions))
   const reports = reportService({
     db,
@@ -49,6 +74,10 @@ export async function buildDeps(options: DepsOptions) {
     draftTtlMinutes: config.draftTtlMinutes,
     triage,
     unsafeAckBeforeCommit: config.unsafeTestAckBeforeCommit,
+    acknowledgement: (answers, reference, at) => {
+      const message = acknowledgementMessage(reporterMessages, answers, reference, at)
+      return message && { ...message, maxAttempts: delivery.maxAttempts }
+    },
   })
   const staff = staffService({
     db,
@@ -84,9 +113,114 @@ export async function buildDeps(options: DepsOptions) {
         name: agency.name,
       })),
     now,
+    referralAttempts: delivery.maxAttempts,
+    async messageReporter(tx, report, words, by, at) {
+      const answers = JSON.parse(
+        envelope.open(report.sealed, `report:${report.id}`),
+      ) as ReportAnswers
+      const message = reporterMessage(reporterMessages, answers, at, () => words)
+      if (!message) return
+      await enqueueMessage(tx, {
+        ...message,
+        purpose: 'reporter-message',
+        reportId: report.id,
+        maxAttempts: delivery.maxAttempts,
+        createdAt: at,
+        createdBy: by,
+      })
+    },
   })
+  const deliveryChannels = deliveryChannelService({ db, envelope, now })
+  const ackKey = acknowledgementKey(secrets.cookieSecret)
+  const acknowledgeUrl = (referralId: string) =>
+    `${config.serviceUrl}${paths.acknowledgeReferral(acknowledgementToken(ackKey, referralId))}`
+  const staffName = async (id: string) =>
+    (await staff.people()).find((p) => p.id === id)?.name ?? 'A member of staff'
+  const referrals = referralService({
+    db,
+    envelope,
+    content: referralContent,
+    queue,
+    partnerAgencies,
+    acknowledgementKey: ackKey,
+    maxAttempts: delivery.maxAttempts,
+    urgentAcknowledgeMinutes: delivery.urgentAcknowledgeMinutes,
+    now,
+    unsafeEnqueueAfterCommit: delivery.unsafeEnqueueAfterCommit,
+  })
+  const packageOf = referralPackages({
+    db,
+    envelope,
+    journey,
+    content: referralContent,
+    agency: content.agency,
+    staffName,
+    acknowledgeUrl,
+    timeZone: config.office.timeZone,
+  })
+
+  /** The outbox worker with its transports; the service starts one, `npm run worker` others. */
+  function buildOutboxWorker(log: WorkerLog, options: { id?: string; pollMs?: number } = {}) {
+    const email = emailSender(
+      {
+        smtpUrl: delivery.smtpUrl,
+        from: delivery.smtpFrom,
+        rejectUnauthorized: delivery.smtpRejectUnauthorized,
+      },
+      log,
+    )
+    const sms =
+      delivery.sms.provider === 'http' ? httpSmsProvider(delivery.sms) : loggingSmsProvider(log)
+    const reporter = reporterMessageDelivery({ envelope, email, sms })
+    const worker = outboxWorker({
+      db,
+      now,
+      log,
+      ...options,
+      backoff: { baseMs: delivery.retryBaseMs, maxMs: 60 * 60_000 },
+      leaseMs: delivery.leaseMs,
+      handlers: {
+        referral: referralDelivery({
+          db,
+          envelope,
+          journey,
+          content: referralContent,
+          agency: content.agency,
+          channelsOf: (id) => deliveryChannels.channelsOf(id),
+          email,
+          staffName,
+          acknowledgeUrl,
+          timeZone: config.office.timeZone,
+          now,
+        }),
+        'reporter-acknowledgement': reporter,
+        'reporter-message': reporter,
+      },
+    })
+    return {
+      ...worker,
+      async stop() {
+        await worker.stop()
+        email.close()
+      },
+    }
+  }
+
   return {
     config,
+    reporterMessageService: reporterMessageService({
+      db,
+      queue,
+      settings: reporterMessages,
+      maxAttempts: delivery.maxAttempts,
+      now,
+    }),
+    referralContent,
+    reporterMessages,
+    deliveryChannels,
+    referrals,
+    packageOf,
+    buildOutboxWorker,
     rateLimits: sharedRateLimitCounter(db, now),
     db,
     secrets,

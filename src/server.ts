@@ -27,10 +27,15 @@ async function main(): Promise<void> {
 
   warnOfCalendarGaps(deps, app.log)
   const stopHousekeeping = startHousekeeping(deps, app.log)
+  // The outbox worker runs here by default; set WORKER_IN_PROCESS=false to run it only as
+  // `npm run worker` processes.
+  const worker = config.delivery.workerInProcess ? deps.buildOutboxWorker(app.log) : undefined
+  worker?.start()
 
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')
     stopHousekeeping()
+    await worker?.stop()
     await app.close()
     await db.close()
     process.exit(0)

@@ -45,37 +45,6 @@ export async function insertAssessment(db: Queryable, a: NewAssessment): Promise
   )
 }
 
-export interface NewReferral {
-  id: string
-  reportId: string
-  partnerAgencyId: string
-  assessmentId: string
-  kind: 'urgent-police'
-  shared: readonly string[]
-  lawfulBasis: string
-  createdAt: Date
-  createdBy: string
-}
-
-export async function insertReferral(db: Queryable, r: NewReferral): Promise<void> {
-  await db.query(
-    `INSERT INTO referrals (id, report_id, partner_agency_id, assessment_id, kind, status,
-       shared, lawful_basis, created_at, created_by)
-     VALUES ($1, $2, $3, $4, $5, 'to-send', $6, $7, $8, $9)`,
-    [
-      r.id,
-      r.reportId,
-      r.partnerAgencyId,
-      r.assessmentId,
-      r.kind,
-      r.shared,
-      r.lawfulBasis,
-      r.createdAt,
-      r.createdBy,
-    ],
-  )
-}
-
 export interface StoredAssessment {
   id: string
   recordedAt: Date

@@ -3,13 +3,17 @@ import type { AuditTrail } from '../audit/trail.js'
 import { caseOfReport, openCase } from '../cases/repository.js'
 import type { AssessmentContent } from '../content/assessment.js'
 import type { Envelope } from '../crypto/envelope.js'
-import type { Db } from '../db/db.js'
+import type { Sealed } from '../crypto/envelope.js'
+import type { Db, Queryable } from '../db/db.js'
 import type { PartnerAgencyService } from '../partner-agencies/service.js'
 import * as changes from '../queue/report-changes.js'
 import type { ReportStatus } from '../queue/repository.js'
 import type { QueueService, Outcome, Viewer } from '../queue/service.js'
 import { allows, type Permission } from '../staff/permissions.js'
 import type { FormBody } from '../web/journey.js'
+import { messagesOfReport } from '../outbox/repository.js'
+import { insertReferral } from '../referrals/repository.js'
+import { queueReferralDelivery } from '../referrals/service.js'
 import * as repository from './repository.js'
 import {
   DECISIONS,
@@ -27,6 +31,44 @@ export interface AssessmentServiceDeps {
   /** The police forces a referral can go to: code and name, from the jurisdiction tables. */
   policeForces(): Promise<{ code: string; name: string }[]>
   now: () => Date
+  /** Delivery attempts for the urgent referral before a person is told it failed. */
+  referralAttempts?: number
+  /**
+   * Writes the advice or signposting of a closing decision to the reporter, through the outbox
+   * in the decision's transaction (nothing, when no way of writing to them is safe).
+   */
+  messageReporter?(
+    tx: Queryable,
+    report: { id: string; reference: string; sealed: Sealed },
+    words: { subject: string; text: string },
+    by: string,
+    at: Date,
+  ): Promise<void>
+}
+
+/** The advice or signposting as the reporter reads it: the template, then the services named. */
+function closingWords(
+  content: AssessmentContent,
+  decision: RiskAssessment['decision'],
+): { subject: string; text: string } | undefined {
+  if (decision.kind === 'close-with-advice') {
+    const template = content.adviceTemplates.find((t) => t.id === decision.adviceTemplateId)
+    return template && { subject: template.title, text: template.body }
+  }
+  if (decision.kind === 'close-with-signposting') {
+    const template = content.signpostingTemplates.find(
+      (t) => t.id === decision.signpostingTemplateId,
+    )
+    if (!template) return undefined
+    const services = template.partners.map((p) =>
+      [p.name, p.phone, p.hours, p.website].filter(Boolean).join(', '),
+    )
+    return {
+      subject: template.title,
+      text: [template.body, ...services].join('\n\n'),
+    }
+  }
+  return undefined
 }
 
 /** What each decision makes of the report. */
@@ -114,17 +156,30 @@ export function assessmentService(deps: AssessmentServiceDeps) {
           rationale: envelope.seal(assessment.rationale, `assessment:${id}`),
         })
         if (decision.kind === 'urgent-referral' && force) {
-          await repository.insertReferral(tx, {
-            id: randomUUID(),
+          // Urgent: it goes at once, through the outbox in this transaction; a supervisor
+          // reviews it afterwards.
+          const referralId = randomUUID()
+          await insertReferral(tx, {
+            id: referralId,
             reportId,
             partnerAgencyId: force.id,
             assessmentId: id,
             kind: 'urgent-police',
+            urgency: 'urgent',
             shared: decision.shared,
             lawfulBasis: URGENT_REFERRAL_LAWFUL_BASIS,
+            reason: null,
             createdAt: at,
             createdBy: viewer.id,
+            approvedBy: viewer.id,
           })
+          await queueReferralDelivery(
+            tx,
+            { id: referralId, reportId },
+            viewer.id,
+            at,
+            deps.referralAttempts ?? 8,
+          )
         }
         if (decision.kind === 'open-case') {
           await openCase(tx, {
@@ -135,6 +190,9 @@ export function assessmentService(deps: AssessmentServiceDeps) {
             openedAt: at,
           })
         }
+        const words = closingWords(content, decision)
+        if (words && deps.messageReporter)
+          await deps.messageReporter(tx, report, words, viewer.id, at)
         await changes.setStatus(tx, reportId, STATUS_AFTER[decision.kind])
         await audit.record(
           tx,
@@ -154,10 +212,11 @@ export function assessmentService(deps: AssessmentServiceDeps) {
 
     /** A report's assessments, rationales decrypted, with what each decision created. */
     async historyOf(reportId: string) {
-      const [assessments, referrals, openedCase] = await Promise.all([
+      const [assessments, referrals, openedCase, messages] = await Promise.all([
         repository.assessmentsOf(db, reportId),
         repository.referralsOf(db, reportId),
         caseOfReport(db, reportId),
+        messagesOfReport(db, reportId),
       ])
       return {
         assessments: assessments.map(({ rationale, ...a }) => ({
@@ -166,6 +225,8 @@ export function assessmentService(deps: AssessmentServiceDeps) {
         })),
         referrals,
         openedCase,
+        /** Every referral delivery and message to the reporter, sent, waiting or failed. */
+        messages,
       }
     },
   }

@@ -45,6 +45,7 @@ export function partnerAgencyRoutes(router: StaffRouter, service: PartnerAgencyS
         },
         // Forces and children's services are named by the jurisdiction tables.
         namesItself: (agency?.jurisdictionCode ?? null) === null,
+        deliveryUrl: agency && staffPaths.partnerAgencyDelivery(agency.id),
         action: agency ? staffPaths.partnerAgency(agency.id) : staffPaths.newPartnerAgency,
         listUrl: staffPaths.partnerAgencies,
         values,

@@ -9,6 +9,7 @@ import { staffPaths } from '../web/paths.js'
 import type { AssessmentService } from '../assessments/service.js'
 import { decisionsFor } from '../assessments/service.js'
 import { caseTitle, STATUS_LABELS as CASE_STATUS_LABELS } from '../cases/presenters.js'
+import { messageRow } from '../referrals/presenters.js'
 import { COUNT_CAP, type QueueRow } from './repository.js'
 import type { OpenedReport, QueueView, Viewer } from './service.js'
 import type { QueueQuery } from './validation.js'
@@ -94,6 +95,15 @@ export const DECISION_LABELS: Record<string, string> = {
   'close-with-advice': 'Below the threshold: close with advice for the reporter',
   'close-with-signposting': 'Out of scope: close with signposting',
 }
+export const REFERRAL_STATUS_LABELS: Record<string, string> = {
+  'awaiting-approval': "Waiting for a supervisor's approval",
+  declined: 'Declined by a supervisor',
+  sending: 'Sending',
+  sent: 'Sent, not yet acknowledged',
+  acknowledged: 'Acknowledged by the agency',
+  failed: 'Not delivered: tell a supervisor',
+}
+
 export const SHARE_LABELS: Record<string, string> = {
   'the-child': "The child's details and where they live",
   'what-happened': 'What happened',
@@ -337,6 +347,8 @@ export function reportPageView(input: {
     can: {
       reassign: allows(viewer.roles, 'report.reassign'),
       reopen: allows(viewer.roles, 'report.reopen'),
+      refer: allows(viewer.roles, 'referral.create'),
+      message: allows(viewer.roles, 'reporter-message.send'),
     },
     jurisdiction: {
       status: j.status,
@@ -382,8 +394,12 @@ export function reportPageView(input: {
       ...r,
       by: nameOf(people, r.createdBy),
       shared: r.shared.map((s) => SHARE_LABELS[s] ?? s),
-      status: r.status === 'to-send' ? 'To send' : r.status,
+      status: REFERRAL_STATUS_LABELS[r.status] ?? r.status,
+      // Until the force acknowledges an urgent referral, staff are asked to phone it too.
+      phoneNow: ['sending', 'sent', 'failed'].includes(r.status),
+      href: staffPaths.referral(r.id),
     })),
+    messages: history.messages.map(messageRow),
     openedCase: history.openedCase && {
       ...history.openedCase,
       owner: nameOf(people, history.openedCase.owner),
@@ -399,6 +415,8 @@ export function reportPageView(input: {
       jurisdiction: staffPaths.reportAction(report.id, 'jurisdiction'),
       assessment: staffPaths.reportAction(report.id, 'assessment'),
       reopen: staffPaths.reportAction(report.id, 'reopen'),
+      refer: staffPaths.newReferral(report.id),
+      message: staffPaths.newReporterMessage(report.id),
     },
     reasons: report.priorityReasons.map((r) => ({
       text: r.text,

@@ -238,7 +238,7 @@ describe('the triage queue and the report, over HTTP', () => {
     assert.equal(await statusOf(urgent), 'referred')
     const page = await browser.get(`${staffPaths.report(urgent)}?done=assessed`)
     assert.match(page.body, /Phone Force F1 now on 01632 960000/)
-    assert.match(page.body, /To send/)
+    assert.match(page.body, /Sending/)
     // A decided report is nobody's to work: the claim ends, and nothing offers to give it back.
     assert.deepEqual(
       await t.db.query('SELECT claimed_by, claimed_at FROM reports WHERE id = $1', [urgent]),

@@ -49,9 +49,23 @@ export interface ReceivedAudit {
   details: Record<string, string | number | boolean | null>
 }
 
+/**
+ * The acknowledgement to the reporter, written to the outbox by the same statement as the
+ * report: both commit, or neither (ADR 11).
+ */
+export interface AcknowledgementRow {
+  id: string
+  channel: string
+  status: 'pending' | 'held'
+  availableAt: Date
+  maxAttempts: number
+  payload: Sealed
+}
+
 export interface ReportToStore {
   report: NewReportRow
   audit: ReceivedAudit
+  acknowledgement?: AcknowledgementRow | undefined
 }
 
 const hex = (bytes: Uint8Array) => `\\x${Buffer.from(bytes).toString('hex')}`
@@ -72,7 +86,7 @@ export async function storeReports(
   db: Queryable,
   batch: readonly ReportToStore[],
 ): Promise<boolean[]> {
-  const rows = batch.map(({ report: r, audit }) => ({
+  const rows = batch.map(({ report: r, audit, acknowledgement: ack }) => ({
     id: r.id,
     reference: r.reference,
     submission_key: r.submissionKey,
@@ -96,6 +110,14 @@ export async function storeReports(
     personal_ciphertext: hex(r.personal.ciphertext),
     actor: audit.actor,
     details: audit.details,
+    ack_id: ack?.id ?? null,
+    ack_channel: ack?.channel ?? null,
+    ack_status: ack?.status ?? null,
+    ack_available_at: ack?.availableAt.toISOString() ?? null,
+    ack_max_attempts: ack?.maxAttempts ?? null,
+    ack_key_id: ack?.payload.keyId ?? null,
+    ack_wrapped_key: ack ? hex(ack.payload.wrappedKey) : null,
+    ack_ciphertext: ack ? hex(ack.payload.ciphertext) : null,
   }))
   try {
     const stored = await db.query<{ id: string }>(
@@ -106,7 +128,9 @@ export async function storeReports(
            still_happening text, other_person_age text, child_age smallint, priority text,
            priority_reasons jsonb, rules_version text, deadline_at timestamptz, queues text[],
            jurisdiction jsonb, key_id text, wrapped_data_key bytea, personal_ciphertext bytea,
-           actor text, details jsonb)
+           actor text, details jsonb, ack_id uuid, ack_channel text, ack_status text,
+           ack_available_at timestamptz, ack_max_attempts integer, ack_key_id text,
+           ack_wrapped_key bytea, ack_ciphertext bytea)
        ), claimed AS (
          UPDATE report_drafts d
             SET report_id = i.id, wrapped_data_key = '', answers_ciphertext = ''
@@ -132,6 +156,14 @@ export async function storeReports(
            `SELECT i.received_at, i.actor, 'report.received', 'report', i.id::text, i.details
               FROM input i JOIN report r ON r.id = i.id`,
          )}
+       ), acknowledgement AS (
+         INSERT INTO outbox_messages (id, purpose, report_id, channel, status, max_attempts,
+           available_at, created_at, created_by, key_id, wrapped_data_key, payload_ciphertext)
+         SELECT i.ack_id, 'reporter-acknowledgement', i.id, i.ack_channel, i.ack_status,
+                i.ack_max_attempts, i.ack_available_at, i.received_at, i.actor, i.ack_key_id,
+                i.ack_wrapped_key, i.ack_ciphertext
+           FROM input i JOIN report r ON r.id = i.id
+          WHERE i.ack_id IS NOT NULL
        )
        SELECT id FROM report`,
       [JSON.stringify(rows)],

@@ -7,7 +7,9 @@ import type { DraftRepository } from './drafts.js'
 import type { Source, TriageInput } from './model.js'
 import { newReference } from './reference.js'
 import { toSubmittedReport, type ChildLocation } from './report.js'
+import type { ReportAnswers } from './answers.js'
 import {
+  type AcknowledgementRow,
   DuplicateReferenceError,
   referenceForSubmission,
   storeReports,
@@ -36,6 +38,12 @@ export interface ReportServiceDeps {
    * draft reads and as many report writes at once, so page views keep connections of their own.
    */
   batching?: BatchOptions
+  /** The reporter's acknowledgement for the outbox, if any way of writing to them is safe. */
+  acknowledgement?: (
+    answers: ReportAnswers,
+    reference: string,
+    at: Date,
+  ) => AcknowledgementRow | undefined
   /** UNSAFE: see acknowledgeBeforeCommit. Only the negative control of bench:crash sets it. */
   unsafeAckBeforeCommit?: boolean
 }
@@ -123,7 +131,8 @@ export function reportService(deps: ReportServiceDeps) {
       for (let attempt = 1; ; attempt++) {
         const reference = (deps.newReference ?? newReference)()
         try {
-          const stored = await store({ report: { ...row, reference }, audit })
+          const acknowledgement = deps.acknowledgement?.(report.personal, reference, receivedAt)
+          const stored = await store({ report: { ...row, reference }, audit, acknowledgement })
           return stored ? { kind: 'submitted', reference } : await alreadySubmitted(idHash)
         } catch (error) {
           if (!(error instanceof DuplicateReferenceError) || attempt >= REFERENCE_ATTEMPTS)

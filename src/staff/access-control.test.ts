@@ -7,6 +7,7 @@ import { Browser } from '../../test/http.js'
 import { addPerson, signIn, testClock, type TestPerson } from '../../test/staff.js'
 import { staffPaths, type CaseAction } from '../web/paths.js'
 import type { RegisteredStaffRoute } from '../web/staff-routes.js'
+import { testAudit } from '../../test/delivery.js'
 import { insertQueuedReport } from '../../test/queue.js'
 import { dateFields, insertOpenCase } from '../../test/cases.js'
 import { insertTask } from '../cases/repository.js'
@@ -159,6 +160,29 @@ describe('staff access control', () => {
       link: { caseNumber: String(otherCase.number), how: 'link', reason: 'Synthetic reason' },
       'reports/:reportId/move': { caseNumber: String(otherCase.number), reason: 'Synthetic' },
     })
+    // A referral awaiting approval, and a failed delivery, for the referral and delivery routes.
+    const agency = await t.deps.partnerAgencies.addAgency(testAudit(clock.now), {
+      name: 'Synthetic Partner',
+      kind: 'other',
+    })
+    assert.ok(agency.ok)
+    const referral = await t.deps.referrals.create(testAudit(clock.now), heldReport.id, subject, {
+      partnerAgencyId: agency.id,
+      urgency: 'urgent',
+      reason: 'Synthetic reason',
+      lawfulBasis: 'public-task',
+    })
+    assert.ok(referral.ok)
+    const [delivery] = await t.db.query<{ id: string }>('SELECT id FROM outbox_messages')
+    await t.db.query(`UPDATE outbox_messages SET status = 'failed'`)
+    const idFor = (url: string) =>
+      url.startsWith('/staff/referrals/')
+        ? referral.id
+        : url.startsWith('/staff/deliveries/')
+          ? (delivery?.id ?? '')
+          : isReportRoute({ url } as RegisteredStaffRoute)
+            ? heldReport.id
+            : subject.id
     const callers: { caller: Caller; browser: Browser }[] = []
     for (const role of ROLES) {
       const person = await addPerson(t, [role])
@@ -178,11 +202,7 @@ describe('staff access control', () => {
     )
     let n = 0
     for (const route of routes) {
-      const id = isReportRoute(route)
-        ? heldReport.id
-        : isCaseRoute(route)
-          ? heldCase.caseId
-          : subject.id
+      const id = isCaseRoute(route) ? heldCase.caseId : idFor(route.url)
       const url = route.url
         .replace(':id', id)
         .replace(':token', 'not-a-real-link')

@@ -65,6 +65,16 @@ export const GRANTS = {
   'partner-agencies.list': ['administrator'],
   'partner-agencies.create': ['administrator'],
   'partner-agencies.update': ['administrator'],
+  /** Referrals to partner agencies: urgent ones go at once; others wait for a supervisor. */
+  'referral.create': ['advisor', 'operator', 'supervisor'],
+  'referral.view': ['advisor', 'operator', 'supervisor'],
+  'referral.approve': ['supervisor'],
+  'referral.review': ['supervisor'],
+  /** Messages to reporters, from the templates in content/messages/. */
+  'reporter-message.send': ['advisor', 'operator', 'supervisor'],
+  /** Deliveries that failed after their last attempt, and sending them again. */
+  'deliveries.view': ['supervisor', 'administrator'],
+  'deliveries.retry': ['supervisor', 'administrator'],
   /** The websites and apps that carry the report button. */
   'report-sources.list': ['administrator'],
   'report-sources.create': ['administrator'],

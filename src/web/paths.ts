@@ -18,6 +18,7 @@ export const paths = {
     answersCleared: '/report/answers-cleared',
   },
   health: '/health',
+  acknowledgeReferral: (token: string) => `/referrals/acknowledge/${token}`,
 } as const
 
 /** What can be done to a report, each a page (GET shows the form) and a POST. */
@@ -78,6 +79,16 @@ export const staffPaths = {
   caseAction: (id: string, action: CaseAction) => `/staff/cases/${id}/${action}`,
   caseTaskDone: (id: string, taskId: string) => `/staff/cases/${id}/tasks/${taskId}/done`,
   caseReportMove: (id: string, reportId: string) => `/staff/cases/${id}/reports/${reportId}/move`,
+  partnerAgencyDelivery: (id: string) => `/staff/admin/partner-agencies/${id}/delivery`,
+  newReferral: (reportId: string) => `/staff/reports/${reportId}/referrals/new`,
+  referrals: '/staff/referrals',
+  referral: (id: string) => `/staff/referrals/${id}`,
+  referralAction: (id: string, action: 'approve' | 'decline' | 'review') =>
+    `/staff/referrals/${id}/${action}`,
+  referralPdf: (id: string) => `/staff/referrals/${id}/package.pdf`,
+  failedDeliveries: '/staff/deliveries/failed',
+  retryDelivery: (id: string) => `/staff/deliveries/${id}/retry`,
+  newReporterMessage: (reportId: string) => `/staff/reports/${reportId}/messages/new`,
   auditTrail: '/staff/audit',
   auditExport: '/staff/audit/export.csv',
 } as const

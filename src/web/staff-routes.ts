@@ -78,6 +78,8 @@ export interface StaffRouterOptions {
 export interface UrgentAlert {
   count: number
   reports: { reference: string; href: string; overdueBy: string }[]
+  /** Urgent referrals the partner has not acknowledged in time. */
+  referrals?: { reference: string; agencyName: string; href: string; waiting: string }[]
 }
 
 declare module 'fastify' {
@@ -114,6 +116,8 @@ const NAVIGATION: { text: string; href: string; permission: Permission }[] = [
     href: staffPaths.triageAgreement,
     permission: 'triage-agreement.view',
   },
+  { text: 'Referrals', href: staffPaths.referrals, permission: 'referral.approve' },
+  { text: 'Failed deliveries', href: staffPaths.failedDeliveries, permission: 'deliveries.view' },
   { text: 'Audit trail', href: staffPaths.auditTrail, permission: 'audit.view' },
   { text: 'Your account', href: staffPaths.account, permission: 'own-account.view' },
 ]

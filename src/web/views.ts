@@ -19,6 +19,8 @@ export const viewPaths = [
   here('../assessments/views/'),
   here('../report-button/views/'),
   here('../cases/views/'),
+  here('../referrals/views/'),
+  here('../notifications/views/'),
   fileURLToPath(new URL('../../node_modules/govuk-frontend/dist/', import.meta.url)),
   fileURLToPath(new URL('../../node_modules/@ministryofjustice/frontend/', import.meta.url)),
 ]
