@@ -35,6 +35,7 @@ const schema = z.object({
   HEADERS_TIMEOUT_SECONDS: positiveInt.default(10),
   KEEP_ALIVE_TIMEOUT_SECONDS: positiveInt.default(5),
   MAX_CONNECTIONS: positiveInt.default(1000),
+  SHED_MAX_IN_PROGRESS: offOrCount.default(100),
   SHED_EVENT_LOOP_DELAY_MS: offOrCount.default(100),
   SHED_POOL_WAITING: offOrCount.default(50),
   SHED_RETRY_AFTER_SECONDS: positiveInt.default(5),
@@ -101,6 +102,8 @@ export interface Config {
 }
 
 export interface SheddingSettings {
+  /** Requests in progress on one instance beyond which new ones are shed; 0 turns this off. */
+  maxInProgress: number
   /** Mean event-loop delay (ms) above which requests are shed; 0 turns this sign off. */
   maxEventLoopDelayMs: number
   /** Requests queued for a database connection above which requests are shed; 0: off. */
@@ -191,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConnections: e.MAX_CONNECTIONS,
     },
     shedding: {
+      maxInProgress: e.SHED_MAX_IN_PROGRESS,
       maxEventLoopDelayMs: e.SHED_EVENT_LOOP_DELAY_MS,
       maxPoolWaiting: e.SHED_POOL_WAITING,
       retryAfterSeconds: e.SHED_RETRY_AFTER_SECONDS,

@@ -9,23 +9,34 @@ import { admits, loadSheddingPlugin } from './load-shedding.js'
 import { paths, staffPaths } from './paths.js'
 
 describe('admits', () => {
-  const limits = { maxEventLoopDelayMs: 100, maxPoolWaiting: 10 }
+  const limits = { maxInProgress: 50, maxEventLoopDelayMs: 100, maxPoolWaiting: 10 }
 
   it('lets requests through up to each threshold and sheds beyond either', () => {
-    assert.equal(admits({ eventLoopDelayMs: 100, poolWaiting: 10 }, limits, 1), true)
-    assert.equal(admits({ eventLoopDelayMs: 101, poolWaiting: 0 }, limits, 1), false)
-    assert.equal(admits({ eventLoopDelayMs: 0, poolWaiting: 11 }, limits, 1), false)
+    assert.equal(
+      admits({ inProgress: 50, eventLoopDelayMs: 100, poolWaiting: 10 }, limits, 1),
+      true,
+    )
+    assert.equal(admits({ inProgress: 51, eventLoopDelayMs: 0, poolWaiting: 0 }, limits, 1), false)
+    assert.equal(admits({ inProgress: 0, eventLoopDelayMs: 101, poolWaiting: 0 }, limits, 1), false)
+    assert.equal(admits({ inProgress: 0, eventLoopDelayMs: 0, poolWaiting: 11 }, limits, 1), false)
   })
 
   it('sheds a final submission only at twice the thresholds', () => {
-    assert.equal(admits({ eventLoopDelayMs: 150, poolWaiting: 15 }, limits, 2), true)
-    assert.equal(admits({ eventLoopDelayMs: 201, poolWaiting: 0 }, limits, 2), false)
-    assert.equal(admits({ eventLoopDelayMs: 0, poolWaiting: 21 }, limits, 2), false)
+    assert.equal(
+      admits({ inProgress: 100, eventLoopDelayMs: 150, poolWaiting: 15 }, limits, 2),
+      true,
+    )
+    assert.equal(admits({ inProgress: 101, eventLoopDelayMs: 0, poolWaiting: 0 }, limits, 2), false)
+    assert.equal(admits({ inProgress: 0, eventLoopDelayMs: 201, poolWaiting: 0 }, limits, 2), false)
+    assert.equal(admits({ inProgress: 0, eventLoopDelayMs: 0, poolWaiting: 21 }, limits, 2), false)
   })
 
   it('never sheds on a sign whose threshold is 0', () => {
-    const off = { maxEventLoopDelayMs: 0, maxPoolWaiting: 0 }
-    assert.equal(admits({ eventLoopDelayMs: 10_000, poolWaiting: 10_000 }, off, 1), true)
+    const off = { maxInProgress: 0, maxEventLoopDelayMs: 0, maxPoolWaiting: 0 }
+    assert.equal(
+      admits({ inProgress: 10_000, eventLoopDelayMs: 10_000, poolWaiting: 10_000 }, off, 1),
+      true,
+    )
   })
 })
 
@@ -39,7 +50,14 @@ describe('shedding load over HTTP', () => {
     // PGlite has no pool; this one says how many requests wait for a connection.
     t = await buildTestApp({
       db: { ...db, waiting: () => waiting },
-      config: { shedding: { maxEventLoopDelayMs: 0, maxPoolWaiting: 4, retryAfterSeconds: 7 } },
+      config: {
+        shedding: {
+          maxInProgress: 0,
+          maxEventLoopDelayMs: 0,
+          maxPoolWaiting: 4,
+          retryAfterSeconds: 7,
+        },
+      },
     })
   })
 
@@ -111,6 +129,7 @@ describe('shedding on a late event loop', () => {
   it('sheds while the loop runs late and stops once it keeps time again', async () => {
     const app = Fastify()
     await app.register(loadSheddingPlugin, {
+      maxInProgress: 0,
       maxEventLoopDelayMs: 40,
       maxPoolWaiting: 0,
       retryAfterSeconds: 2,
@@ -121,18 +140,59 @@ describe('shedding on a late event loop', () => {
     await app.ready()
     try {
       assert.equal((await app.inject('/api/ping')).statusCode, 200)
-      // Work that holds the loop for 80 ms at a time, as a CPU-bound spike would.
-      const until = performance.now() + 500
+      // Work that holds the loop for 80 ms at a time, as a CPU-bound spike would; a request
+      // between two pieces of it, once a sample has seen the delay, is turned away.
+      const answers: number[] = []
+      const until = performance.now() + 1500
       while (performance.now() < until) {
         const busyUntil = performance.now() + 80
         while (performance.now() < busyUntil);
         await new Promise((resolve) => setImmediate(resolve))
+        const answer = await app.inject('/api/ping')
+        answers.push(answer.statusCode)
+        if (answer.statusCode === 503) assert.equal(answer.headers['retry-after'], '2')
       }
-      const shed = await app.inject('/api/ping')
-      assert.equal(shed.statusCode, 503)
-      assert.equal(shed.headers['retry-after'], '2')
+      assert.ok(answers.includes(503), `answers while the loop ran late: ${answers.join(' ')}`)
       await sleep(500)
       assert.equal((await app.inject('/api/ping')).statusCode, 200)
+    } finally {
+      await app.close()
+    }
+  })
+})
+
+describe('shedding beyond the requests in progress', () => {
+  it('takes as many at once as allowed, sheds the next, and takes more once they finish', async () => {
+    const app = Fastify()
+    await app.register(loadSheddingPlugin, {
+      maxInProgress: 2,
+      maxEventLoopDelayMs: 0,
+      maxPoolWaiting: 0,
+      retryAfterSeconds: 3,
+      poolWaiting: undefined,
+    })
+    let release: (() => void) | undefined
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    app.get('/api/slow', async () => {
+      await held
+      return { ok: true }
+    })
+    app.get('/api/quick', () => ({ ok: true }))
+    await app.ready()
+    try {
+      const slow = [app.inject('/api/slow'), app.inject('/api/slow')]
+      await sleep(50)
+      const shed = await app.inject('/api/quick')
+      assert.equal(shed.statusCode, 503)
+      assert.equal(shed.headers['retry-after'], '3')
+      release?.()
+      assert.deepEqual(
+        (await Promise.all(slow)).map((r) => r.statusCode),
+        [200, 200],
+      )
+      assert.equal((await app.inject('/api/quick')).statusCode, 200)
     } finally {
       await app.close()
     }

@@ -6,12 +6,15 @@ import { paths } from './paths.js'
 /**
  * Turns requests away with 503 and Retry-After while this instance is overloaded, before any
  * work is done for them, so that the requests it does take are answered in good time and a
- * spike cannot leave a report half-handled. Two signs of overload, each off at 0: the event
- * loop running late (CPU), and requests queueing for a database connection (PostgreSQL).
+ * spike cannot leave a report half-handled. Three signs of overload, each off at 0: too many
+ * requests already in progress here (the queue a spike builds), the event loop running late
+ * (CPU), and requests queueing for a database connection (PostgreSQL).
  * A report's final submission is turned away only at twice the thresholds: the person has
  * written everything, and sending it costs one transaction.
  */
 export interface SheddingOptions {
+  /** Requests in progress on this instance beyond which new ones are shed; 0: off. */
+  maxInProgress: number
   /** Mean event-loop delay over the last sample above which requests are shed; 0: off. */
   maxEventLoopDelayMs: number
   /** Requests waiting for a database connection above which requests are shed; 0: off. */
@@ -24,6 +27,7 @@ export interface SheddingOptions {
 }
 
 export interface Pressure {
+  inProgress: number
   eventLoopDelayMs: number
   poolWaiting: number
 }
@@ -31,11 +35,12 @@ export interface Pressure {
 /** Whether a request may go ahead under `pressure`. Pure, for the tests. */
 export function admits(
   pressure: Pressure,
-  options: Pick<SheddingOptions, 'maxEventLoopDelayMs' | 'maxPoolWaiting'>,
+  options: Pick<SheddingOptions, 'maxInProgress' | 'maxEventLoopDelayMs' | 'maxPoolWaiting'>,
   priority: 1 | 2,
 ): boolean {
   const over = (value: number, limit: number) => limit > 0 && value > limit * priority
   return !(
+    over(pressure.inProgress, options.maxInProgress) ||
     over(pressure.eventLoopDelayMs, options.maxEventLoopDelayMs) ||
     over(pressure.poolWaiting, options.maxPoolWaiting)
   )
@@ -52,7 +57,7 @@ function priorityOf(request: FastifyRequest): 1 | 2 {
 
 export const loadSheddingPlugin = fp<SheddingOptions>(
   (app: FastifyInstance, options, done) => {
-    if (options.maxEventLoopDelayMs === 0 && options.maxPoolWaiting === 0) {
+    if (options.maxInProgress + options.maxEventLoopDelayMs + options.maxPoolWaiting === 0) {
       done()
       return
     }
@@ -61,6 +66,8 @@ export const loadSheddingPlugin = fp<SheddingOptions>(
     histogram.enable()
     let eventLoopDelayMs = 0
     let shedSinceLog = 0
+    let inProgress = 0
+    const counted = new WeakSet<FastifyRequest>()
     const timer = setInterval(() => {
       // The histogram counts the timer's own period; an idle loop reads about 0 without it.
       const mean = Number.isNaN(histogram.mean) ? 0 : histogram.mean / 1e6
@@ -80,10 +87,24 @@ export const loadSheddingPlugin = fp<SheddingOptions>(
 
     app.addHook('onRequest', async (request, reply) => {
       if (exempt(request.url)) return
-      const pressure = { eventLoopDelayMs, poolWaiting: options.poolWaiting?.() ?? 0 }
-      if (admits(pressure, options, priorityOf(request))) return
+      const pressure = {
+        // This request included: the limit is how many may be in progress at once.
+        inProgress: inProgress + 1,
+        eventLoopDelayMs,
+        poolWaiting: options.poolWaiting?.() ?? 0,
+      }
+      if (admits(pressure, options, priorityOf(request))) {
+        inProgress++
+        counted.add(request)
+        return
+      }
       shedSinceLog++
       return busy(request, reply, options.retryAfterSeconds)
+    })
+    // Fastify runs this when the answer is sent or the client has gone, once either way.
+    app.addHook('onResponse', (request, _reply, next) => {
+      if (counted.delete(request)) inProgress--
+      next()
     })
     done()
   },
