@@ -111,11 +111,19 @@ async function main(): Promise<number> {
           level?: number
           msg?: string
           err?: { type?: string; code?: string; stack?: string }
+          /** A staff route's pattern (never its address or content), where one is logged. */
+          route?: string
         }
         if ((entry.level ?? 0) < 50) continue
         // The message, the error's type and code and the function it came from: never content.
         const origin = /\n\s+at (\S+)/.exec(entry.err?.stack ?? '')?.[1]
-        const key = [entry.msg, entry.err?.type, entry.err?.code, origin && `at ${origin}`]
+        const key = [
+          entry.msg,
+          entry.route,
+          entry.err?.type,
+          entry.err?.code,
+          origin && `at ${origin}`,
+        ]
           .filter(Boolean)
           .join(' / ')
         findings.errorLogs.set(key, (findings.errorLogs.get(key) ?? 0) + 1)
