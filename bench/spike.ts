@@ -31,7 +31,7 @@ interface Settings {
 function readSettings(): Settings {
   const { values } = parseArgs({
     options: {
-      rate: { type: 'string', default: '20' },
+      rate: { type: 'string', default: '10' },
       factor: { type: 'string', default: '50' },
       'normal-seconds': { type: 'string', default: '5' },
       'spike-seconds': { type: 'string', default: '10' },
@@ -398,7 +398,7 @@ function printResults(
   line('reports acknowledged', acknowledged.size)
   line('reports stored', stored.total)
   line('acknowledged but not stored (lost)', lost)
-  line('half-written (unopenable, no submission or no audit)', stored.halfWritten)
+  line('half-written (unreadable, unmarked or unaudited)', stored.halfWritten)
   line('duplicates', duplicates)
   line('requests held back by the harness bound', heldBack)
   line('error-level lines in the service logs', errorLines)
