@@ -26,6 +26,10 @@ interface Settings {
   spikeSeconds: number
   instances: number
   maxInFlight: number
+  /** Settings for the instances (SHED_MAX_IN_PROGRESS, SHED_RETRY_AFTER_SECONDS) if not the defaults. */
+  shedding: Record<string, string>
+  /** Fails the run if nothing was shed: for a short run meant to exercise shedding. */
+  expectShedding: boolean
 }
 
 function readSettings(): Settings {
@@ -37,6 +41,9 @@ function readSettings(): Settings {
       'spike-seconds': { type: 'string', default: '10' },
       instances: { type: 'string', default: '1' },
       'max-in-flight': { type: 'string', default: '500' },
+      'shed-max-in-progress': { type: 'string' },
+      'shed-retry-after': { type: 'string' },
+      'expect-shedding': { type: 'boolean', default: false },
     },
   })
   const int = (name: string, text: string, min: number, max: number): number => {
@@ -52,6 +59,23 @@ function readSettings(): Settings {
     spikeSeconds: int('spike-seconds', values['spike-seconds'], 1, 60),
     instances: int('instances', values.instances, 1, 4),
     maxInFlight: int('max-in-flight', values['max-in-flight'], 1, 900),
+    shedding: {
+      ...(values['shed-max-in-progress'] === undefined
+        ? {}
+        : {
+            SHED_MAX_IN_PROGRESS: String(
+              int('shed-max-in-progress', values['shed-max-in-progress'], 1, 10_000),
+            ),
+          }),
+      ...(values['shed-retry-after'] === undefined
+        ? {}
+        : {
+            SHED_RETRY_AFTER_SECONDS: String(
+              int('shed-retry-after', values['shed-retry-after'], 1, 60),
+            ),
+          }),
+    },
+    expectShedding: values['expect-shedding'],
   }
 }
 
@@ -221,7 +245,11 @@ async function main(): Promise<number> {
   const settings = readSettings()
   const cluster = await startCluster({
     instances: settings.instances,
-    env: { TRUST_PROXY: 'true', LOG_LEVEL: 'warn' },
+    env: {
+      TRUST_PROXY: 'true',
+      LOG_LEVEL: 'warn',
+      ...settings.shedding,
+    },
   })
   try {
     const origins = cluster.instances.map((i) => i.origin)
@@ -341,7 +369,11 @@ function printHeader(settings: Settings, pgVersion: string): void {
       `PostgreSQL ${pgVersion} on 127.0.0.1`,
   )
   console.log(
-    `service: ${settings.instances} x src/server.ts (NODE_ENV=production, default shedding ` +
+    `service: ${settings.instances} x src/server.ts (NODE_ENV=production, ` +
+      Object.entries(settings.shedding)
+        .map(([k, v]) => `${k}=${v}, `)
+        .join('') +
+      'otherwise default shedding ' +
       'and rate limit, TRUST_PROXY with one address per reporter)',
   )
   console.log(
@@ -428,6 +460,8 @@ function printResults(
   if (sum((t) => t.otherServerErrors) > 0) broken.push('5xx other than 503')
   if (acknowledged.size === 0) broken.push('no report was acknowledged, so nothing was tested')
   if (settings.factor > 1 && tallies.spike.ok === 0) broken.push('nothing served during the spike')
+  if (settings.expectShedding && sum((t) => t.busy) === 0)
+    broken.push('nothing was shed, so shedding was not tested')
   console.log(broken.length === 0 ? '\nall invariants held' : `\nFAILED: ${broken.join('; ')}`)
   return broken.length === 0 ? 0 : 1
 }
