@@ -18,8 +18,8 @@ import { paths } from '../src/web/paths.js'
  * balancer: each is `src/server.ts` in its own Node process (the production composition, no
  * wrapper) on its own loopback port, all with the same secrets from the environment. The
  * harness keeps its own connection to the schema, to set up staff and to count what was stored.
- * Used by test/scale-out.test.ts and bench/spike.ts; a worker process can be started the
- * same way once it exists (`start(script)`).
+ * Used by test/scale-out.test.ts and bench/spike.ts; other processes on the same schema (a
+ * worker, say) start with `cluster.startProcess(script)`.
  */
 const REPO = fileURLToPath(new URL('..', import.meta.url))
 export const KEY_ID = 'scale-1'
@@ -110,7 +110,12 @@ export interface Cluster {
   db: Db
   /** The instances' encryption keys, to set up staff and open what was stored. */
   envelope: Envelope
-  /** Stops every instance and drops the schema. */
+  /**
+   * Starts another process (a worker, say: `src/worker.ts`) with the instances' settings on the
+   * same schema, and its own port and data folder; stopped with the rest by close().
+   */
+  startProcess(script: string, env?: Record<string, string>): Promise<ServiceProcess>
+  /** Stops every process and drops the schema. */
   close(): Promise<void>
 }
 
@@ -145,25 +150,29 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     LOG_LEVEL: 'warn',
     ...options.env,
   }
-  const instances: ServiceProcess[] = []
-  for (let i = 0; i < options.instances; i++) {
+  const processes: ServiceProcess[] = []
+  const make = async (script: string, env: Record<string, string> = {}) => {
+    const n = processes.length + 1
     const port = await freePort()
-    instances.push(
-      new ServiceProcess(`http://127.0.0.1:${port}`, join(dir, `instance-${i + 1}.log`), {
-        ...shared,
-        PORT: String(port),
-        // Each instance keeps its own data folder: nothing may depend on a shared disk.
-        DATA_DIR: join(dir, `data-${i + 1}`),
-      }),
+    const child = new ServiceProcess(
+      `http://127.0.0.1:${port}`,
+      join(dir, `process-${n}.log`),
+      // Each process keeps its own data folder: nothing may depend on a shared disk.
+      { ...shared, PORT: String(port), DATA_DIR: join(dir, `data-${n}`), ...env },
+      script,
     )
+    processes.push(child)
+    return child
   }
+  const instances: ServiceProcess[] = []
+  for (let i = 0; i < options.instances; i++) instances.push(await make('src/server.ts'))
   const db = openPostgres({
     connectionString: databaseUrl,
     maxConnections: 2,
     options: `-c search_path=${schema}`,
   })
   const close = async () => {
-    await Promise.all(instances.map((instance) => instance.stop()))
+    await Promise.all(processes.map((child) => child.stop()))
     await db.close()
     await admin.exec(`DROP SCHEMA ${schema} CASCADE`)
     await admin.close()
@@ -179,7 +188,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     throw error
   }
   const envelope = createEnvelope({ activeKeyId: KEY_ID, keys: new Map([[KEY_ID, key]]) })
-  return { instances, db, envelope, close }
+  const startProcess = async (script: string, env?: Record<string, string>) => {
+    const child = await make(script, env)
+    await child.start()
+    return child
+  }
+  return { instances, db, envelope, startProcess, close }
 }
 
 export async function freePort(): Promise<number> {
