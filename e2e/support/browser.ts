@@ -12,6 +12,8 @@ import {
   type Locator,
   type Page,
 } from 'playwright-core'
+import type { Config } from '../../src/config.js'
+import type { Db } from '../../src/db/db.js'
 import { buildTestApp, type TestApp } from '../../test/app.js'
 
 /**
@@ -59,13 +61,23 @@ export interface StartedApp {
  * and the service's own address (SERVICE_URL) is then set to match.
  */
 export async function startApp(
-  options: { hostname?: 'localhost'; at?: Date } = {},
+  options: {
+    hostname?: 'localhost'
+    at?: Date
+    /** Another database than a fresh PGlite, or settings besides the test defaults. */
+    db?: Db
+    config?: Partial<Config>
+  } = {},
 ): Promise<StartedApp> {
   let offsetMs = options.at ? options.at.getTime() - Date.now() : 0
   const port = options.hostname ? await freePort() : 0
   const test = await buildTestApp({
     now: () => new Date(Date.now() + offsetMs),
-    ...(options.hostname ? { config: { serviceUrl: `http://localhost:${port}` } } : {}),
+    ...(options.db ? { db: options.db } : {}),
+    config: {
+      ...options.config,
+      ...(options.hostname ? { serviceUrl: `http://localhost:${port}` } : {}),
+    },
   })
   await test.app.listen({ port, host: '127.0.0.1' })
   const address = test.app.server.address() as AddressInfo
