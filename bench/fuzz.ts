@@ -21,6 +21,7 @@ import {
   type Answer,
 } from './fuzz-checks.js'
 import { fuzzRequests, MARK, REPORT_SLUGS, type FuzzRequest, type Wire } from './fuzz-requests.js'
+import { fuzzStaff, newStaffFindings, staffUnreached, type StaffFindings } from './fuzz-staff.js'
 import { percentile } from './stats.js'
 import { TRUST_PAGES } from '../src/content/routes.js'
 
@@ -37,6 +38,8 @@ const SOCKET_TIMEOUT_MS = 10_000
 
 interface Settings {
   runs: number
+  /** Requests to the staff routes at random, after one to each route as each role. */
+  staffRuns: number
   seed: number
 }
 
@@ -44,6 +47,7 @@ function readSettings(): Settings {
   const { values } = parseArgs({
     options: {
       runs: { type: 'string', default: '100000' },
+      'staff-runs': { type: 'string' },
       seed: { type: 'string' },
     },
   })
@@ -51,7 +55,11 @@ function readSettings(): Settings {
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer')
   const seed = values.seed === undefined ? randomInt(2 ** 31) : Number(values.seed)
   if (!Number.isInteger(seed)) throw new Error('--seed must be an integer')
-  return { runs, seed }
+  const staffRuns =
+    values['staff-runs'] === undefined ? Math.ceil(runs / 5) : Number(values['staff-runs'])
+  if (!Number.isInteger(staffRuns) || staffRuns < 0)
+    throw new Error('--staff-runs must be a non-negative integer')
+  return { runs, staffRuns, seed }
 }
 
 /** A reporter part-way through the form, whose cookies and CSRF token requests can borrow. */
@@ -103,11 +111,19 @@ async function main(): Promise<number> {
           level?: number
           msg?: string
           err?: { type?: string; code?: string; stack?: string }
+          /** A staff route's pattern (never its address or content), where one is logged. */
+          route?: string
         }
         if ((entry.level ?? 0) < 50) continue
         // The message, the error's type and code and the function it came from: never content.
         const origin = /\n\s+at (\S+)/.exec(entry.err?.stack ?? '')?.[1]
-        const key = [entry.msg, entry.err?.type, entry.err?.code, origin && `at ${origin}`]
+        const key = [
+          entry.msg,
+          entry.route,
+          entry.err?.type,
+          entry.err?.code,
+          origin && `at ${origin}`,
+        ]
           .filter(Boolean)
           .join(' / ')
         findings.errorLogs.set(key, (findings.errorLogs.get(key) ?? 0) + 1)
@@ -178,8 +194,10 @@ async function main(): Promise<number> {
       done += size
       if (batch % 10 === 9) console.log(`  ${done} requests`)
     }
+    const staff = newStaffFindings()
+    if (!stop.requested) await fuzzStaff(test, settings.staffRuns, settings.seed, staff)
     const seconds = (performance.now() - started) / 1000
-    return report(settings, findings, uncovered, seconds)
+    return report(settings, findings, uncovered, seconds, staff, staffUnreached(app, staff))
   } finally {
     await test.close()
   }
@@ -534,11 +552,20 @@ function printHeader(settings: Settings, assets: number): void {
   )
   console.log(
     `app: buildTestApp on PGlite (test/app.ts), rate limit raised; ${assets} built assets found; ` +
-      `${settings.runs} requests, seed ${settings.seed} (--seed ${settings.seed} repeats this run)\n`,
+      `${settings.runs} public requests, then every staff route as each role and ` +
+      `${settings.staffRuns} staff requests at random, seed ${settings.seed} ` +
+      `(--seed ${settings.seed} repeats this run)\n`,
   )
 }
 
-function report(settings: Settings, f: Findings, uncovered: string[], seconds: number): number {
+function report(
+  settings: Settings,
+  f: Findings,
+  uncovered: string[],
+  seconds: number,
+  staff: StaffFindings,
+  staffUncovered: string[],
+): number {
   const line = (label: string, value: string | number) => {
     console.log(`${label.padEnd(40)}${String(value)}`)
   }
@@ -569,6 +596,20 @@ function report(settings: Settings, f: Findings, uncovered: string[], seconds: n
       .map(([s, n]) => `${String(s)}: ${n}`)
       .join(', '),
   )
+  console.log('\nstaff routes, signed in as each role:')
+  line('5xx answers', staff.serverErrors)
+  line('unescaped echoes', staff.echoes)
+  line('routes x roles not fuzzed', staffUncovered.length)
+  line('requests answered', `${staff.sent} (${staff.reached.size} routes x roles)`)
+  line('p99 handling time', ms(staff.ms))
+  line(
+    'answers',
+    [...staff.byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}: ${n}`)
+      .join(', '),
+  )
+  console.log('')
   line('seconds', seconds.toFixed(1))
   line('load average (1 min) at the end', loadavg()[0]?.toFixed(1) ?? '?')
   const sorted = [...f.unexpected].sort(([, a], [, b]) => b.count - a.count)
@@ -581,6 +622,9 @@ function report(settings: Settings, f: Findings, uncovered: string[], seconds: n
   for (const example of f.echoExamples) console.log(`  echo: ${example}`)
   for (const p of f.pollution.slice(0, 5)) console.log(`  pollution: ${p}`)
   for (const route of uncovered) console.log(`  not fuzzed: ${route}`)
+  for (const example of staff.serverErrorExamples) console.log(`  staff 5xx: ${example}`)
+  for (const example of staff.echoExamples) console.log(`  staff echo: ${example}`)
+  for (const route of staffUncovered.slice(0, 20)) console.log(`  staff not fuzzed: ${route}`)
 
   const failed =
     f.serverErrors +
@@ -589,7 +633,10 @@ function report(settings: Settings, f: Findings, uncovered: string[], seconds: n
       f.echoes +
       errorLines +
       f.timeouts +
-      uncovered.length >
+      uncovered.length +
+      staff.serverErrors +
+      staff.echoes +
+      staffUncovered.length >
     0
   console.log(failed ? `\nFAILED (seed ${settings.seed})` : '\nall checks held')
   return failed ? 1 : 0

@@ -63,6 +63,10 @@ async function start(message: ServerStart): Promise<void> {
     ENCRYPTION_KEYS: message.encryptionKeys,
     COOKIE_SECRET: message.cookieSecret,
     SERVICE_URL: 'https://safety-centre.example.org',
+    // These benchmarks measure capacity, so nothing is shed; bench/spike.ts measures shedding.
+    SHED_MAX_IN_PROGRESS: '0',
+    SHED_EVENT_LOOP_DELAY_MS: '0',
+    SHED_POOL_WAITING: '0',
   })
   const pool = openPostgres({
     connectionString: message.databaseUrl,

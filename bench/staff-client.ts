@@ -25,15 +25,22 @@ export class StaffClient {
   private readonly cookies = new Map<string, string>()
   private csrf = ''
 
-  constructor(private readonly origin: string) {}
+  constructor(private origin: string) {}
+
+  /** The same browser, cookies and all, sent to another instance behind the load balancer. */
+  useOrigin(origin: string): void {
+    this.origin = origin
+  }
 
   get(path: string): Promise<Page> {
     return this.send('GET', path)
   }
 
-  post(path: string, form: Record<string, string>): Promise<Page> {
-    const body = new URLSearchParams({ _csrf: this.csrf, ...form }).toString()
-    return this.send('POST', path, body)
+  post(path: string, form: Record<string, string | readonly string[]>): Promise<Page> {
+    const body = new URLSearchParams({ _csrf: this.csrf })
+    for (const [key, value] of Object.entries(form))
+      for (const v of typeof value === 'string' ? [value] : value) body.append(key, v)
+    return this.send('POST', path, body.toString())
   }
 
   close(): void {

@@ -28,6 +28,7 @@ import { doorRoutes } from './staff/routes.js'
 import { registerErrorPages } from './web/errors.js'
 import { genReqId, loggerOptions, registerRequestLog } from './web/logging.js'
 import { paths } from './web/paths.js'
+import { loadSheddingPlugin } from './web/load-shedding.js'
 import { rateLimitPlugin } from './web/rate-limit.js'
 import { securityPlugin } from './web/security.js'
 import { guardStaffArea, staffRouter, type RegisteredStaffRoute } from './web/staff-routes.js'
@@ -98,6 +99,11 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(securityPlugin, {
     cookieSecret: deps.secrets.cookieSecret,
     secureCookies: config.secureCookies,
+  })
+  // Before the rate limit and everything else: an overloaded instance turns requests away first.
+  await app.register(loadSheddingPlugin, {
+    ...config.shedding,
+    poolWaiting: deps.db.waiting?.bind(deps.db),
   })
   await app.register(rateLimitPlugin, {
     counter: deps.rateLimits,

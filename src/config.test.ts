@@ -41,6 +41,25 @@ describe('configuration', () => {
       keepAliveTimeoutMs: 5_000,
       maxConnections: 1000,
     })
+    assert.deepEqual(config.shedding, {
+      maxInProgress: 100,
+      maxEventLoopDelayMs: 100,
+      maxPoolWaiting: 50,
+      retryAfterSeconds: 5,
+    })
+  })
+
+  it('turns off each sign of overload at 0, and refuses a Retry-After of 0', () => {
+    const config = loadConfig({
+      SHED_MAX_IN_PROGRESS: '0',
+      SHED_EVENT_LOOP_DELAY_MS: '0',
+      SHED_POOL_WAITING: '0',
+    })
+    assert.equal(config.shedding.maxInProgress, 0)
+    assert.equal(config.shedding.maxEventLoopDelayMs, 0)
+    assert.equal(config.shedding.maxPoolWaiting, 0)
+    assert.throws(() => loadConfig({ SHED_RETRY_AFTER_SECONDS: '0' }), /SHED_RETRY_AFTER_SECONDS/)
+    assert.throws(() => loadConfig({ SHED_POOL_WAITING: '-1' }), /SHED_POOL_WAITING/)
   })
 
   it('refuses a headers timeout longer than the whole request may take', () => {

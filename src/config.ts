@@ -16,6 +16,7 @@ import { defaultDeadlinePolicy, type DeadlinePolicy } from './triage/deadlines.j
  */
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
 const positiveInt = z.coerce.number().int().positive()
+const offOrCount = z.coerce.number().int().min(0)
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -34,6 +35,10 @@ const schema = z.object({
   HEADERS_TIMEOUT_SECONDS: positiveInt.default(10),
   KEEP_ALIVE_TIMEOUT_SECONDS: positiveInt.default(5),
   MAX_CONNECTIONS: positiveInt.default(1000),
+  SHED_MAX_IN_PROGRESS: offOrCount.default(100),
+  SHED_EVENT_LOOP_DELAY_MS: offOrCount.default(100),
+  SHED_POOL_WAITING: offOrCount.default(50),
+  SHED_RETRY_AFTER_SECONDS: positiveInt.default(5),
   CONTENT_DIR: z.string().min(1).default('./content'),
   EXIT_PAGE_URL: z.url({ protocol: /^https?$/ }).default('https://www.bbc.co.uk/weather'),
   TRUST_PROXY: bool.default(false),
@@ -88,6 +93,8 @@ export interface Config {
   reportRateLimitPerMinute: number
   /** How long a slow or silent client may hold a connection (see web/timeouts in app.ts). */
   connections: ConnectionLimits
+  /** When this instance turns requests away as overloaded (web/load-shedding.ts). */
+  shedding: SheddingSettings
   contentDir: string
   exitPageUrl: string
   trustProxy: boolean
@@ -128,6 +135,16 @@ export interface DeliverySettings {
    * not with it. Only for the negative control of `npm run bench:outbox`; refused in production.
    */
   unsafeEnqueueAfterCommit: boolean
+}
+
+export interface SheddingSettings {
+  /** Requests in progress on one instance beyond which new ones are shed; 0 turns this off. */
+  maxInProgress: number
+  /** Mean event-loop delay (ms) above which requests are shed; 0 turns this sign off. */
+  maxEventLoopDelayMs: number
+  /** Requests queued for a database connection above which requests are shed; 0: off. */
+  maxPoolWaiting: number
+  retryAfterSeconds: number
 }
 
 export interface StaffSettings {
@@ -219,6 +236,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       headersTimeoutMs: e.HEADERS_TIMEOUT_SECONDS * 1000,
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
       maxConnections: e.MAX_CONNECTIONS,
+    },
+    shedding: {
+      maxInProgress: e.SHED_MAX_IN_PROGRESS,
+      maxEventLoopDelayMs: e.SHED_EVENT_LOOP_DELAY_MS,
+      maxPoolWaiting: e.SHED_POOL_WAITING,
+      retryAfterSeconds: e.SHED_RETRY_AFTER_SECONDS,
     },
     contentDir: e.CONTENT_DIR,
     exitPageUrl: e.EXIT_PAGE_URL,

@@ -14,8 +14,19 @@ export interface TestApp {
   close(): Promise<void>
 }
 
+/**
+ * Load shedding is off: a test on a busy machine must not be turned away for the machine's
+ * sake. Its own tests (src/web/load-shedding.test.ts) and `npm run bench:spike` turn it on.
+ */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), ...overrides }
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    SHED_MAX_IN_PROGRESS: '0',
+    SHED_EVENT_LOOP_DELAY_MS: '0',
+    SHED_POOL_WAITING: '0',
+  })
+  return { ...config, ...overrides }
 }
 
 export function testSecrets() {

@@ -13,6 +13,7 @@ import {
   type Page,
 } from 'playwright-core'
 import type { Config } from '../../src/config.js'
+import type { Db } from '../../src/db/db.js'
 import { buildTestApp, type TestApp } from '../../test/app.js'
 
 /**
@@ -60,12 +61,19 @@ export interface StartedApp {
  * and the service's own address (SERVICE_URL) is then set to match.
  */
 export async function startApp(
-  options: { hostname?: 'localhost'; at?: Date; config?: Partial<Config> } = {},
+  options: {
+    hostname?: 'localhost'
+    at?: Date
+    /** Another database than a fresh PGlite, or settings besides the test defaults. */
+    db?: Db
+    config?: Partial<Config>
+  } = {},
 ): Promise<StartedApp> {
   let offsetMs = options.at ? options.at.getTime() - Date.now() : 0
   const port = options.hostname ? await freePort() : 0
   const test = await buildTestApp({
     now: () => new Date(Date.now() + offsetMs),
+    ...(options.db ? { db: options.db } : {}),
     config: {
       ...options.config,
       ...(options.hostname ? { serviceUrl: `http://localhost:${port}` } : {}),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { buildTestApp, type TestApp } from '../../test/app.js'
-import { addPerson, signIn, testClock, type TestPerson } from '../../test/staff.js'
+import { addPerson, auditEvents, signIn, testClock, type TestPerson } from '../../test/staff.js'
 import { staffPaths } from '../web/paths.js'
 import { recordAuditEvent } from './repository.js'
 
@@ -76,6 +76,15 @@ describe('the auditors’ view of the trail', () => {
       `SELECT count(*)::int AS n FROM audit_events WHERE event = 'audit-trail.exported'`,
     )
     assert.equal(row?.n, 1)
+  })
+
+  it('refuses an export whose filter is not valid, exporting and auditing nothing', async () => {
+    const browser = await signIn(t, auditor, clock)
+    const before = await auditEvents(t, 'audit-trail.exported')
+    const bad = await browser.get(`${staffPaths.auditExport}?from=2026-02-30`)
+    assert.equal(bad.statusCode, 400)
+    assert.match(bad.body, /Nothing was exported/)
+    assert.equal(await auditEvents(t, 'audit-trail.exported'), before)
   })
 
   it('is closed to everyone but auditors', async () => {

@@ -79,7 +79,17 @@ export function auditRoutes(router: StaffRouter, options: AuditRoutesOptions): v
     audit: 'audit-trail.exported',
     handler: async (request: QueryRequest, reply, ctx) => {
       const query = readAuditQuery(request.query)
-      if (!query.ok) return reply.redirect(staffPaths.auditTrail, 303)
+      // Nothing is exported, so nothing is audited: a refusal, not a redirect that looks done.
+      if (!query.ok) {
+        return ctx.view(
+          'staff-error.njk',
+          {
+            title: 'The filter is not valid',
+            message: 'Nothing was exported. Go back to the audit trail and correct the filter.',
+          },
+          400,
+        )
+      }
       const people = await options.people()
       const names = new Map(people.map((p) => [p.id, p.name]))
       const events = await options.reader.export(ctx.audit, query.filter)

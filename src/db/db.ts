@@ -15,4 +15,6 @@ export interface Db extends Queryable {
   /** Runs `work` in one transaction: commit on return, roll back on throw. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>
   close(): Promise<void>
+  /** Requests now waiting for a free connection; absent where there is no pool (PGlite). */
+  waiting?(): number
 }

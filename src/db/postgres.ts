@@ -51,5 +51,6 @@ export function openPostgres({ connectionString, maxConnections, options }: Post
       }
     },
     close: () => pool.end(),
+    waiting: () => pool.waitingCount,
   }
 }
