@@ -37,7 +37,7 @@ export function acknowledgementRoutes(
           }),
       )
       if (outcome === 'invalid')
-        return reply.code(404).view(view, { pageTitle: 'This link is not valid', invalid: true })
+        return reply.view(view, { pageTitle: 'This link is not valid', invalid: true }, 404)
       return reply.view(view, { pageTitle: 'Thank you', done: outcome })
     },
   )

@@ -120,6 +120,11 @@ describe('referrals through the back office', () => {
     const link = /\/referrals\/acknowledge\/[\w.-]+/.exec(mail.raw.replace(/=\r?\n/g, ''))?.[0]
     assert.ok(link)
     await operator.get(link)
+    // A link that was never issued, or was altered, acknowledges nothing and says so.
+    const altered = await operator.post(`${link.slice(0, -1)}${link.endsWith('A') ? 'B' : 'A'}`, {})
+    assert.equal(altered.statusCode, 404)
+    assert.match(altered.body, /This link is not valid/)
+    assert.notEqual((await referralsOf(report.id))[0]?.status, 'acknowledged')
     await operator.post(link, {})
     assert.equal((await referralsOf(report.id))[0]?.status, 'acknowledged')
     assert.doesNotMatch((await operator.get(staffPaths.home)).body, /not been acknowledged/)
