@@ -4,6 +4,8 @@ import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 
 import { readFileSync } from 'node:fs'
 import { constants as zlib } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
+import { apiClientRoutes } from './api/admin-routes.js'
+import { apiRoutes } from './api/routes.js'
 import { decisionRoutes } from './assessments/decision-routes.js'
 import { triageAgreementRoutes } from './assessments/agreement-routes.js'
 import { auditRoutes } from './audit/routes.js'
@@ -151,6 +153,13 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     advicePage: (slug) => content.pages.get(slug),
     arrival,
   })
+  await apiRoutes(app, {
+    service: deps.apiReports,
+    counter: deps.rateLimits,
+    rateLimitPerMinute: config.api.rateLimitPerMinute,
+    serviceUrl: config.serviceUrl,
+    serviceName: content.agency.serviceName,
+  })
 
   // the staff side: deny by default, every route with its permission and audit event
   guardStaffArea(app)
@@ -199,6 +208,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     serviceUrl: config.serviceUrl,
   })
   triageAgreementRoutes(staff, deps.triageAgreement)
+  apiClientRoutes(staff, deps.apiClients)
   app.decorate('staffRoutes', staff.routes)
   return app
 }

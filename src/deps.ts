@@ -1,3 +1,4 @@
+import { apiClientService, apiReportService } from './api/service.js'
 import { assessmentService } from './assessments/service.js'
 import { triageAgreementService } from './assessments/agreement-service.js'
 import { auditReader } from './audit/service.js'
@@ -84,6 +85,12 @@ export async function buildDeps(options: DepsOptions) {
       })),
     now,
   })
+  const apiReports = apiReportService({ db, envelope, journey, triage, now })
+  const apiClients = apiClientService({
+    db,
+    now,
+    rotationGraceHours: config.api.keyGraceHours,
+  })
   return {
     config,
     rateLimits: sharedRateLimitCounter(db, now),
@@ -102,6 +109,8 @@ export async function buildDeps(options: DepsOptions) {
     queue,
     assessments,
     audit: auditReader(db),
+    apiReports,
+    apiClients,
     triageAgreement: triageAgreementService({
       db,
       now,

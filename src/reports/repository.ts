@@ -72,7 +72,33 @@ export async function storeReports(
   db: Queryable,
   batch: readonly ReportToStore[],
 ): Promise<boolean[]> {
-  const rows = batch.map(({ report: r, audit }) => ({
+  try {
+    const stored = await db.query<{ id: string }>(
+      `WITH input AS (${REPORT_INPUT}), claimed AS (
+         UPDATE report_drafts d
+            SET report_id = i.id, wrapped_data_key = '', answers_ciphertext = ''
+           FROM input i
+          WHERE d.id_hash = i.submission_key AND d.report_id IS NULL
+            AND d.expires_at > i.received_at
+         RETURNING d.report_id
+       ), ${insertReportsClaimedBy('claimed')}
+       SELECT id FROM report`,
+      [JSON.stringify(reportInputRows(batch))],
+    )
+    const ids = new Set(stored.map((row) => row.id))
+    return batch.map(({ report }) => ids.has(report.id))
+  } catch (error) {
+    throw asDomainError(error)
+  }
+}
+
+/**
+ * The pieces of intake's one statement that every way in shares (the form here, the API in
+ * src/api/repository.ts): the reports as one JSON parameter, read back as rows by
+ * `REPORT_INPUT`, and the CTEs that insert each report a claim chose, with its audit entry.
+ */
+export function reportInputRows(batch: readonly ReportToStore[]): Record<string, unknown>[] {
+  return batch.map(({ report: r, audit }) => ({
     id: r.id,
     reference: r.reference,
     submission_key: r.submissionKey,
@@ -97,24 +123,24 @@ export async function storeReports(
     actor: audit.actor,
     details: audit.details,
   }))
-  try {
-    const stored = await db.query<{ id: string }>(
-      `WITH input AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+}
+
+/** `$1` as rows; a caller may add columns of its own after these (see `extraColumns`). */
+export function reportInput(extraColumns = ''): string {
+  return `SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
            id uuid, reference text, submission_key text, received_at timestamptz, source text,
            source_site text, audience text, immediate_danger text, concerns text[],
            still_happening text, other_person_age text, child_age smallint, priority text,
            priority_reasons jsonb, rules_version text, deadline_at timestamptz, queues text[],
            jurisdiction jsonb, key_id text, wrapped_data_key bytea, personal_ciphertext bytea,
-           actor text, details jsonb)
-       ), claimed AS (
-         UPDATE report_drafts d
-            SET report_id = i.id, wrapped_data_key = '', answers_ciphertext = ''
-           FROM input i
-          WHERE d.id_hash = i.submission_key AND d.report_id IS NULL
-            AND d.expires_at > i.received_at
-         RETURNING d.report_id
-       ), report AS (
+           actor text, details jsonb${extraColumns})`
+}
+
+const REPORT_INPUT = reportInput()
+
+/** CTEs `report` and `audit`: the input rows whose id the CTE `claimed` returned as report_id. */
+export function insertReportsClaimedBy(claimed: string): string {
+  return `report AS (
          INSERT INTO reports (
            id, reference, submission_key, received_at, source, source_site, audience,
            immediate_danger, concerns, still_happening, other_person_age, child_age,
@@ -125,23 +151,21 @@ export async function storeReports(
                 i.other_person_age, i.child_age, i.priority, i.priority_reasons,
                 i.rules_version, i.deadline_at, i.queues, i.jurisdiction, i.key_id,
                 i.wrapped_data_key, i.personal_ciphertext
-           FROM input i JOIN claimed c ON c.report_id = i.id
+           FROM input i JOIN ${claimed} c ON c.report_id = i.id
          RETURNING id
        ), audit AS (
          ${insertAuditEventsFrom(
            `SELECT i.received_at, i.actor, 'report.received', 'report', i.id::text, i.details
               FROM input i JOIN report r ON r.id = i.id`,
          )}
-       )
-       SELECT id FROM report`,
-      [JSON.stringify(rows)],
-    )
-    const ids = new Set(stored.map((row) => row.id))
-    return batch.map(({ report }) => ids.has(report.id))
-  } catch (error) {
-    if (isUniqueViolation(error, 'reports_reference_unique')) throw new DuplicateReferenceError()
-    throw error
-  }
+       )`
+}
+
+/** A taken reference becomes the domain's error, so the caller can try another. */
+export function asDomainError(error: unknown): unknown {
+  return isUniqueViolation(error, 'reports_reference_unique')
+    ? new DuplicateReferenceError()
+    : error
 }
 
 /** The reference of the report stored for a submission key (the draft's id hash), if any. */

@@ -56,6 +56,11 @@ export const staffPaths = {
   reportSource: (id: string) => `/staff/admin/report-sources/${id}`,
   reportSourceAction: (id: string, action: 'withdraw' | 'restore') =>
     `/staff/admin/report-sources/${id}/${action}`,
+  apiClients: '/staff/admin/api-clients',
+  newApiClient: '/staff/admin/api-clients/new',
+  apiClient: (id: string) => `/staff/admin/api-clients/${id}`,
+  apiClientAction: (id: string, action: 'rotate' | 'revoke') =>
+    `/staff/admin/api-clients/${id}/${action}`,
   auditTrail: '/staff/audit',
   auditExport: '/staff/audit/export.csv',
 } as const

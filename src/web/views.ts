@@ -17,6 +17,7 @@ export const viewPaths = [
   here('../partner-agencies/views/'),
   here('../assessments/views/'),
   here('../report-button/views/'),
+  here('../api/views/'),
   fileURLToPath(new URL('../../node_modules/govuk-frontend/dist/', import.meta.url)),
   fileURLToPath(new URL('../../node_modules/@ministryofjustice/frontend/', import.meta.url)),
 ]
