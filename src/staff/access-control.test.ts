@@ -55,6 +55,7 @@ function formFor(route: RegisteredStaffRoute, n: number): Record<string, string 
     return { name: `Synthetic Helpline ${n}`, kind: 'helpline' }
   if (route.url === staffPaths.newReportSource)
     return { id: `synthetic-${n}`, name: `Synthetic Site ${n}`, website: 'https://example.org' }
+  if (route.url === staffPaths.newApiClient) return { name: `Synthetic Platform ${n}` }
   return REPORT_FORMS[route.url.split('/').pop() ?? ''] ?? {}
 }
 
