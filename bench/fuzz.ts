@@ -134,6 +134,8 @@ async function main(): Promise<number> {
       paths.reportButton,
       ...ALL_VARIANTS.map(buttonFile),
       '/professionals/resources',
+      '/api/v1/docs',
+      '/api/v1/openapi.json',
       ...[...deps.content.resources.keys()].flatMap((slug) => [
         `/professionals/resources/${slug}`,
         `/professionals/resources/${slug}/download`,
@@ -506,6 +508,8 @@ function unfuzzedRoutes(
       ['POST', `/report/${slug}`],
     ]),
     ['GET', `/assets/${assets[0] ?? 'app.css'}`],
+    ['POST', '/api/v1/reports'],
+    ['GET', '/api/v1/reports/SC-000-000-0000'],
     ['GET', '/no-such-page'],
   ]
   return app.registeredRoutes

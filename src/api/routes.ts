@@ -87,8 +87,9 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
       strictJsonSchemas(api)
       acceptJsonOnly(api)
       api.setErrorHandler(problemHandler)
+      // No part of the request is echoed back: a problem names the request by its id only.
       api.setNotFoundHandler((request, reply) =>
-        sendProblem(reply, problem('not-found', { instance: request.url.split('?')[0] ?? '' })),
+        sendProblem(reply, problem('not-found', { instance: request.id })),
       )
       api.addHook('onResponse', async (request, reply) => {
         // A stored report is audited by the statement that stores it; 429s are only logged.
@@ -217,10 +218,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
           if (!status)
             return sendProblem(
               reply,
-              problem('not-found', {
-                detail: 'No report you sent has this reference.',
-                instance: request.url,
-              }),
+              problem('not-found', { detail: 'No report you sent has this reference.' }),
             )
           return reply.type('application/json').send({
             reference,
