@@ -11,7 +11,6 @@ export const PROBLEMS = {
   'invalid-request': { status: 400, title: 'The request is not valid' },
   unauthenticated: { status: 401, title: 'An API key is needed' },
   'not-found': { status: 404, title: 'There is nothing here' },
-  'method-not-allowed': { status: 405, title: 'This address does not take that method' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Send the body as application/json' },
   'idempotency-key-reused': {
@@ -20,7 +19,6 @@ export const PROBLEMS = {
   },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'server-error': { status: 500, title: 'Something went wrong on our side' },
-  unavailable: { status: 503, title: 'The service is not available just now' },
 } as const
 
 export type ProblemType = keyof typeof PROBLEMS
