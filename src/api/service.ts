@@ -268,12 +268,14 @@ export function apiClientService(deps: { db: Db; now: () => Date; rotationGraceH
       })
     },
 
+    /** Revokes a client; true also when it was revoked before, false when there is none. */
     async revoke(audit: AuditTrail, id: string): Promise<boolean> {
       if (!isUuid(id)) return false
       return db.transaction(async (tx) => {
-        const done = await repository.revokeClient(tx, id, now())
-        if (done) await audit.record(tx, subjectOf(id))
-        return done
+        const revoked = await repository.revokeClient(tx, id, now())
+        const found = revoked || (await repository.findClient(tx, id, now())) !== undefined
+        if (found) await audit.record(tx, subjectOf(id), { details: { alreadyRevoked: !revoked } })
+        return found
       })
     },
   }
