@@ -53,8 +53,21 @@ const problemResponse = (description: string) => ({
   content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
 })
 
+/** Headers some answers carry, for the document. */
+const RESPONSE_HEADERS: Partial<Record<ProblemType, Record<string, object>>> = {
+  unauthenticated: { 'WWW-Authenticate': { type: 'string', description: 'Bearer' } },
+  'rate-limited': {
+    'Retry-After': { type: 'integer', description: 'Seconds until the client may send again.' },
+  },
+}
+
 const declared = (...kinds: ProblemType[]) =>
-  Object.fromEntries(kinds.map((k) => [PROBLEMS[k].status, problemResponse(PROBLEMS[k].title)]))
+  Object.fromEntries(
+    kinds.map((k) => [
+      PROBLEMS[k].status,
+      { ...problemResponse(PROBLEMS[k].title), headers: RESPONSE_HEADERS[k] },
+    ]),
+  )
 
 function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body)
@@ -148,6 +161,13 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
               201: {
                 description:
                   'Stored. A retry with the same Idempotency-Key and body gets this answer again, with the header Idempotent-Replayed: true.',
+                headers: {
+                  Location: { type: 'string', description: 'The status URL.' },
+                  'Idempotent-Replayed': {
+                    type: 'string',
+                    description: '"true" on an answer given again to a retry.',
+                  },
+                },
                 content: { 'application/json': { schema: reportStatusSchema } },
               },
               ...declared(

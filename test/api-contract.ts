@@ -1,44 +1,43 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import fc from 'fast-check'
 import type { LightMyRequestResponse } from 'fastify'
-import { buildTestApp, testConfig, type TestApp } from '../../test/app.js'
-import { addApiClient } from '../../test/api.js'
-import { arbitraryFrom, brokenFrom, type JsonSchema } from '../../test/json-schema-arbitrary.js'
+import { buildTestApp, testConfig, type TestApp } from './app.js'
+import { addApiClient, apiReport, callApi } from './api.js'
+import type { JsonSchema } from './json-schema-arbitrary.js'
 
 /**
- * The API against its own OpenAPI document: requests generated from the document's schemas
- * (mostly valid, some broken, some without a key or with another client's), and every
- * response checked against what the document declares for that operation: the status, the
- * content type and the body's schema. No request may get a 5xx.
+ * The API against its own OpenAPI document (src/api/contract-*.test.ts): requests generated
+ * from the document's schemas (mostly valid, some broken, some without a key or with another
+ * client's), and every response checked against what the document declares for that
+ * operation: the status, the content type and the body's schema. No request may get a 5xx.
  * API_CONTRACT_RUNS sets the number of requests per operation (default 1,000).
  */
-const RUNS = Number(process.env.API_CONTRACT_RUNS ?? 1_000)
+export const RUNS = Number(process.env.API_CONTRACT_RUNS ?? 1_000)
 
-interface Response {
+export interface Response {
   description?: string
   content?: Record<string, { schema: JsonSchema }>
 }
-interface Operation {
+export interface Operation {
   operationId: string
   requestBody?: { content: Record<string, { schema: JsonSchema }> }
   parameters?: { name: string; in: string; schema: JsonSchema }[]
   responses: Record<string, Response>
 }
-interface Document {
+export interface Document {
   paths: Record<string, Record<string, Operation>>
 }
 
-interface Outcome {
+export interface Outcome {
   requests: number
   statuses: Map<number, number>
   serverErrors: string[]
   breaches: string[]
 }
 
-const toText = (value: unknown): string => {
+export const toText = (value: unknown): string => {
   try {
     // undefined (which fast-check may make) gives no body at all, as some clients send.
     return JSON.stringify(value)
@@ -52,7 +51,7 @@ const toText = (value: unknown): string => {
  * contact the reporter): these keep what was generated but make those few fields plausible,
  * so that many requests also go all the way to a stored report.
  */
-function plausible(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+export function plausible(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   const word = fc.stringMatching(/^[A-Z][a-z]{1,12}$/)
   return fc
     .tuple(valid, word, word, fc.integer({ min: 0, max: 17 }), fc.emailAddress())
@@ -74,24 +73,32 @@ function plausible(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
     })
 }
 
-describe('the API keeps to its OpenAPI document', () => {
-  let t: TestApp
-  let document: Document
-  let keys: { mine: string; theirs: string }
+export type Who = 'mine' | 'theirs' | 'none' | 'wrong'
+
+export interface ContractRequest {
+  url: string
+  method: 'GET' | 'POST'
+  headers: Record<string, string>
+  payload?: string
+}
+
+/** The app with two clients, its document, and the machinery to send and judge requests. */
+export async function startContract(options: { reports?: number } = {}) {
+  const t: TestApp = await buildTestApp({
+    config: { api: { ...testConfig().api, rateLimitPerMinute: 1_000_000 } },
+  })
+  const keys = { mine: (await addApiClient(t)).key, theirs: (await addApiClient(t)).key }
+  const document = JSON.parse(
+    (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).body,
+  ) as Document
   const references: string[] = []
+  for (let i = 0; i < (options.reports ?? 0); i++) {
+    const sent = await callApi(t, { url: '/api/v1/reports', key: keys.mine, body: apiReport() })
+    references.push((JSON.parse(sent.body) as { reference: string }).reference)
+  }
   const ajv = new Ajv2020({ strict: false, allErrors: true })
   addFormats.default(ajv)
   const validators = new Map<JsonSchema, ValidateFunction>()
-
-  before(async () => {
-    t = await buildTestApp({
-      config: { api: { ...testConfig().api, rateLimitPerMinute: 1_000_000 } },
-    })
-    keys = { mine: (await addApiClient(t)).key, theirs: (await addApiClient(t)).key }
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })
-    document = JSON.parse(response.body) as Document
-  })
-  after(() => t.close())
 
   const operation = (path: string, method: string): Operation => {
     const op = document.paths[path]?.[method]
@@ -118,26 +125,18 @@ describe('the API keeps to its OpenAPI document', () => {
   }
 
   const authorisation = fc.oneof(
-    { weight: 18, arbitrary: fc.constant<'mine' | 'theirs' | 'none' | 'wrong'>('mine') },
+    { weight: 18, arbitrary: fc.constant<Who>('mine') },
     {
       weight: 1,
       arbitrary: fc.constantFrom<'theirs' | 'none' | 'wrong'>('theirs', 'none', 'wrong'),
     },
   )
-  const headersFor = (who: 'mine' | 'theirs' | 'none' | 'wrong'): Record<string, string> =>
+  const headersFor = (who: Who): Record<string, string> =>
     who === 'none'
       ? {}
       : { authorization: `Bearer ${who === 'wrong' ? 'sc_api_wrong' : keys[who]}` }
 
-  async function run(
-    op: Operation,
-    arbitrary: fc.Arbitrary<{
-      url: string
-      method: 'GET' | 'POST'
-      headers: Record<string, string>
-      payload?: string
-    }>,
-  ): Promise<Outcome> {
+  async function run(op: Operation, arbitrary: fc.Arbitrary<ContractRequest>): Promise<Outcome> {
     const outcome: Outcome = { requests: 0, statuses: new Map(), serverErrors: [], breaches: [] }
     await fc.assert(
       fc.asyncProperty(arbitrary, async (request) => {
@@ -168,50 +167,14 @@ describe('the API keeps to its OpenAPI document', () => {
     assert.deepEqual(outcome.breaches.slice(0, 5), [])
   }
 
-  it(`POST /api/v1/reports: ${String(RUNS)} generated requests`, async () => {
-    const op = operation('/api/v1/reports', 'post')
-    const schema = op.requestBody?.content['application/json']?.schema
-    assert.ok(schema)
-    const body = fc.oneof(
-      { weight: 2, arbitrary: arbitraryFrom(schema) },
-      { weight: 2, arbitrary: plausible(arbitraryFrom(schema)) },
-      { weight: 1, arbitrary: brokenFrom(schema) },
-    )
-    const idempotencyKey = fc.option(fc.stringMatching(/^k-[0-9]{1,2}$/), { freq: 3 })
-    const contentType = fc.oneof(
-      { weight: 10, arbitrary: fc.constant('application/json') },
-      { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded') },
-    )
-    const requests = fc
-      .record({ who: authorisation, body, idempotencyKey, contentType })
-      .map((r) => ({
-        method: 'POST' as const,
-        url: '/api/v1/reports',
-        headers: {
-          ...headersFor(r.who),
-          'content-type': r.contentType,
-          ...(r.idempotencyKey === null ? {} : { 'idempotency-key': r.idempotencyKey }),
-        },
-        payload: toText(r.body),
-      }))
-    report('POST /api/v1/reports', await run(op, requests))
-  })
-
-  it(`GET /api/v1/reports/{reference}: ${String(RUNS)} generated requests`, async () => {
-    const op = operation('/api/v1/reports/{reference}', 'get')
-    const pattern = op.parameters?.find((p) => p.name === 'reference')?.schema
-    assert.ok(pattern)
-    assert.ok(references.length > 0, 'the POST test stored reports to ask about')
-    const reference = fc.oneof(
-      fc.nat().map((n) => references[n % references.length] ?? ''),
-      arbitraryFrom(pattern) as fc.Arbitrary<string>,
-      fc.string({ unit: 'binary', maxLength: 40 }),
-    )
-    const requests = fc.record({ who: authorisation, reference }).map((r) => ({
-      method: 'GET' as const,
-      url: `/api/v1/reports/${encodeURIComponent(r.reference)}`,
-      headers: headersFor(r.who),
-    }))
-    report('GET /api/v1/reports/{reference}', await run(op, requests))
-  })
-})
+  return {
+    t,
+    references,
+    operation,
+    authorisation,
+    headersFor,
+    run,
+    report,
+    close: () => t.close(),
+  }
+}
