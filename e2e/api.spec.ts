@@ -55,8 +55,8 @@ describe('the platform API in Chromium', () => {
     await app.close()
   })
 
-  async function tab(name: string) {
-    const context = await newContext(browser, app)
+  async function tab(name: string, viewport?: { width: number; height: number }) {
+    const context = await newContext(browser, app, viewport ? { viewport } : {})
     contexts.push(context)
     const journey = await Journey.start(context, name)
     return { journey, pages: new ApiPages(journey) }
@@ -107,9 +107,11 @@ describe('the platform API in Chromium', () => {
   })
 
   it('a platform’s developer reads the documentation, made from the OpenAPI document', async () => {
-    const { journey, pages } = await tab('api-docs')
+    // On a phone, so the wide tables and the example must scroll in their own boxes.
+    const { journey, pages } = await tab('api-docs', { width: 375, height: 800 })
     await pages.page.goto('/api/v1/docs')
     await pages.arrive('Safety Centre reporting API')
+    assert.match(await pages.page.locator('pre').innerText(), /"incidentSummary"/)
     await pages.follow(pages.link('OpenAPI 3.1 document'))
     assert.match(await pages.page.content(), /"openapi":\s*"3\.1\.0"/)
     assertQuiet(journey.watched)

@@ -64,6 +64,10 @@ function constraintsOf(schema: Schema): string {
   return parts.join(' ')
 }
 
+/** @fastify/swagger moves a schema's first example to the media type's `example`. */
+const exampleOf = (media: { example?: unknown } | undefined): string | undefined =>
+  media?.example === undefined ? undefined : JSON.stringify(media.example, null, 2)
+
 interface Operation {
   summary?: string
   description?: string
@@ -75,7 +79,7 @@ interface Operation {
     description?: string
     schema?: Schema
   }[]
-  requestBody?: { content?: Record<string, { schema?: Schema }> }
+  requestBody?: { content?: Record<string, { schema?: Schema; example?: unknown }> }
   responses?: Record<string, { description?: string }>
 }
 
@@ -100,6 +104,7 @@ export function docsView(document: Record<string, unknown>) {
           .join(' '),
       })),
       fields: fieldRows(op.requestBody?.content?.['application/json']?.schema ?? {}),
+      example: exampleOf(op.requestBody?.content?.['application/json']),
       responses: Object.entries(op.responses ?? {}).map(([status, response]) => ({
         status,
         description: response.description ?? '',

@@ -18,6 +18,35 @@ export const REFERENCE_PATTERN = '^SC-[0-9]{3}-[0-9]{3}-[0-9]{4}$'
 
 export const IDEMPOTENCY_KEY_MAX = 255
 
+/** A complete report, synthetic and mild, for the document and the documentation page. */
+export const EXAMPLE_REPORT = {
+  incidentSummary: {
+    incidentTypes: ['asked-for-images', 'sexual-chat'],
+    incidentDateTime: '2026-11-28T18:30:00Z',
+    childInImmediateDanger: 'no',
+    ongoing: 'yes',
+  },
+  additionalInfo:
+    'An adult account sent sexual messages to a 13-year-old and asked her for a photo. Our moderators found it on 29 November.',
+  victim: { name: 'Sam Example', age: 13, location: { postcode: 'LS1 4AP' } },
+  personOrUserReported: {
+    accounts: [
+      {
+        espService: 'Example Chat',
+        screenName: 'alex_example',
+        userId: '12345',
+        profileUrl: 'https://chat.example.org/u/alex_example',
+      },
+    ],
+    estimatedAge: 'adult',
+    knownOffline: 'no',
+  },
+  reporter: {
+    reportingPerson: { name: 'Jo Example', email: 'safety@chat.example.org' },
+    safeContactTimes: 'Weekdays 9am to 5pm',
+  },
+} as const
+
 export const reportRequestSchema = {
   $id: 'ReportRequest',
   type: 'object',
@@ -25,6 +54,7 @@ export const reportRequestSchema = {
   required: ['incidentSummary', 'additionalInfo', 'victim', 'personOrUserReported', 'reporter'],
   description:
     'A report from a platform about a child. The organisation sending it is the API client the key belongs to.',
+  examples: [EXAMPLE_REPORT],
   properties: {
     incidentSummary: {
       type: 'object',
