@@ -127,19 +127,22 @@ export async function revokeClient(db: Queryable, clientId: string, at: Date): P
   return rows.length > 0
 }
 
-/** The client a key belongs to, while the key works and the client is not revoked. */
-export async function clientForKey(
+/**
+ * The clients keys belong to (by the keys' hashes), while the key works and the client is not
+ * revoked. Many requests at once share one statement (see the service).
+ */
+export async function clientsForKeys(
   db: Queryable,
-  keyHash: string,
+  keyHashes: readonly string[],
   at: Date,
-): Promise<{ id: string; name: string } | undefined> {
-  const rows = await db.query<{ id: string; name: string }>(
-    `SELECT c.id, c.name FROM api_client_keys k JOIN api_clients c ON c.id = k.client_id
-      WHERE k.key_hash = $1 AND c.revoked_at IS NULL
+): Promise<Map<string, { id: string; name: string }>> {
+  const rows = await db.query<{ key_hash: string; id: string; name: string }>(
+    `SELECT k.key_hash, c.id, c.name FROM api_client_keys k JOIN api_clients c ON c.id = k.client_id
+      WHERE k.key_hash = ANY($1::text[]) AND c.revoked_at IS NULL
         AND (k.expires_at IS NULL OR k.expires_at > $2)`,
-    [keyHash, at],
+    [keyHashes, at],
   )
-  return rows[0]
+  return new Map(rows.map((r) => [r.key_hash, { id: r.id, name: r.name }]))
 }
 
 export interface StoredResponse {
