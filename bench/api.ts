@@ -65,15 +65,18 @@ async function run(settings: Settings, schema: string, db: Db): Promise<void> {
   await migrate(db)
   const jurisdictionRows = await importJurisdictions(db, settings.jurisdictionsDir)
   const key = randomBytes(32)
-  const server = await startServer({
-    databaseUrl: settings.databaseUrl,
-    schema,
-    poolSize: settings.poolSize,
-    logLevel: settings.logLevel,
-    rateLimitPerMinute: RATE_LIMIT,
-    encryptionKeys: `${KEY_ID}:${key.toString('base64')}`,
-    cookieSecret: randomBytes(32).toString('base64url'),
-  })
+  const server = await startServer(
+    {
+      databaseUrl: settings.databaseUrl,
+      schema,
+      poolSize: settings.poolSize,
+      logLevel: settings.logLevel,
+      rateLimitPerMinute: RATE_LIMIT,
+      encryptionKeys: `${KEY_ID}:${key.toString('base64')}`,
+      cookieSecret: randomBytes(32).toString('base64url'),
+    },
+    settings.cpuProfDir,
+  )
   try {
     const journey = buildReportJourney(() => new Date())
     const bench: Bench = {
