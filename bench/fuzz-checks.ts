@@ -50,12 +50,21 @@ function routeAnswers(request: FuzzRequest): Set<Answer> {
       case 'unknown':
         add(404)
         break
+      case 'api':
+        // a report's status needs a key; the list of reports is no route
+        add(401, 404)
+        break
     }
     return allowed
   }
   // Bodies are read before the route's handler runs: too big, unreadable or of a type the
   // route does not take are refused, on any route.
   add(400, 413, 415)
+  // Without a key the API refuses whatever the body; other methods are no route.
+  if (request.kind === 'api') {
+    add(request.method === 'POST' ? 401 : 404)
+    return allowed
+  }
   // Every POST under /report/ meets the report pages' route, which checks the CSRF token and
   // the rate limit before it finds (or not) the page.
   if (request.method === 'POST' && /^\/report\/[^/?]*(?:\?|$)/.test(request.url)) add(403, 429)

@@ -8,7 +8,15 @@ import { buildReportJourney } from '../src/reports/journey.js'
 
 /** The kinds of public route, each with its own list of allowed answers (fuzz-checks.ts). */
 export type RouteKind =
-  'content' | 'report-page' | 'check-answers' | 'confirmation' | 'health' | 'asset' | 'unknown'
+  | 'content'
+  | 'report-page'
+  | 'check-answers'
+  | 'confirmation'
+  | 'health'
+  | 'asset'
+  | 'unknown'
+  /** The platform API without a key: everything is refused before it is read (401). */
+  | 'api'
 
 export type BodyClass =
   /** urlencoded, the canonical content type */
@@ -518,6 +526,16 @@ export function targets(
     { weight: 8, arbitrary: fixed('check-answers', '/report/check-your-answers', GET_POST) },
     { weight: 2, arbitrary: fixed('confirmation', '/report/confirmation', GET_ONLY) },
     { weight: 1, arbitrary: fixed('health', '/health', GET_ONLY) },
+    { weight: 2, arbitrary: fixed('api', '/api/v1/reports', GET_POST) },
+    {
+      weight: 1,
+      arbitrary: hostileSegment.map((reference) => ({
+        kind: 'api' as const,
+        path: `/api/v1/reports/${reference}`,
+        hostilePath: true,
+        methods: GET_ONLY,
+      })),
+    },
     {
       weight: 2,
       arbitrary: fc.oneof(

@@ -152,6 +152,8 @@ async function main(): Promise<number> {
       '/professionals/resources',
       // A partner's acknowledgement link, with a token that was never issued.
       paths.acknowledgeReferral('not-a-real-link'),
+      '/api/v1/docs',
+      '/api/v1/openapi.json',
       ...[...deps.content.resources.keys()].flatMap((slug) => [
         `/professionals/resources/${slug}`,
         `/professionals/resources/${slug}/download`,
@@ -527,6 +529,8 @@ function unfuzzedRoutes(
       ['POST', `/report/${slug}`],
     ]),
     ['GET', `/assets/${assets[0] ?? 'app.css'}`],
+    ['POST', '/api/v1/reports'],
+    ['GET', '/api/v1/reports/SC-000-000-0000'],
     ['GET', '/no-such-page'],
   ]
   return app.registeredRoutes

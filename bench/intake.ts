@@ -51,7 +51,7 @@ const KEY_ID = 'bench-1'
 /** Every request comes from 127.0.0.1, so the per-address limit on report POSTs is lifted. */
 const RATE_LIMIT = 100_000_000
 
-interface Settings {
+export interface Settings {
   databaseUrl: string
   poolSize: number
   connections: number
@@ -63,7 +63,7 @@ interface Settings {
   cpuProfDir: string | undefined
 }
 
-function readSettings(env: NodeJS.ProcessEnv): Settings {
+export function readSettings(env: NodeJS.ProcessEnv): Settings {
   const int = (name: string, fallback: number): number => {
     const value = Number(env[name] ?? fallback)
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`)
@@ -87,14 +87,14 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
 }
 
 /** A measured run, with the CPU time each party spent per request (milliseconds). */
-type Measured = LoadResult & { cpuMs: CpuTimes }
+export type Measured = LoadResult & { cpuMs: CpuTimes }
 
 interface Csrf {
   cookie: string
   token: string
 }
 
-interface Bench {
+export interface Bench {
   settings: Settings
   db: Db
   port: number
@@ -183,7 +183,7 @@ async function run(settings: Settings, schema: string, db: Db): Promise<void> {
  * Triage routes each report through the jurisdiction tables, so they are loaded as an
  * installation would have them; without them the lookup stops after one query.
  */
-async function importJurisdictions(db: Db, dir: string): Promise<number> {
+export async function importJurisdictions(db: Db, dir: string): Promise<number> {
   if (!existsSync(dir)) return 0
   let rows = 0
   for (const name of (await readdir(dir)).filter((f) => f.endsWith('.csv')).sort()) {
@@ -194,7 +194,7 @@ async function importJurisdictions(db: Db, dir: string): Promise<number> {
 }
 
 /** The stored answers of a complete report: each page's form parsed by the journey itself. */
-async function storedAnswers(journey: Journey): Promise<JourneyAnswers> {
+export async function storedAnswers(journey: Journey): Promise<JourneyAnswers> {
   const forms: Record<string, FormBody | undefined> = completeAnswers
   let answers: JourneyAnswers = {}
   for (let slug = journey.start; slug !== journey.end;) {
@@ -214,7 +214,7 @@ async function storedAnswers(journey: Journey): Promise<JourneyAnswers> {
  * One CSRF secret cookie and token per connection, got as a browser gets them: by opening
  * the first page of the form.
  */
-async function csrfPairs(port: number, journey: Journey, count: number): Promise<Csrf[]> {
+export async function csrfPairs(port: number, journey: Journey, count: number): Promise<Csrf[]> {
   const url = `http://127.0.0.1:${port}${paths.report.page(journey.start)}`
   return Promise.all(
     Array.from({ length: count }, async () => {
@@ -265,10 +265,13 @@ async function counted(
  * A route under load: `prepare(amount)` does the untimed set-up for that many requests and
  * gives back the timed part, so set-up work is outside both the clock and the CPU figures.
  */
-type Route = (amount: number) => Promise<() => Promise<LoadResult>>
+export type Route = (amount: number) => Promise<() => Promise<LoadResult>>
 
 /** The real final submission: its own complete draft per request, and a valid CSRF token. */
-async function submitReports(bench: Bench, amount: number): Promise<() => Promise<LoadResult>> {
+export async function submitReports(
+  bench: Bench,
+  amount: number,
+): Promise<() => Promise<LoadResult>> {
   // autocannon builds no more requests than it sends; the margin only guards a reconnect.
   const ids = await prepareDrafts(bench, amount + bench.settings.connections)
   let sent = 0
@@ -305,7 +308,7 @@ function insertBare(bench: Bench, amount: number): Promise<() => Promise<LoadRes
 }
 
 /** Warms a route up: a fixed count, then about two seconds, so the JIT and pools are warm. */
-async function warmUp(settings: Settings, route: Route): Promise<LoadResult> {
+export async function warmUp(settings: Settings, route: Route): Promise<LoadResult> {
   const first = await (await route(settings.warmup))()
   return (await route(sized(settings, first, 2)))()
 }
@@ -316,7 +319,7 @@ function sized(settings: Settings, rate: LoadResult, seconds: number): number {
 }
 
 /** One timed run sized to last about `seconds` at the rate last seen, with its CPU per request. */
-async function measureOnce(
+export async function measureOnce(
   settings: Settings,
   server: RunningServer,
   route: Route,
@@ -426,7 +429,7 @@ function printHeader(
   )
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1
@@ -435,7 +438,7 @@ function median(values: readonly number[]): number {
 }
 
 /** The median of each figure over the rounds (each figure on its own). */
-function medianOf(runs: readonly Measured[]): Measured {
+export function medianOf(runs: readonly Measured[]): Measured {
   const of = (pick: (r: Measured) => number | undefined) => {
     const values = runs.map(pick)
     return values.some((v) => v === undefined) ? undefined : median(values as number[])
@@ -487,7 +490,7 @@ function printResults(rounds: readonly Round[]): void {
   aim(`>= ${AIMS.ratio} x the bare-insert rate`, ratio >= AIMS.ratio)
 }
 
-interface RunningServer {
+export interface RunningServer {
   ready: ServerReady
   /** The server process's CPU time so far, in microseconds. */
   cpuMicros(): Promise<number>
@@ -495,7 +498,7 @@ interface RunningServer {
 }
 
 /** The app in its own process, so it does not share an event loop with autocannon. */
-async function startServer(start: ServerStart, cpuProfDir?: string): Promise<RunningServer> {
+export async function startServer(start: ServerStart, cpuProfDir?: string): Promise<RunningServer> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], {
     execArgv: [
       '--import',
@@ -531,7 +534,9 @@ async function startServer(start: ServerStart, cpuProfDir?: string): Promise<Run
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error))
-  process.exitCode = 1
-})
+// bench/api.ts reuses the pieces above; only `npm run bench:intake` runs this benchmark.
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error))
+    process.exitCode = 1
+  })

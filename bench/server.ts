@@ -59,6 +59,7 @@ async function start(message: ServerStart): Promise<void> {
     DATABASE_URL: message.databaseUrl,
     DATABASE_POOL_SIZE: String(message.poolSize),
     REPORT_RATE_LIMIT_PER_MINUTE: String(message.rateLimitPerMinute),
+    API_RATE_LIMIT_PER_MINUTE: String(message.rateLimitPerMinute),
     LOG_LEVEL: message.logLevel,
     ENCRYPTION_KEYS: message.encryptionKeys,
     COOKIE_SECRET: message.cookieSecret,

@@ -4,6 +4,8 @@ import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 
 import { readFileSync } from 'node:fs'
 import { constants as zlib } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
+import { apiClientRoutes } from './api/admin-routes.js'
+import { apiRoutes } from './api/routes.js'
 import { decisionRoutes } from './assessments/decision-routes.js'
 import { triageAgreementRoutes } from './assessments/agreement-routes.js'
 import { auditRoutes } from './audit/routes.js'
@@ -164,6 +166,13 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     advicePage: (slug) => content.pages.get(slug),
     arrival,
   })
+  await apiRoutes(app, {
+    service: deps.apiReports,
+    counter: deps.rateLimits,
+    rateLimitPerMinute: config.api.rateLimitPerMinute,
+    serviceUrl: config.serviceUrl,
+    serviceName: content.agency.serviceName,
+  })
 
   acknowledgementRoutes(app, { service: deps.referrals, now: deps.now })
 
@@ -237,6 +246,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     people: async () => new Map((await deps.staff.people()).map((p) => [p.id, p.name])),
   })
   reporterMessageRoutes(staff, { service: deps.reporterMessageService, queue: deps.queue })
+  apiClientRoutes(staff, deps.apiClients)
   app.decorate('staffRoutes', staff.routes)
   return app
 }

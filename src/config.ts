@@ -31,6 +31,9 @@ const schema = z.object({
   COOKIE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   DRAFT_TTL_MINUTES: positiveInt.default(120),
   REPORT_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
+  API_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+  API_KEY_GRACE_HOURS: positiveInt.default(24),
+  API_IDEMPOTENCY_KEY_HOURS: positiveInt.default(24),
   REQUEST_TIMEOUT_SECONDS: positiveInt.default(30),
   HEADERS_TIMEOUT_SECONDS: positiveInt.default(10),
   KEEP_ALIVE_TIMEOUT_SECONDS: positiveInt.default(5),
@@ -91,6 +94,8 @@ export interface Config {
   cookieSecret: string | undefined
   draftTtlMinutes: number
   reportRateLimitPerMinute: number
+  /** The platform API: requests a minute per client, and how long rotated keys and idempotency keys last. */
+  api: { rateLimitPerMinute: number; keyGraceHours: number; idempotencyKeyHours: number }
   /** How long a slow or silent client may hold a connection (see web/timeouts in app.ts). */
   connections: ConnectionLimits
   /** When this instance turns requests away as overloaded (web/load-shedding.ts). */
@@ -231,6 +236,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecret: e.COOKIE_SECRET,
     draftTtlMinutes: e.DRAFT_TTL_MINUTES,
     reportRateLimitPerMinute: e.REPORT_RATE_LIMIT_PER_MINUTE,
+    api: {
+      rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+      keyGraceHours: e.API_KEY_GRACE_HOURS,
+      idempotencyKeyHours: e.API_IDEMPOTENCY_KEY_HOURS,
+    },
     connections: {
       requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
       headersTimeoutMs: e.HEADERS_TIMEOUT_SECONDS * 1000,

@@ -1,3 +1,4 @@
+import { apiClientService, apiReportService } from './api/service.js'
 import { assessmentService } from './assessments/service.js'
 import { triageAgreementService } from './assessments/agreement-service.js'
 import { auditReader } from './audit/service.js'
@@ -206,6 +207,12 @@ export async function buildDeps(options: DepsOptions) {
     }
   }
 
+  const apiReports = apiReportService({ db, envelope, journey, triage, now })
+  const apiClients = apiClientService({
+    db,
+    now,
+    rotationGraceHours: config.api.keyGraceHours,
+  })
   return {
     config,
     reporterMessageService: reporterMessageService({
@@ -244,6 +251,8 @@ export async function buildDeps(options: DepsOptions) {
       timeZone: calendar.timeZone,
     }),
     audit: auditReader(db),
+    apiReports,
+    apiClients,
     triageAgreement: triageAgreementService({
       db,
       now,

@@ -39,6 +39,11 @@ export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => voi
       const count = await deps.staff.purge()
       log.debug({ count }, 'ended staff sessions deleted')
     }),
+    // An Idempotency-Key answers retries for API_IDEMPOTENCY_KEY_HOURS, then is forgotten.
+    every(10 * 60_000, async () => {
+      const count = await deps.apiReports.purgeIdempotencyKeys(deps.config.api.idempotencyKeyHours)
+      if (count > 0) log.info({ count }, 'old idempotency keys deleted')
+    }),
     every(24 * 60 * 60_000, () => {
       warnOfCalendarGaps(deps, log)
       return Promise.resolve()

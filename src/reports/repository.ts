@@ -51,7 +51,7 @@ export interface ReceivedAudit {
 
 /**
  * The acknowledgement to the reporter, written to the outbox by the same statement as the
- * report: both commit, or neither (ADR 11).
+ * report: both commit, or neither (ADR 12).
  */
 export interface AcknowledgementRow {
   id: string
@@ -86,7 +86,55 @@ export async function storeReports(
   db: Queryable,
   batch: readonly ReportToStore[],
 ): Promise<boolean[]> {
-  const rows = batch.map(({ report: r, audit, acknowledgement: ack }) => ({
+  const rows = reportInputRows(batch).map((row, i) => {
+    const ack = batch[i]?.acknowledgement
+    return {
+      ...row,
+      ack_id: ack?.id ?? null,
+      ack_channel: ack?.channel ?? null,
+      ack_status: ack?.status ?? null,
+      ack_available_at: ack?.availableAt.toISOString() ?? null,
+      ack_max_attempts: ack?.maxAttempts ?? null,
+      ack_key_id: ack?.payload.keyId ?? null,
+      ack_wrapped_key: ack ? hex(ack.payload.wrappedKey) : null,
+      ack_ciphertext: ack ? hex(ack.payload.ciphertext) : null,
+    }
+  })
+  try {
+    const stored = await db.query<{ id: string }>(
+      `WITH input AS (${FORM_INPUT}), claimed AS (
+         UPDATE report_drafts d
+            SET report_id = i.id, wrapped_data_key = '', answers_ciphertext = ''
+           FROM input i
+          WHERE d.id_hash = i.submission_key AND d.report_id IS NULL
+            AND d.expires_at > i.received_at
+         RETURNING d.report_id
+       ), ${insertReportsClaimedBy('claimed')}, acknowledgement AS (
+         INSERT INTO outbox_messages (id, purpose, report_id, channel, status, max_attempts,
+           available_at, created_at, created_by, key_id, wrapped_data_key, payload_ciphertext)
+         SELECT i.ack_id, 'reporter-acknowledgement', i.id, i.ack_channel, i.ack_status,
+                i.ack_max_attempts, i.ack_available_at, i.received_at, i.actor, i.ack_key_id,
+                i.ack_wrapped_key, i.ack_ciphertext
+           FROM input i JOIN report r ON r.id = i.id
+          WHERE i.ack_id IS NOT NULL
+       )
+       SELECT id FROM report`,
+      [JSON.stringify(rows)],
+    )
+    const ids = new Set(stored.map((row) => row.id))
+    return batch.map(({ report }) => ids.has(report.id))
+  } catch (error) {
+    throw asDomainError(error)
+  }
+}
+
+/**
+ * The pieces of intake's one statement that every way in shares (the form here, the API in
+ * src/api/repository.ts): the reports as one JSON parameter, read back as rows by
+ * `reportInput`, and the CTEs that insert each report a claim chose, with its audit entry.
+ */
+export function reportInputRows(batch: readonly ReportToStore[]): Record<string, unknown>[] {
+  return batch.map(({ report: r, audit }) => ({
     id: r.id,
     reference: r.reference,
     submission_key: r.submissionKey,
@@ -110,35 +158,28 @@ export async function storeReports(
     personal_ciphertext: hex(r.personal.ciphertext),
     actor: audit.actor,
     details: audit.details,
-    ack_id: ack?.id ?? null,
-    ack_channel: ack?.channel ?? null,
-    ack_status: ack?.status ?? null,
-    ack_available_at: ack?.availableAt.toISOString() ?? null,
-    ack_max_attempts: ack?.maxAttempts ?? null,
-    ack_key_id: ack?.payload.keyId ?? null,
-    ack_wrapped_key: ack ? hex(ack.payload.wrappedKey) : null,
-    ack_ciphertext: ack ? hex(ack.payload.ciphertext) : null,
   }))
-  try {
-    const stored = await db.query<{ id: string }>(
-      `WITH input AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+}
+
+/** `$1` as rows; a caller may add columns of its own after these (see `extraColumns`). */
+export function reportInput(extraColumns = ''): string {
+  return `SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
            id uuid, reference text, submission_key text, received_at timestamptz, source text,
            source_site text, audience text, immediate_danger text, concerns text[],
            still_happening text, other_person_age text, child_age smallint, priority text,
            priority_reasons jsonb, rules_version text, deadline_at timestamptz, queues text[],
            jurisdiction jsonb, key_id text, wrapped_data_key bytea, personal_ciphertext bytea,
-           actor text, details jsonb, ack_id uuid, ack_channel text, ack_status text,
+           actor text, details jsonb${extraColumns})`
+}
+
+/** The form's input adds the reporter's acknowledgement, written with the report. */
+const FORM_INPUT = reportInput(`, ack_id uuid, ack_channel text, ack_status text,
            ack_available_at timestamptz, ack_max_attempts integer, ack_key_id text,
-           ack_wrapped_key bytea, ack_ciphertext bytea)
-       ), claimed AS (
-         UPDATE report_drafts d
-            SET report_id = i.id, wrapped_data_key = '', answers_ciphertext = ''
-           FROM input i
-          WHERE d.id_hash = i.submission_key AND d.report_id IS NULL
-            AND d.expires_at > i.received_at
-         RETURNING d.report_id
-       ), report AS (
+           ack_wrapped_key bytea, ack_ciphertext bytea`)
+
+/** CTEs `report` and `audit`: the input rows whose id the CTE `claimed` returned as report_id. */
+export function insertReportsClaimedBy(claimed: string): string {
+  return `report AS (
          INSERT INTO reports (
            id, reference, submission_key, received_at, source, source_site, audience,
            immediate_danger, concerns, still_happening, other_person_age, child_age,
@@ -149,31 +190,21 @@ export async function storeReports(
                 i.other_person_age, i.child_age, i.priority, i.priority_reasons,
                 i.rules_version, i.deadline_at, i.queues, i.jurisdiction, i.key_id,
                 i.wrapped_data_key, i.personal_ciphertext
-           FROM input i JOIN claimed c ON c.report_id = i.id
+           FROM input i JOIN ${claimed} c ON c.report_id = i.id
          RETURNING id
        ), audit AS (
          ${insertAuditEventsFrom(
            `SELECT i.received_at, i.actor, 'report.received', 'report', i.id::text, i.details
               FROM input i JOIN report r ON r.id = i.id`,
          )}
-       ), acknowledgement AS (
-         INSERT INTO outbox_messages (id, purpose, report_id, channel, status, max_attempts,
-           available_at, created_at, created_by, key_id, wrapped_data_key, payload_ciphertext)
-         SELECT i.ack_id, 'reporter-acknowledgement', i.id, i.ack_channel, i.ack_status,
-                i.ack_max_attempts, i.ack_available_at, i.received_at, i.actor, i.ack_key_id,
-                i.ack_wrapped_key, i.ack_ciphertext
-           FROM input i JOIN report r ON r.id = i.id
-          WHERE i.ack_id IS NOT NULL
-       )
-       SELECT id FROM report`,
-      [JSON.stringify(rows)],
-    )
-    const ids = new Set(stored.map((row) => row.id))
-    return batch.map(({ report }) => ids.has(report.id))
-  } catch (error) {
-    if (isUniqueViolation(error, 'reports_reference_unique')) throw new DuplicateReferenceError()
-    throw error
-  }
+       )`
+}
+
+/** A taken reference becomes the domain's error, so the caller can try another. */
+export function asDomainError(error: unknown): unknown {
+  return isUniqueViolation(error, 'reports_reference_unique')
+    ? new DuplicateReferenceError()
+    : error
 }
 
 /** The reference of the report stored for a submission key (the draft's id hash), if any. */

@@ -61,6 +61,7 @@ function formFor(route: RegisteredStaffRoute, n: number): Record<string, string 
     return { id: `synthetic-${n}`, name: `Synthetic Site ${n}`, website: 'https://example.org' }
   if (isCaseRoute(route))
     return CASE_FORMS[route.url.slice(staffPaths.case(':id').length + 1)] ?? {}
+  if (route.url === staffPaths.newApiClient) return { name: `Synthetic Platform ${n}` }
   return REPORT_FORMS[route.url.split('/').pop() ?? ''] ?? {}
 }
 

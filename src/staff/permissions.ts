@@ -79,6 +79,10 @@ export const GRANTS = {
   'report-sources.list': ['administrator'],
   'report-sources.create': ['administrator'],
   'report-sources.update': ['administrator'],
+  /** The platforms that send reports through the API, and their keys. */
+  'api-clients.list': ['administrator'],
+  'api-clients.create': ['administrator'],
+  'api-clients.update': ['administrator'],
   /** The audit trail: references and staff, never the personal data of reports. */
   'audit.view': ['auditor'],
   'audit.export': ['auditor'],

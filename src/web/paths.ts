@@ -89,6 +89,11 @@ export const staffPaths = {
   failedDeliveries: '/staff/deliveries/failed',
   retryDelivery: (id: string) => `/staff/deliveries/${id}/retry`,
   newReporterMessage: (reportId: string) => `/staff/reports/${reportId}/messages/new`,
+  apiClients: '/staff/admin/api-clients',
+  newApiClient: '/staff/admin/api-clients/new',
+  apiClient: (id: string) => `/staff/admin/api-clients/${id}`,
+  apiClientAction: (id: string, action: 'rotate' | 'revoke') =>
+    `/staff/admin/api-clients/${id}/${action}`,
   auditTrail: '/staff/audit',
   auditExport: '/staff/audit/export.csv',
 } as const

@@ -111,6 +111,7 @@ const NAVIGATION: { text: string; href: string; permission: Permission }[] = [
     href: staffPaths.reportSources,
     permission: 'report-sources.list',
   },
+  { text: 'API clients', href: staffPaths.apiClients, permission: 'api-clients.list' },
   {
     text: 'Triage agreement',
     href: staffPaths.triageAgreement,

@@ -21,6 +21,7 @@ export const viewPaths = [
   here('../cases/views/'),
   here('../referrals/views/'),
   here('../notifications/views/'),
+  here('../api/views/'),
   fileURLToPath(new URL('../../node_modules/govuk-frontend/dist/', import.meta.url)),
   fileURLToPath(new URL('../../node_modules/@ministryofjustice/frontend/', import.meta.url)),
 ]
