@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import type { Db, Queryable } from '../src/db/db.js'
@@ -61,6 +61,7 @@ async function start(message: ServerStart): Promise<void> {
     REPORT_RATE_LIMIT_PER_MINUTE: String(message.rateLimitPerMinute),
     LOG_LEVEL: message.logLevel,
     ENCRYPTION_KEYS: message.encryptionKeys,
+    IDENTIFIER_KEYS: `bench:${randomBytes(32).toString('base64')}`,
     COOKIE_SECRET: message.cookieSecret,
     SERVICE_URL: 'https://safety-centre.example.org',
   })

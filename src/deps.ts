@@ -7,6 +7,7 @@ import { loadContent } from './content/content.js'
 import { createEnvelope } from './crypto/envelope.js'
 import type { Db } from './db/db.js'
 import { jurisdictionDirectory } from './jurisdictions/directory.js'
+import { linkService } from './links/service.js'
 import { partnerAgencyService } from './partner-agencies/service.js'
 import { queueService } from './queue/service.js'
 import { draftRepository } from './reports/drafts.js'
@@ -39,6 +40,11 @@ export async function buildDeps(options: DepsOptions) {
   const envelope = createEnvelope(secrets.encryptionKeys)
   const content = await loadContent(config.contentDir)
   const journey = buildReportJourney(now, placeFinder(jurisdictions))
+  const links = linkService({
+    db,
+    identifierKeys: secrets.identifierKeys,
+    phoneDefaultCountry: config.phoneDefaultCountry,
+  })
   const reports = reportService({
     db,
     envelope,
@@ -47,6 +53,7 @@ export async function buildDeps(options: DepsOptions) {
     now,
     draftTtlMinutes: config.draftTtlMinutes,
     triage,
+    hashIdentifiers: links.hashIdentifiers,
     unsafeAckBeforeCommit: config.unsafeTestAckBeforeCommit,
   })
   const staff = staffService({
@@ -93,6 +100,7 @@ export async function buildDeps(options: DepsOptions) {
     content,
     journey,
     reports,
+    links,
     jurisdictions,
     calendar,
     staff,

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 import type { Envelope } from '../crypto/envelope.js'
 import { naturalBatches, type BatchOptions } from '../db/batching.js'
 import type { Db } from '../db/db.js'
+import type { HashedIdentifier } from '../links/hashing.js'
+import type { IdentifierSources } from '../links/identifiers.js'
 import { furthestPage, walk, type Journey, type JourneyAnswers } from '../web/journey.js'
 import type { DraftRepository } from './drafts.js'
 import type { Source, TriageInput } from './model.js'
@@ -31,6 +33,8 @@ export interface ReportServiceDeps {
   /** Makes report references; tests pass one that collides. */
   newReference?: () => string
   triage: Triage
+  /** Normalises and hashes a report's identifiers, so intake can link it (links/service.ts). */
+  hashIdentifiers: (sources: IdentifierSources) => HashedIdentifier[]
   /**
    * How submissions share statements (src/db/batching.ts). In flight: at most this many
    * draft reads and as many report writes at once, so page views keep connections of their own.
@@ -115,6 +119,7 @@ export function reportService(deps: ReportServiceDeps) {
         childAge: report.triageInput.childAge,
         triage,
         personal: envelope.seal(JSON.stringify(report.personal), `report:${id}`),
+        identifiers: deps.hashIdentifiers(report.identifiers),
       }
       const audit = {
         actor: `public:${source}`,
