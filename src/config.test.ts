@@ -165,8 +165,9 @@ describe('configuration', () => {
       IDENTIFIER_ACTIVE_KEY_ID: 'new',
       PHONE_DEFAULT_COUNTRY: 'IE',
     })
-    assert.equal(config.identifierKeys?.activeKeyId, 'new')
-    assert.deepEqual([...(config.identifierKeys?.keys.keys() ?? [])], ['old', 'new'])
+    assert.ok(config.identifierKeys)
+    assert.equal(config.identifierKeys.activeKeyId, 'new')
+    assert.deepEqual([...config.identifierKeys.keys.keys()], ['old', 'new'])
     assert.equal(config.phoneDefaultCountry, 'IE')
     assert.equal(loadConfig({}).phoneDefaultCountry, 'GB')
     assert.deepEqual(
