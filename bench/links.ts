@@ -82,7 +82,7 @@ function sourcesFor(n: number): IdentifierSources {
 
 const bytea = (bytes: Buffer) => `\\\\x${bytes.toString('hex')}`
 
-async function* reportLines(): AsyncGenerator<string> {
+function* reportLines(): Generator<string> {
   const blob = bytea(randomBytes(16))
   for (let n = 0; n < REPORTS; n++) {
     const at = new Date(START + n * 60_000).toISOString()
@@ -90,7 +90,7 @@ async function* reportLines(): AsyncGenerator<string> {
   }
 }
 
-async function* identifierLines(): AsyncGenerator<string> {
+function* identifierLines(): Generator<string> {
   const hasher = identifierHasher(oneKey)
   for (let n = 0; n < REPORTS; n++) {
     for (const identifier of identifiersOfReport(n)) {
@@ -104,7 +104,7 @@ async function* identifierLines(): AsyncGenerator<string> {
 const reportId = (n: number) =>
   `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0').slice(-12)}`
 
-async function copy(table: string, columns: string, lines: () => AsyncGenerator<string>) {
+async function copy(table: string, columns: string, lines: () => Generator<string>) {
   const client = new pg.Client({
     connectionString: DATABASE_URL,
     options: `-c search_path=${SCHEMA}`,
