@@ -173,6 +173,11 @@ describe('phone numbers', () => {
       '+447700900123',
       '+441632960417',
     ])
+    assert.deepEqual(phonesIn('call 07700 900123 after 6pm', 'GB'), ['+447700900123'])
+    assert.deepEqual(phonesIn('mobile: +44 (0) 7700 900 123 / home 01632 960417', 'GB'), [
+      '+447700900123',
+      '+441632960417',
+    ])
     assert.deepEqual(phonesIn('he never gave one', 'GB'), [])
     assert.equal(normalisePhone('123', 'GB'), undefined)
   })

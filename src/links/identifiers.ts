@@ -1,4 +1,8 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
+import {
+  findPhoneNumbersInText,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js'
 
 /**
  * The identifiers a report carries, each written one canonical way, so that two reports naming
@@ -147,11 +151,16 @@ export function normalisePhone(text: string, defaultCountry: CountryCode): strin
   return parsed?.isPossible() ? parsed.number : undefined
 }
 
-/** Each number in free text such as "07700 900123 or +44 1632 960417, maybe". */
+/**
+ * Each number in free text such as "07700 900123 or +44 1632 960417, after 6pm". Numbers that
+ * could be real are taken, not only those in use today: a reporter copies what they were sent.
+ */
 export function phonesIn(text: string, defaultCountry: CountryCode): string[] {
   return foldText(text)
     .split(/[\n,;/]|\bor\b|\band\b/u)
-    .flatMap((part) => normalisePhone(part, defaultCountry) ?? [])
+    .flatMap((part) =>
+      findPhoneNumbersInText(part, { defaultCountry, extended: true }).map((f) => f.number.number),
+    )
 }
 
 /** Names compared as people write them: accents, punctuation and spacing set aside. */
