@@ -204,6 +204,27 @@ for (const database of testDatabases()) {
       ])
     })
 
+    it('hashes old identifiers again under the new key, so the old key can be retired', async () => {
+      const old = await send(
+        otherReport(15, { 'accountPlatform-0': 'GameHub', 'accountUsername-0': 'retired_pal' }),
+      )
+      const rotated = ring(['b', keyB], ['a', keyA])
+      const rehash = () =>
+        links(rotated).rehashOtherKeys((id) => service(rotated).identifierSourcesOf(id))
+      assert.ok((await rehash()) >= 1)
+      const left = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM report_identifiers WHERE key_id <> 'b'`,
+      )
+      assert.equal(left[0]?.n, 0)
+      assert.equal(await rehash(), 0, 'nothing is left to do a second time')
+      const onlyB = ring(['b', keyB])
+      const later = await send(
+        otherReport(16, { 'accountPlatform-0': 'GameHub', 'accountUsername-0': '@Retired_Pal' }),
+        onlyB,
+      )
+      assert.deepEqual(await linkedTo(later, onlyB), [`username earlier ${old}`])
+    })
+
     it('reads the links of several reports at once, as a case needs', async () => {
       const a = await send(
         otherReport(12, { 'accountPlatform-0': 'GameHub', 'accountUsername-0': 'case_pal' }),

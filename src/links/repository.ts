@@ -141,3 +141,32 @@ export async function areLinked(db: Queryable, a: string, b: string): Promise<bo
   )
   return rows[0]?.linked === true
 }
+
+/** Reports with identifiers hashed under a key other than `activeKeyId`, up to `limit`. */
+export async function reportsHashedWithOtherKeys(
+  db: Queryable,
+  activeKeyId: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db.query<{ report_id: string }>(
+    `SELECT DISTINCT report_id FROM report_identifiers WHERE key_id <> $1 LIMIT $2`,
+    [activeKeyId, limit],
+  )
+  return rows.map((r) => r.report_id)
+}
+
+/** Replaces a report's identifiers with `identifiers`, in `tx`; its links are kept. */
+export async function replaceIdentifiers(
+  tx: Queryable,
+  reportId: string,
+  identifiers: readonly HashedIdentifier[],
+): Promise<void> {
+  await tx.query('DELETE FROM report_identifiers WHERE report_id = $1', [reportId])
+  await tx.query(
+    `INSERT INTO report_identifiers (digest, report_id, kind, key_id)
+     SELECT decode(x.digest, 'hex'), $1, x.kind, x.key_id
+       FROM jsonb_to_recordset($2::jsonb) AS x(kind text, key_id text, digest text)
+     ON CONFLICT DO NOTHING`,
+    [reportId, JSON.stringify(toIdentifierRows(identifiers))],
+  )
+}

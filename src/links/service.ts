@@ -1,12 +1,18 @@
 import type { CountryCode } from 'libphonenumber-js'
 import type { KeyRingConfig } from '../config.js'
-import type { Queryable } from '../db/db.js'
+import type { Db } from '../db/db.js'
 import { identifierHasher, type HashedIdentifier } from './hashing.js'
 import { identifiersOf, type IdentifierSources } from './identifiers.js'
-import { areLinked, findLinks, type LinkRow } from './repository.js'
+import {
+  areLinked,
+  findLinks,
+  replaceIdentifiers,
+  reportsHashedWithOtherKeys,
+  type LinkRow,
+} from './repository.js'
 
 export interface LinkServiceDeps {
-  db: Queryable
+  db: Db
   identifierKeys: KeyRingConfig
   phoneDefaultCountry: CountryCode
 }
@@ -18,10 +24,11 @@ export interface LinkServiceDeps {
  */
 export function linkService(deps: LinkServiceDeps) {
   const hasher = identifierHasher(deps.identifierKeys)
+  /** The report's identifiers, normalised and hashed: what intake stores, never the values. */
+  const hashIdentifiers = (sources: IdentifierSources): HashedIdentifier[] =>
+    identifiersOf(sources, deps.phoneDefaultCountry).map((i) => hasher.hash(i))
   return {
-    /** The report's identifiers, normalised and hashed: what intake stores, never the values. */
-    hashIdentifiers: (sources: IdentifierSources): HashedIdentifier[] =>
-      identifiersOf(sources, deps.phoneDefaultCountry).map((i) => hasher.hash(i)),
+    hashIdentifiers,
 
     /**
      * The reports sharing an identifier with each of `reportIds` (a report, or the reports of
@@ -40,6 +47,29 @@ export function linkService(deps: LinkServiceDeps) {
 
     /** Whether `to` is shown as linked from `from`: the audit says so only when it is. */
     areLinked: (from: string, to: string) => areLinked(deps.db, from, to),
+
+    /**
+     * Hashes again, under the active key, the identifiers of every report hashed under another,
+     * so the old key can be retired (docs/linked-reports.md). `sourcesOf` reads a report's
+     * identifiers from its sealed answers; a report it cannot find loses its identifiers. The
+     * links already found are kept. Gives how many reports were hashed again.
+     */
+    async rehashOtherKeys(
+      sourcesOf: (reportId: string) => Promise<IdentifierSources | undefined>,
+      batchSize = 200,
+    ): Promise<number> {
+      let done = 0
+      for (;;) {
+        const ids = await reportsHashedWithOtherKeys(deps.db, hasher.activeKeyId, batchSize)
+        if (ids.length === 0) return done
+        for (const id of ids) {
+          const sources = await sourcesOf(id)
+          const hashed = sources ? hashIdentifiers(sources) : []
+          await deps.db.transaction((tx) => replaceIdentifiers(tx, id, hashed))
+          done += 1
+        }
+      }
+    },
   }
 }
 

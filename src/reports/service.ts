@@ -8,9 +8,11 @@ import { furthestPage, walk, type Journey, type JourneyAnswers } from '../web/jo
 import type { DraftRepository } from './drafts.js'
 import type { Source, TriageInput } from './model.js'
 import { newReference } from './reference.js'
-import { toSubmittedReport, type ChildLocation } from './report.js'
+import type { ReportAnswers } from './answers.js'
+import { identifierSources, toSubmittedReport, type ChildLocation } from './report.js'
 import {
   DuplicateReferenceError,
+  findSealedAnswers,
   referenceForSubmission,
   storeReports,
   type ReportToStore,
@@ -76,6 +78,17 @@ export function reportService(deps: ReportServiceDeps) {
 
     /** The reference of the report stored from this draft, if it has been sent. */
     referenceFor: (idHash: string) => referenceForSubmission(db, idHash),
+
+    /**
+     * The identifiers a stored report carries, read from its sealed answers, for hashing them
+     * again under a new key (links/service.ts rehashOtherKeys). No person sees them.
+     */
+    async identifierSourcesOf(reportId: string) {
+      const sealed = await findSealedAnswers(db, reportId)
+      if (!sealed) return undefined
+      const answers = JSON.parse(envelope.open(sealed, `report:${reportId}`)) as ReportAnswers
+      return identifierSources(answers)
+    },
 
     /** Unsent answers past their expiry are deleted: nothing in them was acknowledged. */
     purgeExpiredDrafts: () => drafts.deleteExpired(db, now()),
