@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { linkGroups, linkSentence } from './presenters.js'
+import { linkGroups, linkSentence, MAX_LISTED } from './presenters.js'
 import type { LinkRow } from './repository.js'
 
 const row = (n: number, kind: LinkRow['kind'], earlier: boolean): LinkRow => ({
@@ -61,5 +61,15 @@ describe('how linked reports read', () => {
       linkGroups([], () => null),
       [],
     )
+  })
+  it('lists the most recent reports of a long run, and says how many more there are', () => {
+    const many = Array.from({ length: MAX_LISTED + 3 }, (_, i) =>
+      row(i + 1, 'reporter-email', true),
+    )
+    const [group] = linkGroups(many, () => null)
+    assert.equal(group?.reports.length, MAX_LISTED)
+    assert.equal(group.more, 3)
+    assert.equal(group.reports[0]?.id, 'report-4')
+    assert.match(group.sentences[0] ?? '', /^23 earlier reports mention/)
   })
 })

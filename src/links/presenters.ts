@@ -35,8 +35,14 @@ export interface LinkGroup {
   kind: IdentifierKind
   /** One sentence each for the earlier and the later reports that share it, when there are any. */
   sentences: string[]
+  /** The most recent of them, oldest first. */
   reports: LinkedReportItem[]
+  /** How many more share it than are listed: the oldest. */
+  more: number
 }
+
+/** A reporter who reports often shares their email with every report: the page lists a few. */
+export const MAX_LISTED = 20
 
 /** The links of one report grouped by the kind of identifier shared, in the order of KINDS. */
 export function linkGroups(
@@ -56,7 +62,8 @@ export function linkGroups(
           ...(earlier > 0 ? [linkSentence(earlier, 'earlier', kind)] : []),
           ...(later > 0 ? [linkSentence(later, 'later', kind)] : []),
         ],
-        reports: ofKind.map((row) => ({
+        more: Math.max(0, ofKind.length - MAX_LISTED),
+        reports: ofKind.slice(-MAX_LISTED).map((row) => ({
           id: row.other.id,
           reference: row.other.reference,
           receivedAt: row.other.receivedAt,
