@@ -68,8 +68,6 @@ const PLATFORM_ALIASES: Readonly<Record<string, string>> = {
   snap: 'snapchat',
   yt: 'youtube',
   tiktokcom: 'tiktok',
-  whatsapp: 'whatsapp',
-  telegram: 'telegram',
 }
 
 /** "Insta", "Instagram " and "INSTAGRAM" are one platform; punctuation and spaces carry nothing. */
