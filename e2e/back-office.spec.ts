@@ -4,11 +4,9 @@ import type { Browser, BrowserContext } from 'playwright-core'
 import { randomUUID } from 'node:crypto'
 import { importJurisdictionFile } from '../test/jurisdictions.js'
 import { insertQueuedReport } from '../test/queue.js'
-import { addPerson, type TestPerson } from '../test/staff.js'
-import { totpCode } from '../src/staff/factors.js'
+import { addPerson } from '../test/staff.js'
 import {
   Journey,
-  PageObject,
   assertQuiet,
   closeContext,
   launchBrowser,
@@ -16,30 +14,7 @@ import {
   startApp,
   type StartedApp,
 } from './support/browser.js'
-
-/** The administrators' partner agencies and the supervisors' triage agreement, page by page. */
-class BackOfficePages extends PageObject {
-  nav(name: string) {
-    return this.page
-      .getByRole('navigation', { name: 'Staff navigation' })
-      .getByRole('link', { name, exact: true })
-  }
-
-  async signIn(person: TestPerson, app: StartedApp): Promise<void> {
-    await this.page.goto('/staff/sign-in')
-    await this.arrive('Sign in')
-    await this.page.getByLabel('Email address').fill(person.email)
-    await this.page.getByLabel('Password', { exact: true }).fill(person.password)
-    await this.follow(this.button('Continue'))
-    await this.arrive('Prove it is you')
-    app.advanceClock(30_000)
-    await this.page
-      .getByLabel('Code from your authenticator app')
-      .fill(totpCode(person.totpSecret, app.test.deps.now()))
-    await this.follow(this.button('Continue'))
-    await this.arrive('Staff home')
-  }
-}
+import { StaffPages } from './support/staff.js'
 
 describe('the back office in Chromium', () => {
   let browser: Browser
@@ -64,7 +39,7 @@ describe('the back office in Chromium', () => {
     const context = await newContext(browser, app)
     contexts.push(context)
     const journey = await Journey.start(context, `back-office-${name}`)
-    return { journey, pages: new BackOfficePages(journey) }
+    return { journey, pages: new StaffPages(journey) }
   }
 
   it('an administrator keeps a police force’s contacts and adds a helpline', async () => {

@@ -2,12 +2,10 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, BrowserContext } from 'playwright-core'
 import { hashDraftId, newDraftId } from '../src/reports/drafts.js'
-import { totpCode } from '../src/staff/factors.js'
 import { parseSteps, reportSteps, type Step } from '../test/reports.js'
 import { addPerson, type TestPerson } from '../test/staff.js'
 import {
   Journey,
-  PageObject,
   assertQuiet,
   closeContext,
   launchBrowser,
@@ -15,26 +13,10 @@ import {
   startApp,
   type StartedApp,
 } from './support/browser.js'
+import { StaffPages } from './support/staff.js'
 
 // Tuesday 1 December 2026 in London: the office is open.
 const TUESDAY_MORNING = new Date('2026-12-01T10:00:00Z')
-
-class StaffPages extends PageObject {
-  async signIn(person: TestPerson, app: StartedApp): Promise<void> {
-    await this.page.goto('/staff/sign-in')
-    await this.arrive('Sign in')
-    await this.page.getByLabel('Email address').fill(person.email)
-    await this.page.getByLabel('Password', { exact: true }).fill(person.password)
-    await this.follow(this.button('Continue'))
-    await this.arrive('Prove it is you')
-    app.advanceClock(30_000)
-    await this.page
-      .getByLabel('Code from your authenticator app')
-      .fill(totpCode(person.totpSecret, app.test.deps.now()))
-    await this.follow(this.button('Continue'))
-    await this.arrive('Staff home')
-  }
-}
 
 /** A parent's report naming the other person by `username` on GameChat, nothing else shared. */
 const naming = (username: string, child: string): Step[] =>
@@ -88,7 +70,7 @@ describe('linked reports in Chromium', () => {
     const pages = new StaffPages(journey)
     await pages.signIn(advisor, app)
 
-    await pages.page.goto('/staff/queue')
+    await pages.follow(pages.nav('Queue'))
     await pages.arrive("Advisors' queue")
     await pages.follow(pages.link(second))
     await pages.arrive(`Report ${second}`)

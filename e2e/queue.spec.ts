@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, BrowserContext } from 'playwright-core'
-import { totpCode } from '../src/staff/factors.js'
 import type { Audience, Priority } from '../src/reports/model.js'
 import type { ReportAnswers } from '../src/reports/answers.js'
 import type { Jurisdiction } from '../src/jurisdictions/model.js'
@@ -11,7 +10,6 @@ import { parseSteps, reportSteps, type Step } from '../test/reports.js'
 import { addPerson, type TestPerson } from '../test/staff.js'
 import {
   Journey,
-  PageObject,
   assertQuiet,
   closeContext,
   launchBrowser,
@@ -19,6 +17,7 @@ import {
   startApp,
   type StartedApp,
 } from './support/browser.js'
+import { StaffPages } from './support/staff.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -54,28 +53,7 @@ function areaOf(area: keyof typeof AREAS): Jurisdiction {
 }
 
 /** The queue, the report and its forms, page by page (one h1, axe, a screenshot each). */
-class QueuePages extends PageObject {
-  nav(name: string) {
-    return this.page
-      .getByRole('navigation', { name: 'Staff navigation' })
-      .getByRole('link', { name, exact: true })
-  }
-
-  async signIn(person: TestPerson, app: StartedApp): Promise<void> {
-    await this.page.goto('/staff/sign-in')
-    await this.arrive('Sign in')
-    await this.page.getByLabel('Email address').fill(person.email)
-    await this.page.getByLabel('Password', { exact: true }).fill(person.password)
-    await this.follow(this.button('Continue'))
-    await this.arrive('Prove it is you')
-    app.advanceClock(30_000) // a code is accepted once: each sign-in uses the next one
-    await this.page
-      .getByLabel('Code from your authenticator app')
-      .fill(totpCode(person.totpSecret, app.test.deps.now()))
-    await this.follow(this.button('Continue'))
-    await this.arrive('Staff home')
-  }
-
+class QueuePages extends StaffPages {
   /** The references in the queue table, top to bottom. */
   async queuedReferences(): Promise<string[]> {
     return (await this.page.locator('#queue-table tbody tr td:nth-child(3)').allInnerTexts()).map(

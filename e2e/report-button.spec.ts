@@ -4,11 +4,9 @@ import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import type { Browser } from 'playwright-core'
 import { altText, buttonSnippet } from '../src/report-button/buttons.js'
-import { totpCode } from '../src/staff/factors.js'
-import { addPerson, type TestPerson } from '../test/staff.js'
+import { addPerson } from '../test/staff.js'
 import {
   Journey,
-  PageObject,
   assertQuiet,
   closeContext,
   launchBrowser,
@@ -16,6 +14,7 @@ import {
   startApp,
   type StartedApp,
 } from './support/browser.js'
+import { StaffPages } from './support/staff.js'
 import { ReportForm } from './support/report-form.js'
 
 /** A partner's own plain page, on another origin, with the snippet pasted in as it stands. */
@@ -33,23 +32,6 @@ async function servePartnerPage(snippet: string): Promise<{ url: string; server:
 
 /** How wide the image was drawn: 0 if it failed to load. Runs in the page. */
 const naturalWidth = (image: unknown) => (image as { naturalWidth: number }).naturalWidth
-
-class ButtonPages extends PageObject {
-  async signIn(person: TestPerson, app: StartedApp): Promise<void> {
-    await this.page.goto('/staff/sign-in')
-    await this.arrive('Sign in')
-    await this.page.getByLabel('Email address').fill(person.email)
-    await this.page.getByLabel('Password', { exact: true }).fill(person.password)
-    await this.follow(this.button('Continue'))
-    await this.arrive('Prove it is you')
-    app.advanceClock(30_000)
-    await this.page
-      .getByLabel('Code from your authenticator app')
-      .fill(totpCode(person.totpSecret, app.test.deps.now()))
-    await this.follow(this.button('Continue'))
-    await this.arrive('Staff home')
-  }
-}
 
 describe('the report button in Chromium', () => {
   let browser: Browser
@@ -69,7 +51,7 @@ describe('the report button in Chromium', () => {
     const context = await newContext(browser, app)
     try {
       const journey = await Journey.start(context, 'report-button-admin')
-      const pages = new ButtonPages(journey)
+      const pages = new StaffPages(journey)
       await pages.signIn(await addPerson(app.test, ['administrator']), app)
       await pages.follow(
         pages.page
@@ -102,7 +84,7 @@ describe('the report button in Chromium', () => {
     const context = await newContext(browser, app)
     try {
       const journey = await Journey.start(context, 'report-button-page')
-      const pages = new ButtonPages(journey)
+      const pages = new StaffPages(journey)
       await pages.page.goto('/report-button')
       await pages.arrive('Put our report button on your website')
       assert.equal(await pages.page.locator('main img').count(), 9)

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { decisionRoutes } from './assessments/decision-routes.js'
 import { triageAgreementRoutes } from './assessments/agreement-routes.js'
 import { auditRoutes } from './audit/routes.js'
+import { caseRoutes } from './cases/routes.js'
 import { recordAuditEvent } from './audit/repository.js'
 import { contentRoutes } from './content/routes.js'
 import { describeMinutes } from './content/retention.js'
@@ -111,6 +112,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     exitPageUrl: config.exitPageUrl,
     assetPath: assetPaths(),
     globals: { draftTtl: describeMinutes(config.draftTtlMinutes) },
+    timeZone: deps.calendar.timeZone,
   })
   await app.register(fastifyStatic, {
     root: ASSETS_DIR,
@@ -191,6 +193,13 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     assessments: deps.assessments,
     content: deps.assessmentContent,
     people: async () => new Map((await deps.staff.people()).map((p) => [p.id, p.name])),
+  })
+  caseRoutes(staff, {
+    cases: deps.cases,
+    people: () => deps.staff.people(),
+    policeForces: () => deps.assessments.policeForces(),
+    councilAreas: () => deps.jurisdictions.councilAreas(),
+    timeZone: deps.calendar.timeZone,
   })
   auditRoutes(staff, { reader: deps.audit, people: () => deps.staff.people() })
   partnerAgencyRoutes(staff, deps.partnerAgencies)

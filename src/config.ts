@@ -54,6 +54,7 @@ const schema = z.object({
   STAFF_SESSION_IDLE_MINUTES: positiveInt.default(15),
   STAFF_SESSION_MAX_HOURS: positiveInt.default(10),
   STAFF_ALLOW_TOTP: bool.default(true),
+  CASE_FAILED_CONTACTS_BEFORE_TASK: positiveInt.max(20).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   UNSAFE_TEST_ACK_BEFORE_COMMIT: bool.default(false),
 })
@@ -101,6 +102,8 @@ export interface Config {
   /** The address people use, without a trailing slash: set-up links and passkeys are bound to it. */
   serviceUrl: string
   staff: StaffSettings
+  /** Failed contact attempts in a row on a case that raise a task for a supervisor. */
+  caseFailedContactsBeforeTask: number
   /**
    * Breaks intake on purpose: reports are acknowledged before they are stored. Only for the
    * negative control of `npm run bench:crash`, which must catch the loss; refused in production.
@@ -213,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessionMaxHours: e.STAFF_SESSION_MAX_HOURS,
       allowTotp: e.STAFF_ALLOW_TOTP,
     },
+    caseFailedContactsBeforeTask: e.CASE_FAILED_CONTACTS_BEFORE_TASK,
     unsafeTestAckBeforeCommit: e.UNSAFE_TEST_ACK_BEFORE_COMMIT,
   }
 }

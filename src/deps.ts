@@ -1,6 +1,7 @@
 import { assessmentService } from './assessments/service.js'
 import { triageAgreementService } from './assessments/agreement-service.js'
 import { auditReader } from './audit/service.js'
+import { caseService } from './cases/service.js'
 import type { Config } from './config.js'
 import { loadAssessmentContent } from './content/assessment.js'
 import { loadContent } from './content/content.js'
@@ -109,6 +110,13 @@ export async function buildDeps(options: DepsOptions) {
     reportSources,
     queue,
     assessments,
+    cases: caseService({
+      db,
+      envelope,
+      now,
+      failedContactsBeforeTask: config.caseFailedContactsBeforeTask,
+      timeZone: calendar.timeZone,
+    }),
     audit: auditReader(db),
     triageAgreement: triageAgreementService({
       db,

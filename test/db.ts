@@ -47,3 +47,29 @@ async function openMigratedPostgres(url: string): Promise<Db> {
     },
   }
 }
+
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`
+
+/** Every value of every column of every table in the current schema, as text. */
+export async function everyValueAsText(db: Db): Promise<{ where: string; text: string }[]> {
+  const columns = await db.query<{ table_name: string; column_name: string; data_type: string }>(
+    `SELECT c.table_name, c.column_name, c.data_type
+       FROM information_schema.columns c
+       JOIN information_schema.tables t
+         ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+      WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+      ORDER BY c.table_name, c.ordinal_position`,
+  )
+  const values: { where: string; text: string }[] = []
+  for (const { table_name: table, column_name: column, data_type: type } of columns) {
+    const expression =
+      type === 'bytea' ? `encode(${quote(column)}, 'escape')` : `${quote(column)}::text`
+    const rows = await db.query<{ v: string | null }>(
+      `SELECT ${expression} AS v FROM ${quote(table)}`,
+    )
+    for (const row of rows) {
+      if (row.v !== null) values.push({ where: `${table}.${column}`, text: row.v.toLowerCase() })
+    }
+  }
+  return values
+}

@@ -6,7 +6,7 @@ import { identifiersOf, type Identifier } from '../src/links/identifiers.js'
 import { AUDIENCES } from '../src/reports/model.js'
 import { identifierSources } from '../src/reports/report.js'
 import { buildTestApp, type TestApp } from './app.js'
-import { testDatabases } from './db.js'
+import { everyValueAsText, testDatabases } from './db.js'
 import { answerAll, Browser } from './http.js'
 import { canaries, parseSteps, reportSteps, type Step } from './reports.js'
 
@@ -71,32 +71,6 @@ const identifierNeedles = (identifiers: readonly Identifier[]) => [
     ]),
   ),
 ]
-
-const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`
-
-/** Every value of every column of every table in the current schema, as text. */
-async function everyValueAsText(db: Db): Promise<{ where: string; text: string }[]> {
-  const columns = await db.query<{ table_name: string; column_name: string; data_type: string }>(
-    `SELECT c.table_name, c.column_name, c.data_type
-       FROM information_schema.columns c
-       JOIN information_schema.tables t
-         ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-      WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
-      ORDER BY c.table_name, c.ordinal_position`,
-  )
-  const values: { where: string; text: string }[] = []
-  for (const { table_name: table, column_name: column, data_type: type } of columns) {
-    const expression =
-      type === 'bytea' ? `encode(${quote(column)}, 'escape')` : `${quote(column)}::text`
-    const rows = await db.query<{ v: string | null }>(
-      `SELECT ${expression} AS v FROM ${quote(table)}`,
-    )
-    for (const row of rows) {
-      if (row.v !== null) values.push({ where: `${table}.${column}`, text: row.v.toLowerCase() })
-    }
-  }
-  return values
-}
 
 for (const database of testDatabases()) {
   describe(`personal data at rest on ${database.name}`, () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { mkdir, rm } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -21,6 +22,8 @@ import { buildTestApp, type TestApp } from '../../test/app.js'
 
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url))
+/** Screenshots are for people to look at; CI, where nobody does, turns them off to save time. */
+const TAKE_SCREENSHOTS = process.env.E2E_SCREENSHOTS !== 'off'
 
 /** Debian's Chromium, headless, with nothing that phones home. */
 export function launchBrowser(): Promise<Browser> {
@@ -168,13 +171,54 @@ const slugOf = (url: string): string =>
   new URL(url).pathname.split('/').filter(Boolean).join('-') || 'home'
 
 /**
- * Runs axe with the WCAG 2.2 AA tags and fails with every violation spelt out.
+ * A page's structure as axe sees it: every element with its attributes (but not a field's value,
+ * which holds tokens), and whether it holds text of its own, but not the text. Two pages with the
+ * same structure differ only in their words (another audience's wording of the same question, another
+ * reference), and every WCAG rule axe runs here reads the structure, the attributes and the
+ * styles they select, and whether there is text, not what the text says.
+ */
+const SKELETON = `(() => {
+  const parts = []
+  const walk = (element) => {
+    parts.push('<' + element.tagName)
+    for (const { name, value } of [...element.attributes].sort((a, b) => (a.name < b.name ? -1 : 1)))
+      if (name !== 'value' && name !== 'nonce') parts.push(name + '=' + value)
+    if ([...element.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== '')) parts.push('#text')
+    for (const child of element.children) walk(child)
+    parts.push('>')
+  }
+  walk(document.documentElement)
+  return parts.join(' ')
+})()`
+
+/** Structures axe has passed, per JavaScript on or off and viewport width, in this process. */
+const checkedSkeletons = new Set<string>()
+const axeCounts = { checked: 0, skipped: 0 }
+process.on('exit', () => {
+  if (axeCounts.checked + axeCounts.skipped > 0)
+    process.stdout.write(
+      `axe: ${axeCounts.checked} pages checked, ${axeCounts.skipped} not again (a structure already checked)\n`,
+    )
+})
+
+/**
+ * Runs axe with the WCAG 2.2 AA tags and fails with every violation spelt out. A page whose
+ * structure axe has already passed, seen the same way, is not checked again (see SKELETON).
  *
  * axe cannot run in a context without JavaScript (its timers never fire), so a page seen
  * without JavaScript is checked as a copy: its DOM, served at the same URL to a fresh context
  * whose policy runs none of the page's own scripts, with the same viewport and stylesheets.
  */
 export async function assertNoAxeViolations(page: Page): Promise<void> {
+  const seen = `${String(javaScriptOf.get(page.context()) ?? true)} ${page.viewportSize()?.width ?? 0} ${createHash(
+    'sha256',
+  )
+    .update(await page.evaluate(SKELETON))
+    .digest('hex')}`
+  if (checkedSkeletons.has(seen)) {
+    axeCounts.skipped += 1
+    return
+  }
   const results =
     javaScriptOf.get(page.context()) === false
       ? await axeOnCopy(page)
@@ -188,6 +232,8 @@ export async function assertNoAxeViolations(page: Page): Promise<void> {
     )
     .join('\n')
   assert.equal(violations.length, 0, `axe found violations on ${page.url()}:\n${report}`)
+  checkedSkeletons.add(seen)
+  axeCounts.checked += 1
 }
 
 /** Per context without JavaScript: a tab in a context with it, where its pages are copied. */
@@ -227,8 +273,6 @@ async function axeOnCopy(page: Page) {
 
 /** One tab walking through the service: its pages' screenshots are numbered in order. */
 export class Journey {
-  /** Pages checked by axe so far, across every journey in this process. */
-  static pagesChecked = 0
   private count = 0
 
   private constructor(
@@ -247,6 +291,7 @@ export class Journey {
 
   async screenshot(state: string): Promise<void> {
     this.count += 1
+    if (!TAKE_SCREENSHOTS) return
     const slug = slugOf(this.page.url()) + (state ? `-${state}` : '')
     const file = `${SCREENSHOTS}${this.name}/${String(this.count).padStart(2, '0')}-${slug}.png`
     await this.page.screenshot({ path: file, fullPage: true })
@@ -279,12 +324,21 @@ export abstract class PageObject {
     )
     assert.equal(overflow, 0, `no sideways scrolling on ${this.page.url()} (reflow)`)
     await assertNoAxeViolations(this.page)
-    Journey.pagesChecked += 1
   }
 
-  /** Clicks something that loads a new document (a link, or a form's button) and waits for it. */
+  /**
+   * Clicks something that loads a new document (a link, or a form's button) and waits until
+   * that document has arrived and been parsed. Not for the `load` event: it also waits for every
+   * image and stylesheet, and on a loaded machine one slow asset then fails a step that worked.
+   */
   async follow(target: Locator): Promise<void> {
-    await Promise.all([this.page.waitForEvent('load'), target.click()])
+    const mainFrame = this.page.mainFrame()
+    const arrived = this.page.waitForEvent('framenavigated', {
+      predicate: (frame) => frame === mainFrame,
+    })
+    await target.click()
+    await arrived
+    await this.page.waitForLoadState('domcontentloaded')
   }
 
   button(name: string | RegExp): Locator {

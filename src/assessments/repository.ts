@@ -76,17 +76,6 @@ export async function insertReferral(db: Queryable, r: NewReferral): Promise<voi
   )
 }
 
-export async function insertCase(
-  db: Queryable,
-  c: { id: string; reportId: string; owner: string; openedAt: Date },
-): Promise<void> {
-  await db.query(
-    `INSERT INTO cases (id, report_id, owner, status, opened_at, opened_by)
-     VALUES ($1, $2, $3, 'open', $4, $3)`,
-    [c.id, c.reportId, c.owner, c.openedAt],
-  )
-}
-
 export interface StoredAssessment {
   id: string
   recordedAt: Date
@@ -173,22 +162,4 @@ export async function referralsOf(db: Queryable, reportId: string): Promise<Stor
     createdAt: new Date(r.created_at),
     createdBy: r.created_by,
   }))
-}
-
-export interface StoredCase {
-  id: string
-  owner: string
-  status: string
-  openedAt: Date
-}
-
-export async function caseOf(db: Queryable, reportId: string): Promise<StoredCase | undefined> {
-  const rows = await db.query<{
-    id: string
-    owner: string
-    status: string
-    opened_at: Date | string
-  }>('SELECT id, owner, status, opened_at FROM cases WHERE report_id = $1', [reportId])
-  const r = rows[0]
-  return r && { id: r.id, owner: r.owner, status: r.status, openedAt: new Date(r.opened_at) }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { AuditTrail } from '../audit/trail.js'
+import { caseOfReport, openCase } from '../cases/repository.js'
 import type { AssessmentContent } from '../content/assessment.js'
 import type { Envelope } from '../crypto/envelope.js'
 import type { Db } from '../db/db.js'
@@ -126,8 +127,9 @@ export function assessmentService(deps: AssessmentServiceDeps) {
           })
         }
         if (decision.kind === 'open-case') {
-          await repository.insertCase(tx, {
+          await openCase(tx, {
             id: randomUUID(),
+            eventId: randomUUID(),
             reportId,
             owner: viewer.id,
             openedAt: at,
@@ -155,7 +157,7 @@ export function assessmentService(deps: AssessmentServiceDeps) {
       const [assessments, referrals, openedCase] = await Promise.all([
         repository.assessmentsOf(db, reportId),
         repository.referralsOf(db, reportId),
-        repository.caseOf(db, reportId),
+        caseOfReport(db, reportId),
       ])
       return {
         assessments: assessments.map(({ rationale, ...a }) => ({

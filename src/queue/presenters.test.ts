@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { buildReportJourney } from '../reports/journey.js'
-import { earlierFormAnswers, timeToDeadline } from './presenters.js'
+import { deadlineOf, earlierFormAnswers, timeToDeadline } from './presenters.js'
 
 const NOW = new Date('2027-01-13T10:00:00Z')
 const after = (ms: number) => new Date(NOW.getTime() + ms)
@@ -28,6 +28,17 @@ describe('time to a deadline', () => {
       text: 'Overdue by 15 minutes',
     })
     assert.equal(timeToDeadline(after(-1440 * MIN), NOW).text, 'Overdue by 1 day')
+  })
+
+  it('is never overdue once the report is decided, however late the decision came', () => {
+    const late = after(-1440 * MIN)
+    assert.equal(deadlineOf({ status: 'new', deadlineAt: late }, NOW).overdue, true)
+    for (const status of ['referred', 'case-opened', 'closed'])
+      assert.deepEqual(deadlineOf({ status, deadlineAt: late }, NOW), {
+        overdue: false,
+        minutes: 0,
+        text: 'Decided',
+      })
   })
 })
 

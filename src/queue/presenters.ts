@@ -11,6 +11,7 @@ import { decisionsFor } from '../assessments/service.js'
 import { linkGroups } from '../links/presenters.js'
 import type { LinkRow } from '../links/repository.js'
 import type { QueuedReport } from './membership.js'
+import { caseTitle, STATUS_LABELS as CASE_STATUS_LABELS } from '../cases/presenters.js'
 import { COUNT_CAP, type QueueRow } from './repository.js'
 import type { OpenedReport, QueueView, Viewer } from './service.js'
 import type { QueueQuery } from './validation.js'
@@ -53,6 +54,15 @@ export function timeToDeadline(deadlineAt: Date, now: Date): DeadlineView {
     minutes: overdue && minutes > 0 ? -minutes : minutes,
     text: overdue ? `Overdue by ${describeMinutes(minutes)}` : `${describeMinutes(minutes)} left`,
   }
+}
+
+/**
+ * A deadline is for a decision: once a report is decided, it has no time left to show and is
+ * never overdue, whenever the decision came.
+ */
+export function deadlineOf(report: { status: string; deadlineAt: Date }, now: Date): DeadlineView {
+  if (report.status !== 'new') return { overdue: false, minutes: 0, text: 'Decided' }
+  return timeToDeadline(report.deadlineAt, now)
 }
 
 /** Staff ids to names, for "being read by", the viewings and the changes. */
@@ -257,7 +267,7 @@ export function queuePageView(
       href: queueHref(query, { priority: [p], after: null }),
     })),
     rows: found.rows.map((row) => {
-      const deadline = timeToDeadline(row.deadlineAt, found.at)
+      const deadline = deadlineOf(row, found.at)
       return {
         href: staffPaths.report(row.id),
         reference: row.reference,
@@ -319,7 +329,7 @@ export function reportPageView(input: {
     report,
     flash: input.flash,
     priority: priorityTag(report.priority),
-    deadline: timeToDeadline(report.deadlineAt, input.now),
+    deadline: deadlineOf(report, input.now),
     status: STATUS_LABELS[report.status] ?? report.status,
     queues: input.queues.map((q) => QUEUE_LABELS[q]).join(', '),
     claim: opened.claim,
@@ -380,6 +390,9 @@ export function reportPageView(input: {
     openedCase: history.openedCase && {
       ...history.openedCase,
       owner: nameOf(people, history.openedCase.owner),
+      title: caseTitle(history.openedCase),
+      status: CASE_STATUS_LABELS[history.openedCase.status],
+      href: staffPaths.case(history.openedCase.id),
     },
     viewings: opened.viewings.map((v) => ({ by: nameOf(people, v.actor), at: v.at })),
     links: {

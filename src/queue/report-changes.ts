@@ -122,10 +122,21 @@ export async function setJurisdiction(
   ])
 }
 
+/**
+ * Sets a report's status. A report that leaves the queue (decided) is no longer anyone's to
+ * work, so its claim ends with it: "being read by" would otherwise stay on a closed report.
+ */
 export async function setStatus(
   db: Queryable,
   reportId: string,
   status: ReportStatus,
 ): Promise<void> {
-  await db.query('UPDATE reports SET status = $2 WHERE id = $1', [reportId, status])
+  await db.query(
+    `UPDATE reports
+        SET status = $2,
+            claimed_by = CASE WHEN $2::text = 'new' THEN claimed_by END,
+            claimed_at = CASE WHEN $2::text = 'new' THEN claimed_at END
+      WHERE id = $1`,
+    [reportId, status],
+  )
 }

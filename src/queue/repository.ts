@@ -100,7 +100,8 @@ function whereFor(filters: QueueFilters, clock: QueueClock, withPriority = true)
     conditions.push(`police_force_code = ${param(filters.policeForceCode)}`)
   if (filters.localAuthorityCode !== undefined)
     conditions.push(`local_authority_code = ${param(filters.localAuthorityCode)}`)
-  if (filters.overdue) conditions.push(`deadline_at <= ${param(clock.now)}`)
+  // Only a report waiting for a decision can be overdue: the deadline is for the decision.
+  if (filters.overdue) conditions.push(`(status = 'new' AND deadline_at <= ${param(clock.now)})`)
   if (filters.unclaimed) conditions.push('claimed_by IS NULL')
   return { sql: conditions.join(' AND '), params }
 }

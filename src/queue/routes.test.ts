@@ -240,6 +240,14 @@ describe('the triage queue and the report, over HTTP', () => {
     const page = await browser.get(`${staffPaths.report(urgent)}?done=assessed`)
     assert.match(page.body, /Phone Force F1 now on 01632 960000/)
     assert.match(page.body, /To send/)
+    // A decided report is nobody's to work: the claim ends, and nothing offers to give it back.
+    assert.deepEqual(
+      await t.db.query('SELECT claimed_by, claimed_at FROM reports WHERE id = $1', [urgent]),
+      [{ claimed_by: null, claimed_at: null }],
+    )
+    assert.doesNotMatch(page.body, /Give back to the queue|Being read by/)
+    assert.match(page.body, /Decided/)
+    assert.doesNotMatch(page.body, /Overdue by/)
     const meets = await decide({ decision: 'open-case' })
     assert.equal(await statusOf(meets), 'case-opened')
     const [openedCase] = await t.db.query<{ owner: string; status: string }>(
@@ -299,7 +307,14 @@ describe('the triage queue and the report, over HTTP', () => {
     const { id } = await report({ priority: 'P3' })
     await (await as(advisor)).get(staffPaths.report(id))
     const browser = await as(supervisor)
-    await browser.get(staffPaths.reportAction(id, 'reassign'))
+    const form = await browser.get(staffPaths.reportAction(id, 'reassign'))
+    // Offered: the other advisor; not offered: the advisor who has it open already.
+    assert.match(form.body, new RegExp(`value="${otherAdvisor.id}"`))
+    assert.doesNotMatch(form.body, new RegExp(`value="${advisor.id}"`))
+    const toHolder = await browser.post(staffPaths.reportAction(id, 'reassign'), {
+      staffId: advisor.id,
+    })
+    assert.equal(toHolder.statusCode, 400)
     const events = await audited(async () => {
       const done = await browser.post(staffPaths.reportAction(id, 'reassign'), {
         staffId: otherAdvisor.id,

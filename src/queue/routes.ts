@@ -177,7 +177,7 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
     permission: 'report.reassign' | 'report.correct' | 'report.reopen'
     audit: string
     template: string
-    form(request: IdRequest, values: FormBody): Promise<Record<string, unknown>>
+    form(report: ActionReport, values: FormBody): Promise<Record<string, unknown>>
     submit(request: IdRequest, ctx: StaffContext, body: FormBody): Promise<Outcome>
     done: string
   }) {
@@ -201,7 +201,7 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
           values,
           errors: extra.errors ?? {},
           errorList: errorList(extra.errors ?? {}),
-          ...(await spec.form(request, values)),
+          ...(await spec.form(report, values)),
         },
         status,
       )
@@ -236,20 +236,22 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
     audit: 'report.reassigned',
     template: 'report-reassign.njk',
     done: 'reassigned',
-    form: async (request, values) => ({
-      personItems: (await assignable(request.params.id)).map((p) => ({
+    form: async (report, values) => ({
+      personItems: (await assignable(report)).map((p) => ({
         ...p,
         checked: values.staffId === p.value,
       })),
     }),
-    submit: async (request, ctx, body) =>
-      queue.reassignReport(
+    submit: async (request, ctx, body) => {
+      const report = await queue.reportForAction(request.params.id, viewerOf(ctx))
+      return queue.reassignReport(
         ctx.audit,
         request.params.id,
         viewerOf(ctx),
         body,
-        (await assignable(request.params.id)).map((p) => p.value),
-      ),
+        report ? (await assignable(report)).map((p) => p.value) : [],
+      )
+    },
   })
 
   formAction({
@@ -258,7 +260,7 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
     audit: 'report.priority-corrected',
     template: 'report-priority.njk',
     done: 'priority',
-    form: (request, values) =>
+    form: (report, values) =>
       Promise.resolve({
         priorityItems: PRIORITIES.map((p) => ({
           value: p,
@@ -292,16 +294,24 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
       queue.reopenReport(ctx.audit, request.params.id, viewerOf(ctx), body),
   })
 
-  /** Active staff who work a queue the report is in now: who a supervisor may give it to. */
-  async function assignable(reportId: string): Promise<{ value: string; text: string }[]> {
-    const report = await queue.reportForAction(reportId, { id: '', roles: ['supervisor'] })
-    if (!report) return []
+  /**
+   * Who a supervisor may give the report to: active staff who work a queue the report is in now,
+   * other than the person who has it open already.
+   */
+  async function assignable(report: ActionReport): Promise<{ value: string; text: string }[]> {
     const queues = queuesAtClock(report, queueClock(deps.now(), deps.calendar))
     return (await deps.people())
-      .filter((p) => p.active && queuesOf(p.roles).some((q) => queues.includes(q)))
+      .filter(
+        (p) =>
+          p.active &&
+          p.id !== report.claimedBy &&
+          queuesOf(p.roles).some((q) => queues.includes(q)),
+      )
       .map((p) => ({ value: p.id, text: p.name }))
   }
 }
+
+type ActionReport = NonNullable<Awaited<ReturnType<QueueService['reportForAction']>>>
 
 const FLASHES: Record<string, string> = {
   reassigned: 'Report reassigned',

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
 import { buildTestApp, type TestApp } from '../../test/app.js'
 import { Browser } from '../../test/http.js'
 import { addPerson, signIn, testClock, type TestPerson } from '../../test/staff.js'
-import { staffPaths } from '../web/paths.js'
+import { staffPaths, type CaseAction } from '../web/paths.js'
 import type { RegisteredStaffRoute } from '../web/staff-routes.js'
 import { insertQueuedReport } from '../../test/queue.js'
+import { dateFields, insertOpenCase } from '../../test/cases.js'
+import { insertTask } from '../cases/repository.js'
 import { allows, GRANTS, queuesOf, ROLES, type Grants, type Role } from './permissions.js'
 import { setStatus } from './repository.js'
 
@@ -55,7 +58,37 @@ function formFor(route: RegisteredStaffRoute, n: number): Record<string, string 
     return { name: `Synthetic Helpline ${n}`, kind: 'helpline' }
   if (route.url === staffPaths.newReportSource)
     return { id: `synthetic-${n}`, name: `Synthetic Site ${n}`, website: 'https://example.org' }
+  if (isCaseRoute(route))
+    return CASE_FORMS[route.url.slice(staffPaths.case(':id').length + 1)] ?? {}
   return REPORT_FORMS[route.url.split('/').pop() ?? ''] ?? {}
+}
+
+const isCaseRoute = (route: RegisteredStaffRoute) => route.url.startsWith(staffPaths.case(':id'))
+const AHEAD = '2026-12-15'
+
+/** Forms each case action would accept from someone allowed to make it, on the subject's case. */
+const CASE_FORMS: Record<string, Record<string, string>> = {
+  'contacts/new': {
+    method: 'phone',
+    withWhom: 'The reporter',
+    ...dateFields('when', '2026-11-30'),
+    time: '09:00',
+    outcome: 'no-answer',
+  },
+  'notes/new': { note: 'Synthetic note' },
+  'plan/edit': {
+    rows: '1',
+    'action-0-what': 'Block the account',
+    'action-0-who': 'reporter',
+    ...dateFields('action-0-due', AHEAD),
+    'action-0-status': 'to-do',
+    ...dateFields('review', AHEAD),
+    agreed: 'yes',
+  },
+  status: { status: 'planning' },
+  close: { outcome: 'safer', summary: 'Synthetic summary' },
+  closure: { decision: 'approved' },
+  reopen: { reason: 'Synthetic reason' },
 }
 
 /** Forms each report action would accept from someone allowed to make it. */
@@ -97,6 +130,35 @@ describe('staff access control', () => {
       receivedAt: clock.now(),
       claimedBy: subject.id,
     })
+    // A case the subject owns, with a task, a report to add and another case to link it with.
+    const heldCase = await insertOpenCase(t.db, t.deps.envelope, {
+      owner: subject.id,
+      openedAt: clock.now(),
+    })
+    const otherCase = await insertOpenCase(t.db, t.deps.envelope, {
+      owner: subject.id,
+      openedAt: clock.now(),
+    })
+    const looseReport = await insertQueuedReport(t.db, t.deps.envelope, { status: 'referred' })
+    const taskId = randomUUID()
+    await insertTask(t.db, {
+      id: taskId,
+      caseId: heldCase.caseId,
+      kind: 'task',
+      owner: subject.id,
+      forRole: null,
+      due: AHEAD,
+      createdAt: clock.now(),
+      createdBy: subject.id,
+      title: t.deps.envelope.seal('Synthetic task', `case-task:${taskId}`),
+    })
+    Object.assign(CASE_FORMS, {
+      'tasks/new': { title: 'Synthetic task', ...dateFields('due', AHEAD), owner: subject.id },
+      reassign: { owner: subject.id, reason: 'Synthetic reason' },
+      'reports/add': { reference: looseReport.reference, reason: 'Synthetic reason' },
+      link: { caseNumber: String(otherCase.number), how: 'link', reason: 'Synthetic reason' },
+      'reports/:reportId/move': { caseNumber: String(otherCase.number), reason: 'Synthetic' },
+    })
     const callers: { caller: Caller; browser: Browser }[] = []
     for (const role of ROLES) {
       const person = await addPerson(t, [role])
@@ -116,8 +178,16 @@ describe('staff access control', () => {
     )
     let n = 0
     for (const route of routes) {
-      const id = isReportRoute(route) ? heldReport.id : subject.id
-      const url = route.url.replace(':id', id).replace(':token', 'not-a-real-link')
+      const id = isReportRoute(route)
+        ? heldReport.id
+        : isCaseRoute(route)
+          ? heldCase.caseId
+          : subject.id
+      const url = route.url
+        .replace(':id', id)
+        .replace(':token', 'not-a-real-link')
+        .replace(':taskId', taskId)
+        .replace(':reportId', looseReport.id)
       for (const { caller, browser } of callers) {
         n += 1
         const before = await auditCount(route)
@@ -202,6 +272,20 @@ describe('staff access control', () => {
         c.route.url === staffPaths.report(':id'),
     )
     assert.equal(operatorRead?.response.statusCode, 403, 'the operator is refused the report')
+  })
+
+  it('reaches the case actions on a real case: those allowed succeed', () => {
+    const succeeded = new Set(
+      calls
+        .filter((c) => isCaseRoute(c.route) && c.route.method === 'POST')
+        .filter((c) => c.response.statusCode === 303 && !refused(c.response))
+        .map((c) => c.route.url),
+    )
+    const actions: CaseAction[] = ['contacts/new', 'notes/new', 'plan/edit', 'tasks/new', 'status']
+    for (const action of [...actions, 'link' as const])
+      assert.ok(succeeded.has(staffPaths.caseAction(':id', action)), action)
+    assert.ok(succeeded.has(staffPaths.caseTaskDone(':id', ':taskId')), 'task done')
+    assert.ok(succeeded.has(staffPaths.caseReportMove(':id', ':reportId')), 'report moved')
   })
 
   it('counts such a success: negative control where reading a held report is forbidden', () => {

@@ -48,6 +48,17 @@ export const GRANTS = {
   'decision.open-case': ['advisor', 'supervisor'],
   'decision.close-with-advice': ['advisor', 'supervisor'],
   'decision.close-with-signposting': ['advisor', 'supervisor'],
+  /** Cases: advisors and supervisors work them; nobody else reads them. */
+  'cases.list': ['advisor', 'supervisor'],
+  'tasks.list': ['advisor', 'supervisor'],
+  'case.view': ['advisor', 'supervisor'],
+  /** Contacts, notes, the plan, tasks, status, adding and moving reports, linking cases. */
+  'case.work': ['advisor', 'supervisor'],
+  /** Only the case's owner asks (see src/cases/service.ts); a supervisor decides. */
+  'case.request-closure': ['advisor', 'supervisor'],
+  'case.decide-closure': ['supervisor'],
+  'case.reassign': ['supervisor'],
+  'case.reopen': ['supervisor'],
   /** How often advisors agree with the automatic triage: counts only. */
   'triage-agreement.view': ['supervisor'],
   /** Partner agencies and their contacts. */

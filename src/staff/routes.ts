@@ -364,6 +364,16 @@ export function doorRoutes(router: StaffRouter, options: DoorRoutesOptions): voi
             text: 'Triage queue',
             hint: 'Reports waiting for a risk assessment, most urgent first',
           },
+          can('cases.list') && {
+            href: staffPaths.cases,
+            text: 'Cases',
+            hint: 'Your cases and the team’s: contact, safeguarding plans, tasks and closure',
+          },
+          can('tasks.list') && {
+            href: staffPaths.myTasks,
+            text: 'My tasks',
+            hint: 'Tasks on cases that are yours to do, the overdue ones first',
+          },
           can('triage-agreement.view') && {
             href: staffPaths.triageAgreement,
             text: 'Triage agreement',

@@ -24,6 +24,22 @@ export const paths = {
 export type ReportAction =
   'release' | 'reassign' | 'priority' | 'jurisdiction' | 'assessment' | 'reopen'
 
+/** What can be done to a case: each a page, most with a form. */
+export type CaseAction =
+  | 'timeline'
+  | 'plan'
+  | 'plan/edit'
+  | 'contacts/new'
+  | 'notes/new'
+  | 'tasks/new'
+  | 'status'
+  | 'reassign'
+  | 'close'
+  | 'closure'
+  | 'reopen'
+  | 'reports/add'
+  | 'link'
+
 /** Every staff URL in one place. */
 export const staffPaths = {
   home: '/staff',
@@ -58,6 +74,12 @@ export const staffPaths = {
   reportSource: (id: string) => `/staff/admin/report-sources/${id}`,
   reportSourceAction: (id: string, action: 'withdraw' | 'restore') =>
     `/staff/admin/report-sources/${id}/${action}`,
+  cases: '/staff/cases',
+  myTasks: '/staff/tasks',
+  case: (id: string) => `/staff/cases/${id}`,
+  caseAction: (id: string, action: CaseAction) => `/staff/cases/${id}/${action}`,
+  caseTaskDone: (id: string, taskId: string) => `/staff/cases/${id}/tasks/${taskId}/done`,
+  caseReportMove: (id: string, reportId: string) => `/staff/cases/${id}/reports/${reportId}/move`,
   auditTrail: '/staff/audit',
   auditExport: '/staff/audit/export.csv',
 } as const

@@ -96,6 +96,8 @@ export const staffCookieName = (secure: boolean) => (secure ? '__Host-sc_staff' 
 const NAVIGATION: { text: string; href: string; permission: Permission }[] = [
   { text: 'Home', href: staffPaths.home, permission: 'home.view' },
   { text: 'Queue', href: staffPaths.queue, permission: 'queue.view' },
+  { text: 'Cases', href: staffPaths.cases, permission: 'cases.list' },
+  { text: 'My tasks', href: staffPaths.myTasks, permission: 'tasks.list' },
   { text: 'Staff', href: staffPaths.staffList, permission: 'staff.list' },
   {
     text: 'Partner agencies',

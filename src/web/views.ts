@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import nunjucks from 'nunjucks'
 import type { Agency } from '../content/content.js'
+import { staffDateFormat } from './dates.js'
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
 
@@ -17,11 +18,12 @@ export const viewPaths = [
   here('../partner-agencies/views/'),
   here('../assessments/views/'),
   here('../report-button/views/'),
+  here('../cases/views/'),
   fileURLToPath(new URL('../../node_modules/govuk-frontend/dist/', import.meta.url)),
   fileURLToPath(new URL('../../node_modules/@ministryofjustice/frontend/', import.meta.url)),
 ]
 
-export function createViewEnvironment(): nunjucks.Environment {
+export function createViewEnvironment(timeZone = 'UTC'): nunjucks.Environment {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewPaths), {
     autoescape: true,
     throwOnUndefined: false,
@@ -38,11 +40,11 @@ export function createViewEnvironment(): nunjucks.Environment {
   env.addFilter('councilAreaItems', (areas: { code: string; name: string }[], selected: unknown) =>
     areas.map((a) => ({ value: a.code, text: a.name, selected: a.code === selected })),
   )
-  // Staff pages give times in UTC, said so, so nobody has to guess a clock change.
-  env.addFilter('staffDate', (value: unknown) =>
-    value instanceof Date
-      ? `${value.toLocaleString('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' })} UTC`
-      : '',
+  const staffDate = staffDateFormat(timeZone)
+  env.addFilter('staffDate', staffDate)
+  // MoJ's timeline formats its dates with this filter: the same clock as every staff page.
+  env.addFilter('mojDate', (value: unknown) =>
+    typeof value === 'string' ? staffDate(new Date(value)) : '',
   )
   return env
 }
@@ -54,6 +56,8 @@ export interface ViewOptions {
   assetPath: (name: string) => string
   /** Shared values every page may show, such as how long draft answers are kept. */
   globals: Record<string, unknown>
+  /** The office's IANA time zone: staff pages give times on its clock. */
+  timeZone: string
 }
 
 declare module 'fastify' {
@@ -65,7 +69,7 @@ declare module 'fastify' {
 
 export const viewsPlugin = fp<ViewOptions>(
   (app: FastifyInstance, options, done) => {
-    const env = createViewEnvironment()
+    const env = createViewEnvironment(options.timeZone)
     env.addGlobal('asset', options.assetPath)
     app.decorateReply(
       'view',
