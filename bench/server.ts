@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import type { Db, Queryable } from '../src/db/db.js'
@@ -62,6 +62,7 @@ async function start(message: ServerStart): Promise<void> {
     API_RATE_LIMIT_PER_MINUTE: String(message.rateLimitPerMinute),
     LOG_LEVEL: message.logLevel,
     ENCRYPTION_KEYS: message.encryptionKeys,
+    IDENTIFIER_KEYS: `bench:${randomBytes(32).toString('base64')}`,
     COOKIE_SECRET: message.cookieSecret,
     SERVICE_URL: 'https://safety-centre.example.org',
     // These benchmarks measure capacity, so nothing is shed; bench/spike.ts measures shedding.

@@ -2,11 +2,9 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, BrowserContext } from 'playwright-core'
 import { apiReport } from '../test/api.js'
-import { addPerson, type TestPerson } from '../test/staff.js'
-import { totpCode } from '../src/staff/factors.js'
+import { addPerson } from '../test/staff.js'
 import {
   Journey,
-  PageObject,
   assertQuiet,
   closeContext,
   launchBrowser,
@@ -14,23 +12,9 @@ import {
   startApp,
   type StartedApp,
 } from './support/browser.js'
+import { StaffPages } from './support/staff.js'
 
-class ApiPages extends PageObject {
-  async signIn(person: TestPerson, app: StartedApp): Promise<void> {
-    await this.page.goto('/staff/sign-in')
-    await this.arrive('Sign in')
-    await this.page.getByLabel('Email address').fill(person.email)
-    await this.page.getByLabel('Password', { exact: true }).fill(person.password)
-    await this.follow(this.button('Continue'))
-    await this.arrive('Prove it is you')
-    app.advanceClock(30_000)
-    await this.page
-      .getByLabel('Code from your authenticator app')
-      .fill(totpCode(person.totpSecret, app.test.deps.now()))
-    await this.follow(this.button('Continue'))
-    await this.arrive('Staff home')
-  }
-
+class ApiPages extends StaffPages {
   async shownKey(): Promise<string> {
     const key = await this.page.getByLabel('API key').inputValue()
     assert.match(key, /^sc_api_/)

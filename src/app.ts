@@ -211,6 +211,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     assessments: deps.assessments,
     assessmentContent: deps.assessmentContent,
     journey: deps.journey,
+    links: deps.links,
     calendar: deps.calendar,
     councilAreas: () => deps.jurisdictions.councilAreas(),
     policeForces: () => deps.assessments.policeForces(),

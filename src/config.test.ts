@@ -139,6 +139,7 @@ describe('configuration', () => {
   it('refuses to start in production without encryption keys or a cookie secret', () => {
     const problems = problemsOf({ NODE_ENV: 'production' })
     assert.ok(problems.includes('ENCRYPTION_KEYS: required in production'))
+    assert.ok(problems.includes('IDENTIFIER_KEYS: required in production'))
     assert.ok(problems.includes('COOKIE_SECRET: required in production'))
     assert.ok(problems.includes('SERVICE_URL: required in production, starting https://'))
   })
@@ -167,12 +168,38 @@ describe('configuration', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
       ENCRYPTION_KEYS: `k1:${KEY_A}`,
+      IDENTIFIER_KEYS: `links-1:${KEY_B}`,
       COOKIE_SECRET,
       SERVICE_URL: 'https://safety-centre.example.org',
     })
     assert.equal(config.secureCookies, true)
     assert.equal(config.encryptionKeys?.activeKeyId, 'k1')
+    assert.equal(config.identifierKeys?.activeKeyId, 'links-1')
     assert.equal(config.cookieSecret, COOKIE_SECRET)
+  })
+
+  it('reads the identifier keys as a ring of their own, and the country phone numbers are from', () => {
+    const config = loadConfig({
+      IDENTIFIER_KEYS: `old:${KEY_A},new:${KEY_B}`,
+      IDENTIFIER_ACTIVE_KEY_ID: 'new',
+      PHONE_DEFAULT_COUNTRY: 'IE',
+    })
+    assert.ok(config.identifierKeys)
+    assert.equal(config.identifierKeys.activeKeyId, 'new')
+    assert.deepEqual([...config.identifierKeys.keys.keys()], ['old', 'new'])
+    assert.equal(config.phoneDefaultCountry, 'IE')
+    assert.equal(loadConfig({}).phoneDefaultCountry, 'GB')
+    assert.deepEqual(
+      problemsOf({
+        IDENTIFIER_KEYS: 'k1:short',
+        IDENTIFIER_ACTIVE_KEY_ID: 'k2',
+        PHONE_DEFAULT_COUNTRY: 'Narnia',
+      }).sort(),
+      [
+        'IDENTIFIER_KEYS: each entry must be id:base64 of 32 bytes',
+        'PHONE_DEFAULT_COUNTRY: must be a country code such as GB',
+      ],
+    )
   })
 
   it('keeps the negative control of the crash benchmark off unless asked, and never in production', () => {
@@ -185,6 +212,7 @@ describe('configuration', () => {
     const problems = problemsOf({
       NODE_ENV: 'production',
       ENCRYPTION_KEYS: `k1:${KEY_A}`,
+      IDENTIFIER_KEYS: `links-1:${KEY_B}`,
       COOKIE_SECRET,
       SERVICE_URL: 'https://safety.example.org',
       UNSAFE_TEST_ACK_BEFORE_COMMIT: 'true',

@@ -1,3 +1,4 @@
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js'
 import { z } from 'zod'
 import {
   collectProblems,
@@ -28,6 +29,12 @@ const schema = z.object({
   DATABASE_POOL_SIZE: positiveInt.default(10),
   ENCRYPTION_KEYS: z.string().optional(),
   ENCRYPTION_ACTIVE_KEY_ID: z.string().optional(),
+  IDENTIFIER_KEYS: z.string().optional(),
+  IDENTIFIER_ACTIVE_KEY_ID: z.string().optional(),
+  PHONE_DEFAULT_COUNTRY: z
+    .string()
+    .refine((code) => isSupportedCountry(code), 'must be a country code such as GB')
+    .default('GB'),
   COOKIE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   DRAFT_TTL_MINUTES: positiveInt.default(120),
   REPORT_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
@@ -91,6 +98,13 @@ export interface Config {
   databasePoolSize: number
   /** Undefined outside production means "generate and keep in DATA_DIR on first start". */
   encryptionKeys: KeyRingConfig | undefined
+  /**
+   * Keys of the keyed hashes that link reports naming the same identifier (src/links/).
+   * Undefined outside production means "generate and keep in DATA_DIR on first start".
+   */
+  identifierKeys: KeyRingConfig | undefined
+  /** Phone numbers written without an international prefix are read as this country's. */
+  phoneDefaultCountry: CountryCode
   cookieSecret: string | undefined
   draftTtlMinutes: number
   reportRateLimitPerMinute: number
@@ -189,6 +203,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return env[name] ?? (fallback.success ? String(fallback.data) : undefined)
   }
   const encryptionKeys = parseKeyRing(env.ENCRYPTION_KEYS, env.ENCRYPTION_ACTIVE_KEY_ID, problems)
+  const identifierKeys = parseKeyRing(
+    env.IDENTIFIER_KEYS,
+    env.IDENTIFIER_ACTIVE_KEY_ID,
+    problems,
+    IDENTIFIER_KEY_SETTINGS,
+  )
   const deadlines = collectProblems(problems, () =>
     parseDeadlinePolicy(setting('TRIAGE_DEADLINES') ?? ''),
   )
@@ -202,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (env.NODE_ENV === 'production') {
     if (!encryptionKeys) problems.push('ENCRYPTION_KEYS: required in production')
+    if (!identifierKeys) problems.push('IDENTIFIER_KEYS: required in production')
     if (!env.COOKIE_SECRET) problems.push('COOKIE_SECRET: required in production')
     if (!env.SERVICE_URL?.startsWith('https://'))
       problems.push('SERVICE_URL: required in production, starting https://')
@@ -233,6 +254,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseMigrationUrl: e.DATABASE_MIGRATION_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     encryptionKeys,
+    identifierKeys,
+    phoneDefaultCountry: e.PHONE_DEFAULT_COUNTRY,
     cookieSecret: e.COOKIE_SECRET,
     draftTtlMinutes: e.DRAFT_TTL_MINUTES,
     reportRateLimitPerMinute: e.REPORT_RATE_LIMIT_PER_MINUTE,
@@ -287,11 +310,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 }
 
+const ENCRYPTION_KEY_SETTINGS = { keys: 'ENCRYPTION_KEYS', active: 'ENCRYPTION_ACTIVE_KEY_ID' }
+const IDENTIFIER_KEY_SETTINGS = { keys: 'IDENTIFIER_KEYS', active: 'IDENTIFIER_ACTIVE_KEY_ID' }
+
 /** `ENCRYPTION_KEYS` is `id:base64key,id:base64key`; each key is 32 random bytes. */
 export function parseKeyRing(
   value: string | undefined,
   activeKeyId: string | undefined,
   problems: string[],
+  settings: { keys: string; active: string } = ENCRYPTION_KEY_SETTINGS,
 ): KeyRingConfig | undefined {
   if (!value) return undefined
   const keys = new Map<string, Buffer>()
@@ -299,14 +326,14 @@ export function parseKeyRing(
     const [id, key] = entry.split(':')
     const bytes = key ? Buffer.from(key, 'base64') : Buffer.alloc(0)
     if (!id || !/^[\w-]+$/.test(id) || bytes.length !== 32) {
-      problems.push('ENCRYPTION_KEYS: each entry must be id:base64 of 32 bytes')
+      problems.push(`${settings.keys}: each entry must be id:base64 of 32 bytes`)
       return undefined
     }
     keys.set(id, bytes)
   }
   const active = activeKeyId ?? [...keys.keys()][0]
   if (!active || !keys.has(active)) {
-    problems.push('ENCRYPTION_ACTIVE_KEY_ID: must name one of ENCRYPTION_KEYS')
+    problems.push(`${settings.active}: must name one of ${settings.keys}`)
     return undefined
   }
   return { activeKeyId: active, keys }

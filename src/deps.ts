@@ -21,6 +21,7 @@ import { reporterMessageService } from './notifications/service.js'
 import { httpSmsProvider, loggingSmsProvider } from './notifications/sms.js'
 import { outboxWorker, type WorkerLog } from './outbox/worker.js'
 import { deliveryChannelService } from './partner-agencies/delivery-service.js'
+import { linkService } from './links/service.js'
 import { partnerAgencyService } from './partner-agencies/service.js'
 import { acknowledgementKey, acknowledgementToken } from './referrals/acknowledgement.js'
 import { loadReferralContent } from './referrals/content.js'
@@ -66,6 +67,11 @@ export async function buildDeps(options: DepsOptions) {
     timeZone: config.office.timeZone,
   }
   const journey = buildReportJourney(now, placeFinder(jurisdictions))
+  const links = linkService({
+    db,
+    identifierKeys: secrets.identifierKeys,
+    phoneDefaultCountry: config.phoneDefaultCountry,
+  })
   const reports = reportService({
     db,
     envelope,
@@ -74,6 +80,7 @@ export async function buildDeps(options: DepsOptions) {
     now,
     draftTtlMinutes: config.draftTtlMinutes,
     triage,
+    hashIdentifiers: links.hashIdentifiers,
     unsafeAckBeforeCommit: config.unsafeTestAckBeforeCommit,
     acknowledgement: (answers, reference, at) => {
       const message = acknowledgementMessage(reporterMessages, answers, reference, at)
@@ -207,7 +214,14 @@ export async function buildDeps(options: DepsOptions) {
     }
   }
 
-  const apiReports = apiReportService({ db, envelope, journey, triage, now })
+  const apiReports = apiReportService({
+    db,
+    envelope,
+    journey,
+    triage,
+    hashIdentifiers: links.hashIdentifiers,
+    now,
+  })
   const apiClients = apiClientService({
     db,
     now,
@@ -235,6 +249,7 @@ export async function buildDeps(options: DepsOptions) {
     content,
     journey,
     reports,
+    links,
     jurisdictions,
     calendar,
     staff,

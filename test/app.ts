@@ -32,6 +32,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 export function testSecrets() {
   return {
     encryptionKeys: { activeKeyId: 'test-1', keys: new Map([['test-1', randomBytes(32)]]) },
+    identifierKeys: { activeKeyId: 'links-1', keys: new Map([['links-1', randomBytes(32)]]) },
     cookieSecret: randomBytes(32).toString('base64url'),
   }
 }

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict'
+import { createHash, createHmac } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import type { Db } from '../src/db/db.js'
+import { identifiersOf, type Identifier } from '../src/links/identifiers.js'
 import { AUDIENCES } from '../src/reports/model.js'
+import { identifierSources } from '../src/reports/report.js'
 import { buildTestApp, type TestApp } from './app.js'
 import { everyValueAsText, testDatabases } from './db.js'
 import { answerAll, Browser } from './http.js'
-import { canaries, reportSteps, type Step } from './reports.js'
+import { canaries, parseSteps, reportSteps, type Step } from './reports.js'
 
 /**
  * The security model's promise: a database dump alone reveals no names, contact details,
@@ -45,6 +48,29 @@ const needles = planted.flatMap((canary) => {
   const digits = canary.replace(/\D/g, '')
   return digits.length >= 7 && /^[+\d\s()-]+$/.test(canary) ? [canary, digits] : [canary]
 })
+
+/**
+ * The identifiers of the reports as linking writes them (lower case, E.164 numbers, links
+ * without their scheme), each part on its own: none of them may be stored in clear either.
+ */
+async function normalisedIdentifiers(journey: Parameters<typeof parseSteps>[0]) {
+  const found: Identifier[] = []
+  for (const audience of AUDIENCES) {
+    const answers = await parseSteps(journey, reportSteps[audience])
+    found.push(...identifiersOf(identifierSources(answers), 'GB'))
+  }
+  return found
+}
+
+const identifierNeedles = (identifiers: readonly Identifier[]) => [
+  ...new Set(
+    identifiers.flatMap(({ value }) => [
+      value,
+      ...value.split('\u0000').filter((part) => part.length >= 6),
+      ...(value.startsWith('+') ? [value.slice(1)] : []),
+    ]),
+  ),
+]
 
 for (const database of testDatabases()) {
   describe(`personal data at rest on ${database.name}`, () => {
@@ -89,6 +115,47 @@ for (const database of testDatabases()) {
           .map((v) => `${needle} in ${v.where}`),
       )
       assert.deepEqual(found, [])
+    })
+
+    it('stores every identifier of every report, and none of them in clear', async () => {
+      const identifiers = await normalisedIdentifiers(t.deps.journey)
+      const [stored] = await db.query<{ n: number; reports: number }>(
+        'SELECT count(*)::int AS n, count(DISTINCT report_id)::int AS reports FROM report_identifiers',
+      )
+      assert.equal(stored?.reports, AUDIENCES.length, 'every report has identifiers to scan')
+      assert.equal(stored.n, identifiers.length)
+      const values = await everyValueAsText(db)
+      const found = identifierNeedles(identifiers).flatMap((needle) =>
+        values.filter((v) => v.text.includes(needle)).map((v) => `${needle} in ${v.where}`),
+      )
+      assert.deepEqual(found, [])
+    })
+
+    it('stores keyed hashes of identifiers, not plain hashes anyone could recompute', async () => {
+      const identifiers = await normalisedIdentifiers(t.deps.journey)
+      const digests = new Set(
+        (await db.query<{ digest: Uint8Array }>('SELECT digest FROM report_identifiers')).map((r) =>
+          Buffer.from(r.digest).toString('hex'),
+        ),
+      )
+      const { identifierKeys } = t.deps.secrets
+      const key = identifierKeys.keys.get(identifierKeys.activeKeyId)
+      assert.ok(key)
+      const message = (i: Identifier) => `${i.kind}\u0000${i.value}`
+      const keyed = identifiers.map((i) =>
+        createHmac('sha256', key).update(message(i)).digest('hex'),
+      )
+      assert.ok(
+        keyed.every((d) => digests.has(d)),
+        'the digests are the HMACs under the key',
+      )
+      const plain = identifiers.flatMap((i) =>
+        [message(i), i.value].map((m) => createHash('sha256').update(m).digest('hex')),
+      )
+      assert.deepEqual(
+        plain.filter((d) => digests.has(d)),
+        [],
+      )
     })
 
     it('does find values stored in clear, so the search itself works', async () => {

@@ -10,6 +10,7 @@ import { buildReportJourney } from '../reports/journey.js'
 import type { Triage } from '../reports/service.js'
 import { hashApiKey, newApiKey } from './keys.js'
 import { insertClient, insertKey } from './repository.js'
+import { linkService } from '../links/service.js'
 import { apiReportService } from './service.js'
 
 const NOW = new Date('2026-11-30T10:00:00Z')
@@ -34,6 +35,11 @@ for (const database of testDatabases()) {
         envelope: createEnvelope(testSecrets().encryptionKeys),
         journey: buildReportJourney(() => NOW),
         triage: fixedTriage,
+        hashIdentifiers: linkService({
+          db,
+          identifierKeys: testSecrets().identifierKeys,
+          phoneDefaultCountry: 'GB',
+        }).hashIdentifiers,
         now: () => NOW,
         ...(newReference ? { newReference } : {}),
       })

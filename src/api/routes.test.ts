@@ -293,6 +293,46 @@ describe('platform API', () => {
     assert.equal((await call(t, { url, key: busy.key })).statusCode, 404, 'the next minute is new')
   })
 
+  it('links a report to an earlier one naming the same account, however it is written', async () => {
+    const account = {
+      espService: 'Synthetic Chat',
+      screenName: 'linked_example',
+      userId: '777',
+      profileUrl: 'https://chat.example.org/u/linked_example',
+    }
+    const person = (screenName: string) => ({
+      ...apiReport().personOrUserReported,
+      accounts: [{ ...account, screenName }],
+    })
+    const first = json(
+      await call(t, {
+        url: REPORTS,
+        key: client.key,
+        body: apiReport({ personOrUserReported: person('linked_example') }),
+      }),
+    )
+    clock.advance(60_000)
+    const second = json(
+      await call(t, {
+        url: REPORTS,
+        key: other.key,
+        body: apiReport({ personOrUserReported: person(' @Linked_Example ') }),
+      }),
+    )
+    const idOf = async (reference: unknown) =>
+      (
+        await t.db.query<{ id: string }>('SELECT id FROM reports WHERE reference = $1', [reference])
+      )[0]?.id ?? ''
+    const secondId = await idOf(second.reference)
+    const links = (await t.deps.links.linksFor([secondId])).get(secondId) ?? []
+    assert.ok(
+      links.some(
+        (l) => l.kind === 'username' && l.earlier && l.other.reference === first.reference,
+      ),
+      'the second report links to the first by the username on its platform',
+    )
+  })
+
   it('answers paths it does not have with a problem, and leaves HTML errors to the pages', async () => {
     assertProblem(await callApi(t, { url: '/api/v2/reports' }), 404, 'not-found')
     const page = await t.app.inject({ method: 'GET', url: '/no-such-page' })

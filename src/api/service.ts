@@ -1,3 +1,5 @@
+import type { HashedIdentifier } from '../links/hashing.js'
+import type { IdentifierSources } from '../links/identifiers.js'
 import { randomUUID } from 'node:crypto'
 import { recordAuditEvent } from '../audit/repository.js'
 import type { AuditTrail } from '../audit/trail.js'
@@ -36,6 +38,8 @@ export interface ApiReportServiceDeps {
   envelope: Envelope
   journey: Journey
   triage: Triage
+  /** Normalises and hashes a report's identifiers, so intake links it like the form's. */
+  hashIdentifiers: (sources: IdentifierSources) => HashedIdentifier[]
   now: () => Date
   newReference?: () => string
   batching?: BatchOptions
@@ -107,6 +111,7 @@ export function apiReportService(deps: ApiReportServiceDeps) {
         childAge: report.triageInput.childAge,
         triage,
         personal: envelope.seal(JSON.stringify(report.personal), `report:${id}`),
+        identifiers: deps.hashIdentifiers(report.identifiers),
       }
       const audit = {
         actor: sourceSiteOf(client.id),

@@ -8,6 +8,9 @@ import type { Journey } from '../web/journey.js'
 import { staffPaths } from '../web/paths.js'
 import type { AssessmentService } from '../assessments/service.js'
 import { decisionsFor } from '../assessments/service.js'
+import { linkGroups } from '../links/presenters.js'
+import type { LinkRow } from '../links/repository.js'
+import type { QueuedReport } from './membership.js'
 import { caseTitle, STATUS_LABELS as CASE_STATUS_LABELS } from '../cases/presenters.js'
 import { messageRow } from '../referrals/presenters.js'
 import { COUNT_CAP, type QueueRow } from './repository.js'
@@ -423,6 +426,29 @@ export function reportPageView(input: {
       priority: PRIORITY_LABELS[r.priority],
     })),
   }
+}
+
+/**
+ * The reports that share an identifier with this one, by kind, each a link when the viewer
+ * works its queue; opening one through it is recorded as coming from `fromId`.
+ */
+export function linkedReportsView(
+  rows: readonly LinkRow[],
+  fromId: string,
+  mayOpen: (report: QueuedReport) => boolean,
+) {
+  return linkGroups(rows, (row) =>
+    mayOpen({
+      priority: row.other.priority as Priority,
+      receivedAt: row.other.receivedAt,
+      queues: row.other.queues,
+    })
+      ? staffPaths.linkedReport(row.other.id, fromId)
+      : null,
+  ).map((group) => ({
+    ...group,
+    reports: group.reports.map((r) => ({ ...r, status: STATUS_LABELS[r.status] ?? r.status })),
+  }))
 }
 
 function areaText(value: unknown): string {

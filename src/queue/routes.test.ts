@@ -5,7 +5,8 @@ import { buildTestApp, type TestApp } from '../../test/app.js'
 import { importJurisdictionFile } from '../../test/jurisdictions.js'
 import { insertQueuedReport } from '../../test/queue.js'
 import { addPerson, allAuditEvents, signIn, testClock, type TestPerson } from '../../test/staff.js'
-import type { Browser } from '../../test/http.js'
+import { answerAll, Browser } from '../../test/http.js'
+import { reportSteps, type Step } from '../../test/reports.js'
 import { staffPaths } from '../web/paths.js'
 
 const HOUR = 3_600_000
@@ -353,5 +354,113 @@ describe('the triage queue and the report, over HTTP', () => {
     assert.match(home.body, new RegExp(reference))
     const admin = await (await as(administrator)).get(staffPaths.home)
     assert.doesNotMatch(admin.body, /not been opened in time/)
+  })
+  describe('linked reports', () => {
+    /** Sends a report through the public form; gives its id and reference. */
+    async function sendReport(steps: readonly Step[]) {
+      const reporter = new Browser(t.app)
+      // Where the child lives is left unknown: the jurisdiction tables imported above would ask which area.
+      await answerAll(
+        reporter,
+        steps.map(([slug, form]): Step =>
+          slug === 'where-the-child-lives'
+            ? [slug, { place: '', placeUnknown: 'yes' }]
+            : [slug, form],
+        ),
+      )
+      await reporter.get('/report/check-your-answers')
+      const sent = await reporter.post('/report/check-your-answers', {})
+      assert.equal(sent.headers.location, '/report/confirmation')
+      const confirmation = await reporter.get('/report/confirmation')
+      const reference = /class="app-reference">([^<]+)</.exec(confirmation.body)?.[1]
+      const [row] = await t.db.query<{ id: string; reference: string }>(
+        'SELECT id, reference FROM reports WHERE reference = $1',
+        [reference],
+      )
+      clock.advance(60_000)
+      return row ?? assert.fail('no report stored')
+    }
+    const sameUsername = (name: string): Step[] =>
+      reportSteps['parent-carer'].map(([slug, form]): Step => {
+        if (slug === 'about-the-child') return [slug, { childName: name }]
+        if (slug === 'their-usernames')
+          return [slug, { 'accountPlatform-0': 'gamechat', 'accountUsername-0': '@Canary_User_99' }]
+        if (slug === 'their-profile-links') return [slug, { profileLinks: '' }]
+        if (slug === 'their-phone-numbers') return [slug, { phoneNumbers: '' }]
+        if (slug === 'contact-details')
+          return [slug, { email: `${name.split(' ')[0] ?? 'x'}@example.org`, phone: '' }]
+        return [slug, form]
+      })
+    const linkedSection = (body: string) =>
+      body.slice(body.indexOf('Linked reports'), body.indexOf('Where the child lives'))
+    const lastViewing = async () =>
+      (
+        await t.db.query<{ details: Record<string, unknown> }>(
+          `SELECT details FROM audit_events WHERE event = 'report.viewed' ORDER BY id DESC LIMIT 1`,
+        )
+      )[0]?.details
+
+    it('shows the earlier reports that mention the same username, by kind and never by value', async () => {
+      const first = await sendReport(reportSteps['parent-carer'])
+      const unrelated = await sendReport(
+        sameUsername('Robin Synthetic').map(([slug, form]): Step =>
+          slug === 'their-usernames'
+            ? [slug, { 'accountUsername-0': 'someone_else' }]
+            : [slug, form],
+        ),
+      )
+      const second = await sendReport(sameUsername('Jesse Synthetic'))
+      const browser = await as(advisor)
+      const page = await browser.get(staffPaths.report(second.id))
+      assert.equal(page.statusCode, 200)
+      const section = linkedSection(page.body)
+      assert.match(section, /1 earlier report mentions this username on this platform/)
+      assert.ok(section.includes(`href="${staffPaths.linkedReport(first.id, second.id)}"`))
+      assert.ok(section.includes(first.reference))
+      assert.ok(
+        !section.includes(unrelated.reference),
+        'a report naming someone else is not linked',
+      )
+      assert.doesNotMatch(section, /canary_user_99/i, 'the username itself is never shown')
+      const alone = await browser.get(staffPaths.report(unrelated.id))
+      assert.match(linkedSection(alone.body), /No other report mentions/)
+    })
+
+    it('records that a report was opened through a link, and only when it truly is linked', async () => {
+      const first = await sendReport(reportSteps['parent-carer'])
+      const second = await sendReport(sameUsername('Kit Synthetic'))
+      const browser = await as(supervisor)
+      const events = await audited(() => browser.get(staffPaths.linkedReport(first.id, second.id)))
+      assert.deepEqual(events, ['report.viewed'])
+      assert.deepEqual(
+        { via: (await lastViewing())?.via, linkedFrom: (await lastViewing())?.linkedFrom },
+        { via: 'linked-report', linkedFrom: second.id },
+      )
+      const page = await browser.get(staffPaths.report(first.id))
+      assert.match(
+        linkedSection(page.body),
+        /later reports? mentions? this username on this platform/,
+      )
+      const other = await report({ priority: 'P3' })
+      for (const forged of [other.id, 'not-a-report', first.id]) {
+        await browser.get(staffPaths.linkedReport(first.id, forged))
+        assert.equal((await lastViewing())?.via, undefined, forged)
+      }
+    })
+
+    it('names a linked report in a queue the viewer does not work without a link to it', async () => {
+      const first = await sendReport(reportSteps['parent-carer'])
+      const second = await sendReport(sameUsername('Lee Synthetic'))
+      // The earlier report is now only the Control Centre's: an advisor may not open it.
+      await t.db.query(
+        `UPDATE reports SET queues = '{control-centre}', received_at = $2 WHERE id = $1`,
+        [first.id, clock.now()],
+      )
+      const page = await (await as(advisor)).get(staffPaths.report(second.id))
+      const section = linkedSection(page.body)
+      assert.ok(section.includes(first.reference))
+      assert.ok(!section.includes(`href="${staffPaths.linkedReport(first.id, second.id)}"`))
+      assert.match(section, /in a queue you do not work/)
+    })
   })
 })

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AssessmentService } from '../assessments/service.js'
 import type { AssessmentContent } from '../content/assessment.js'
+import type { LinkService } from '../links/service.js'
 import type { Journey } from '../web/journey.js'
 import type { FormBody } from '../web/journey.js'
 import { errorList } from '../web/form-fields.js'
@@ -9,8 +10,14 @@ import type { StaffContext, StaffRouter } from '../web/staff-routes.js'
 import { queuesOf, type Role } from '../staff/permissions.js'
 import { queuesAtClock, queueClock } from './membership.js'
 import type { OfficeCalendar } from '../triage/calendar.js'
-import { PRIORITY_LABELS, queuePageView, reportPageView, type People } from './presenters.js'
-import { InvalidCursorError, PRIORITIES } from './repository.js'
+import {
+  linkedReportsView,
+  PRIORITY_LABELS,
+  queuePageView,
+  reportPageView,
+  type People,
+} from './presenters.js'
+import { InvalidCursorError, isUuid, PRIORITIES } from './repository.js'
 import type { Outcome, QueueService, Refusal, Viewer } from './service.js'
 import { parseQueueQuery } from './validation.js'
 
@@ -19,6 +26,7 @@ export interface QueueRouteDeps {
   assessments: AssessmentService
   assessmentContent: AssessmentContent
   journey: Journey
+  links: LinkService
   calendar: OfficeCalendar
   councilAreas(): Promise<{ code: string; name: string }[]>
   policeForces(): Promise<{ code: string; name: string }[]>
@@ -115,13 +123,15 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
     handler: async (request: IdRequest, reply, ctx) => {
       const viewer = viewerOf(ctx)
       const people = await names()
-      const opened = await queue.openReport(ctx.audit, request.params.id, viewer)
-      if (!opened.ok) return refusalPage(ctx, opened, request.params.id, people)
-      const history = await deps.assessments.historyOf(request.params.id)
+      const { id } = request.params
+      const linkedFrom = await linkedFromOf(request, id)
+      const opened = await queue.openReport(ctx.audit, id, viewer, { linkedFrom })
+      if (!opened.ok) return refusalPage(ctx, opened, id, people)
+      const history = await deps.assessments.historyOf(id)
       const clock = queueClock(deps.now(), deps.calendar)
-      return ctx.view(
-        'report.njk',
-        reportPageView({
+      const linked = (await deps.links.linksFor([id])).get(id) ?? []
+      return ctx.view('report.njk', {
+        ...reportPageView({
           opened,
           history,
           viewer,
@@ -133,9 +143,17 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
           now: clock.now,
           flash: flashOf(request),
         }),
-      )
+        linked: linkedReportsView(linked, id, (other) => queue.mayOpen(viewer, other, clock.now)),
+      })
     },
   })
+
+  /** The report whose links led here, when it truly is linked to this one; else undefined. */
+  async function linkedFromOf(request: IdRequest, id: string): Promise<string | undefined> {
+    const from = (request.query as Record<string, unknown> | undefined)?.linkedFrom
+    if (typeof from !== 'string' || !isUuid(from) || !isUuid(id) || from === id) return undefined
+    return (await deps.links.areLinked(from, id)) ? from : undefined
+  }
 
   // Release needs no form: one button on the report page.
   router.add({

@@ -11,7 +11,7 @@ import type { OfficeCalendar } from '../triage/calendar.js'
 import { deadlineFor, type DeadlinePolicy } from '../triage/deadlines.js'
 import { queuesFor } from '../triage/queues.js'
 import type { FieldErrors, FormBody } from '../web/journey.js'
-import { queueClock, queuesAtClock } from './membership.js'
+import { queueClock, queuesAtClock, type QueuedReport } from './membership.js'
 import * as changes from './report-changes.js'
 import * as repository from './repository.js'
 import type { QueueFilters, QueuePage, ReportStatus, StoredReport } from './repository.js'
@@ -89,7 +89,7 @@ const reportSubject = (id: string) => ({ type: 'report', id })
 export function queueService(deps: QueueServiceDeps) {
   const { db, envelope, calendar, now } = deps
 
-  const mayOpen = (viewer: Viewer, report: StoredReport, at: Date): boolean => {
+  const mayOpen = (viewer: Viewer, report: QueuedReport, at: Date): boolean => {
     const theirs = queuesOf(viewer.roles)
     return queuesAtClock(report, queueClock(at, calendar)).some((q) => theirs.includes(q))
   }
@@ -172,12 +172,15 @@ export function queueService(deps: QueueServiceDeps) {
 
     /**
      * Opens a report for `viewer`: claims it if nobody has it open, and records the view.
-     * Opening by someone who does not work its queue is refused and recorded as such.
+     * Opening by someone who does not work its queue is refused and recorded as such. A report
+     * opened from another report's links (`linkedFrom`, checked by the caller) says so in the
+     * record of the view.
      */
     async openReport(
       audit: AuditTrail,
       reportId: string,
       viewer: Viewer,
+      via: { linkedFrom?: string } = {},
     ): Promise<Outcome<OpenedReport>> {
       return db.transaction(async (tx): Promise<Outcome<OpenedReport>> => {
         const locked = await lockForChange(tx, audit, reportId, viewer, {
@@ -200,7 +203,11 @@ export function queueService(deps: QueueServiceDeps) {
         }
         const viewings = await repository.viewingsOf(tx, reportId)
         await audit.record(tx, reportSubject(reportId), {
-          details: { reference: found.reference, claim },
+          details: {
+            reference: found.reference,
+            claim,
+            ...(via.linkedFrom ? { via: 'linked-report', linkedFrom: via.linkedFrom } : {}),
+          },
         })
         const stored = await changes.changesOf(tx, reportId)
         const answers = JSON.parse(

@@ -1,5 +1,7 @@
+import type { IdentifierSources } from '../links/identifiers.js'
 import type { ReportAnswers } from './answers.js'
 import type { Audience, Source, TriageInput } from './model.js'
+import { contactIsTrustedAdult } from './wording.js'
 
 /**
  * Turning finished answers into the report that intake stores. Pure. The clear-text fields
@@ -19,6 +21,8 @@ export interface SubmittedReport {
   triageInput: TriageInput
   location: ChildLocation
   personal: ReportAnswers
+  /** What can identify someone, for linking reports; stored only as keyed hashes. */
+  identifiers: IdentifierSources
 }
 
 export class IncompleteReportError extends Error {
@@ -65,6 +69,7 @@ export function toSubmittedReport(
     sourceSite,
     location: { town: place.town, postcode: place.postcode, councilArea },
     personal: answers,
+    identifiers: identifierSources(answers),
     triageInput: {
       audience,
       childAge,
@@ -77,5 +82,33 @@ export function toSubmittedReport(
         known.knownOffline === 'unsure' ? null : known.knownOffline === 'yes',
       description: happened.description,
     },
+  }
+}
+
+/**
+ * Where the form keeps each identifier. A young person is the child: their own name and age
+ * identify the child, unless a young child gave a trusted adult's details to contact instead.
+ */
+export function identifierSources(answers: ReportAnswers): IdentifierSources {
+  const contact = answers['contact-details']
+  const isChild = answers['who-are-you']?.audience === 'young-person'
+  const childAge = answers['the-childs-age']
+  return {
+    accounts: answers['their-usernames']?.accounts ?? [],
+    profileLinks: answers['their-profile-links']?.profileLinks ?? [],
+    otherPhones: answers['their-phone-numbers']?.phoneNumbers ?? null,
+    otherText: [answers['their-name']?.names ?? null],
+    child: isChild
+      ? {
+          name: contactIsTrustedAdult(answers) ? null : (answers['your-name']?.name ?? null),
+          dateOfBirth: null,
+          age: answers['your-age']?.age ?? null,
+        }
+      : {
+          name: answers['about-the-child']?.childName ?? null,
+          dateOfBirth: childAge?.childDateOfBirth ?? null,
+          age: childAge?.childAge ?? null,
+        },
+    reporter: { phone: contact?.phone ?? null, email: contact?.email ?? null },
   }
 }

@@ -4,6 +4,7 @@ import { testSecrets } from '../../test/app.js'
 import { testDatabases } from '../../test/db.js'
 import { parseSteps, reportSteps } from '../../test/reports.js'
 import { createEnvelope } from '../crypto/envelope.js'
+import { linkService } from '../links/service.js'
 import type { Db } from '../db/db.js'
 import type { JourneyAnswers } from '../web/journey.js'
 import { draftRepository, hashDraftId, newDraftId } from './drafts.js'
@@ -76,6 +77,11 @@ for (const database of testDatabases()) {
         now: () => clock,
         draftTtlMinutes: TTL_MINUTES,
         triage: fixedTriage,
+        hashIdentifiers: linkService({
+          db,
+          identifierKeys: testSecrets().identifierKeys,
+          phoneDefaultCountry: 'GB',
+        }).hashIdentifiers,
         ...overrides,
       })
 

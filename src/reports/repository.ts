@@ -1,6 +1,8 @@
 import { insertAuditEventsFrom } from '../audit/repository.js'
 import type { Sealed } from '../crypto/envelope.js'
 import type { Queryable } from '../db/db.js'
+import type { HashedIdentifier } from '../links/hashing.js'
+import { storeIdentifiersFrom, toIdentifierRows } from '../links/repository.js'
 import type { Audience, Concern, Priority, Source } from './model.js'
 
 /** The triage outcome stored with a report, decided before the statement that stores it. */
@@ -28,6 +30,8 @@ export interface NewReportRow {
   childAge: number | null
   triage: TriageFields
   personal: Sealed
+  /** Keyed hashes of the identifiers in `personal`, to link it with other reports. */
+  identifiers: readonly HashedIdentifier[]
 }
 
 export class DuplicateReferenceError extends Error {
@@ -76,8 +80,10 @@ const hex = (bytes: Uint8Array) => `\\x${Buffer.from(bytes).toString('hex')}`
  * `report.received` audit entry, and drops the draft's answers, which the report now holds.
  * A draft already claimed (a double click racing the first) or expired claims nothing and
  * stores nothing: its result is false. When one draft is claimed twice in a batch, the
- * report the update chose is the one stored. The foreign key from the draft to the report is
- * checked at the end of the statement, when the report row exists.
+ * report the update chose is the one stored. The foreign keys from the draft, the identifiers
+ * and the links to the report are checked at the end of the statement, when the report exists.
+ * The same statement stores each report's hashed identifiers and its links to earlier reports
+ * (links/repository.ts).
  *
  * The rows travel as one JSON array: a statement's parameters are fixed in number, and
  * arrays of arrays (concerns, queues) cannot be unnested.
@@ -158,6 +164,7 @@ export function reportInputRows(batch: readonly ReportToStore[]): Record<string,
     personal_ciphertext: hex(r.personal.ciphertext),
     actor: audit.actor,
     details: audit.details,
+    identifiers: toIdentifierRows(r.identifiers),
   }))
 }
 
@@ -169,7 +176,7 @@ export function reportInput(extraColumns = ''): string {
            still_happening text, other_person_age text, child_age smallint, priority text,
            priority_reasons jsonb, rules_version text, deadline_at timestamptz, queues text[],
            jurisdiction jsonb, key_id text, wrapped_data_key bytea, personal_ciphertext bytea,
-           actor text, details jsonb${extraColumns})`
+           actor text, details jsonb, identifiers jsonb${extraColumns})`
 }
 
 /** The form's input adds the reporter's acknowledgement, written with the report. */
@@ -197,7 +204,10 @@ export function insertReportsClaimedBy(claimed: string): string {
            `SELECT i.received_at, i.actor, 'report.received', 'report', i.id::text, i.details
               FROM input i JOIN report r ON r.id = i.id`,
          )}
-       )`
+       ), ${storeIdentifiersFrom(
+         `SELECT i.id AS report_id, i.received_at, i.identifiers
+            FROM input i JOIN report r ON r.id = i.id`,
+       )}`
 }
 
 /** A taken reference becomes the domain's error, so the caller can try another. */
@@ -217,4 +227,20 @@ export async function referenceForSubmission(
     [submissionKey],
   )
   return rows[0]?.reference
+}
+
+/** A stored report's sealed answers, as intake sealed them; undefined if there is no such report. */
+export async function findSealedAnswers(db: Queryable, id: string): Promise<Sealed | undefined> {
+  const rows = await db.query<{
+    key_id: string
+    wrapped_data_key: Uint8Array
+    personal_ciphertext: Uint8Array
+  }>('SELECT key_id, wrapped_data_key, personal_ciphertext FROM reports WHERE id = $1', [id])
+  const row = rows[0]
+  if (!row) return undefined
+  return {
+    keyId: row.key_id,
+    wrappedKey: Buffer.from(row.wrapped_data_key),
+    ciphertext: Buffer.from(row.personal_ciphertext),
+  }
 }

@@ -2,15 +2,18 @@ import { randomUUID } from 'node:crypto'
 import type { Envelope } from '../crypto/envelope.js'
 import { naturalBatches, type BatchOptions } from '../db/batching.js'
 import type { Db } from '../db/db.js'
+import type { HashedIdentifier } from '../links/hashing.js'
+import type { IdentifierSources } from '../links/identifiers.js'
 import { furthestPage, walk, type Journey, type JourneyAnswers } from '../web/journey.js'
 import type { DraftRepository } from './drafts.js'
 import type { Source, TriageInput } from './model.js'
 import { newReference } from './reference.js'
-import { toSubmittedReport, type ChildLocation } from './report.js'
 import type { ReportAnswers } from './answers.js'
+import { identifierSources, toSubmittedReport, type ChildLocation } from './report.js'
 import {
   type AcknowledgementRow,
   DuplicateReferenceError,
+  findSealedAnswers,
   referenceForSubmission,
   storeReports,
   type ReportToStore,
@@ -33,6 +36,8 @@ export interface ReportServiceDeps {
   /** Makes report references; tests pass one that collides. */
   newReference?: () => string
   triage: Triage
+  /** Normalises and hashes a report's identifiers, so intake can link it (links/service.ts). */
+  hashIdentifiers: (sources: IdentifierSources) => HashedIdentifier[]
   /**
    * How submissions share statements (src/db/batching.ts). In flight: at most this many
    * draft reads and as many report writes at once, so page views keep connections of their own.
@@ -81,6 +86,17 @@ export function reportService(deps: ReportServiceDeps) {
     /** The reference of the report stored from this draft, if it has been sent. */
     referenceFor: (idHash: string) => referenceForSubmission(db, idHash),
 
+    /**
+     * The identifiers a stored report carries, read from its sealed answers, for hashing them
+     * again under a new key (links/service.ts rehashOtherKeys). No person sees them.
+     */
+    async identifierSourcesOf(reportId: string) {
+      const sealed = await findSealedAnswers(db, reportId)
+      if (!sealed) return undefined
+      const answers = JSON.parse(envelope.open(sealed, `report:${reportId}`)) as ReportAnswers
+      return identifierSources(answers)
+    },
+
     /** Unsent answers past their expiry are deleted: nothing in them was acknowledged. */
     purgeExpiredDrafts: () => drafts.deleteExpired(db, now()),
 
@@ -123,6 +139,7 @@ export function reportService(deps: ReportServiceDeps) {
         childAge: report.triageInput.childAge,
         triage,
         personal: envelope.seal(JSON.stringify(report.personal), `report:${id}`),
+        identifiers: deps.hashIdentifiers(report.identifiers),
       }
       const audit = {
         actor: `public:${source}`,

@@ -63,6 +63,8 @@ export const staffPaths = {
   staffAction: (id: string, action: string) => `/staff/admin/people/${id}/${action}`,
   queue: '/staff/queue',
   report: (id: string) => `/staff/reports/${id}`,
+  /** A report opened from another's linked reports: the opening is recorded as such. */
+  linkedReport: (id: string, fromId: string) => `/staff/reports/${id}?linkedFrom=${fromId}`,
   reportAction: (id: string, action: ReportAction) => `/staff/reports/${id}/${action}`,
   triageAgreement: '/staff/triage-agreement',
   partnerAgencies: '/staff/admin/partner-agencies',
