@@ -230,6 +230,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     policeForces: () => deps.assessments.policeForces(),
     councilAreas: () => deps.jurisdictions.councilAreas(),
     timeZone: deps.calendar.timeZone,
+    links: deps.links,
+    mayOpenReport: (viewer, report) => deps.queue.mayOpen(viewer, report, deps.now()),
   })
   auditRoutes(staff, { reader: deps.audit, people: () => deps.staff.people() })
   partnerAgencyRoutes(staff, deps.partnerAgencies)

@@ -1,3 +1,5 @@
+import { linkGroups } from '../links/presenters.js'
+import type { LinkRow } from '../links/repository.js'
 import type { Viewer } from '../queue/service.js'
 import { allows, type Permission } from '../staff/permissions.js'
 import { staffPaths, type CaseAction } from '../web/paths.js'
@@ -562,5 +564,53 @@ export function planPageView(found: PlanHistory, people: People) {
       agreed: latest.agreedWithReporter,
     },
     history: planHistoryView(found.versions, people),
+  }
+}
+
+/**
+ * Reports in other cases or none that share an identifier with this case's reports, by kind
+ * (never the value), and the other cases they are in, each offered for linking or merging.
+ * Pure: `hrefFor` says which reports the viewer may open.
+ */
+export function caseLinkedReportsView(input: {
+  caseId: string
+  rows: readonly LinkRow[]
+  casesByReport: ReadonlyMap<string, StoredCase>
+  hrefFor: (row: LinkRow) => string | null
+  canLink: boolean
+}) {
+  const { caseId, casesByReport } = input
+  // One row per other report and kind: two of this case's reports may both match it.
+  const seen = new Set<string>()
+  const rows = input.rows.filter((r) => {
+    const key = `${r.other.id} ${r.kind}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+  const groups = linkGroups(rows, input.hrefFor).map((group) => ({
+    ...group,
+    reports: group.reports.map((r) => {
+      const inCase = casesByReport.get(r.id)
+      return {
+        ...r,
+        inCase: inCase && inCase.id !== caseId ? caseTitle(inCase) : undefined,
+      }
+    }),
+  }))
+  const otherCases = new Map<string, StoredCase>()
+  for (const row of rows) {
+    const other = casesByReport.get(row.other.id)
+    if (other && other.id !== caseId && other.status !== 'merged') otherCases.set(other.id, other)
+  }
+  return {
+    groups,
+    otherCases: [...otherCases.values()].map((c) => ({
+      title: caseTitle(c),
+      href: staffPaths.case(c.id),
+      linkHref: input.canLink
+        ? `${staffPaths.caseAction(caseId, 'link')}?caseNumber=${encodeURIComponent(formatCaseNumber(c.number))}`
+        : undefined,
+    })),
   }
 }

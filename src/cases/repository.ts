@@ -113,6 +113,22 @@ export async function caseOfReport(
   return rows[0] && toCase(rows[0])
 }
 
+/** The case each of `reportIds` is in now, by report; reports in no case are left out. */
+export async function casesOfReports(
+  db: Queryable,
+  reportIds: readonly string[],
+): Promise<Map<string, StoredCase>> {
+  if (reportIds.length === 0) return new Map()
+  const rows = await db.query<CaseRow & { report_id: string }>(
+    `SELECT cr.report_id, c.id, c.number, c.owner, c.status, c.opened_at, c.opened_by,
+            c.merged_into
+       FROM case_reports cr JOIN cases c ON c.id = cr.case_id
+      WHERE cr.report_id = ANY($1::uuid[])`,
+    [reportIds],
+  )
+  return new Map(rows.map((row) => [row.report_id, toCase(row)]))
+}
+
 export async function setStatus(db: Queryable, caseId: string, status: CaseStatus) {
   await db.query('UPDATE cases SET status = $2 WHERE id = $1', [caseId, status])
 }

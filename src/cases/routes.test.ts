@@ -63,6 +63,34 @@ describe('cases over HTTP', () => {
     assert.equal(missing.statusCode, 404)
   })
 
+  it('shows reports in other cases that name the same person, and offers to link the cases', async () => {
+    const earlier = await newCase(supervisor)
+    clock.advance(60_000)
+    const later = await newCase(advisor)
+    // What intake records when the later report names the earlier report's username.
+    await t.db.query(
+      `INSERT INTO report_links (report_id, earlier_report_id, kind) VALUES ($1, $2, 'username')`,
+      [later.reportId, earlier.reportId],
+    )
+    const browser = await as(advisor)
+    const page = await browser.get(staffPaths.case(later.caseId))
+    assert.equal(page.statusCode, 200)
+    assert.match(page.body, /1 earlier report mentions this username on this platform/)
+    assert.ok(page.body.includes(earlier.reference))
+    const otherCase = formatCaseNumber(earlier.number)
+    assert.match(page.body, new RegExp(`in Case ${otherCase}`))
+    const link = /href="([^"]*\/link\?caseNumber=[^"]*)"/
+      .exec(page.body)?.[1]
+      ?.replaceAll('&amp;', '&')
+    assert.ok(link, 'a way to link or merge the two cases')
+    const form = await browser.get(link)
+    assert.equal(form.statusCode, 200)
+    assert.match(form.body, new RegExp(`name="caseNumber"[^>]*value="${otherCase}"`))
+    // The earlier case sees the later report the same way, as a later one.
+    const other = await (await as(supervisor)).get(staffPaths.case(earlier.caseId))
+    assert.match(other.body, /1 later report mentions this username on this platform/)
+  })
+
   it('refuses cases to Control Centre operators', async () => {
     const c = await newCase(advisor)
     const browser = await as(operator)

@@ -1,13 +1,18 @@
 import type { FastifyRequest } from 'fastify'
 import { staffDateFormat } from '../web/dates.js'
 import { viewerOf } from '../queue/routes.js'
-import type { Permission, Role } from '../staff/permissions.js'
+import { allows, type Permission, type Role } from '../staff/permissions.js'
+import type { LinkService } from '../links/service.js'
+import type { QueuedReport } from '../queue/membership.js'
+import type { Viewer } from '../queue/service.js'
+import type { Priority } from '../reports/model.js'
 import { errorList, readFormBody } from '../web/form-fields.js'
 import type { FieldErrors, FormBody } from '../web/journey.js'
 import { staffPaths, type CaseAction } from '../web/paths.js'
 import type { NotAudited, StaffContext, StaffRouter } from '../web/staff-routes.js'
 import {
   caseListRows,
+  caseLinkedReportsView,
   casePageView,
   caseTitle,
   planFormRows,
@@ -40,6 +45,10 @@ export interface CaseRouteDeps {
   councilAreas(): Promise<{ code: string; name: string }[]>
   /** The office's IANA time zone: times on the timeline are on its clock. */
   timeZone: string
+  /** Reports that share an identifier with others (src/links). */
+  links: Pick<LinkService, 'linksFor'>
+  /** Whether the viewer works a queue the report is in: only then is a linked report a link. */
+  mayOpenReport(viewer: Viewer, report: QueuedReport): boolean
 }
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>
@@ -54,6 +63,31 @@ const BLANK_PLAN_ROWS = 3
  * audited; every page that shows what was typed or said on a case is.
  */
 export function caseRoutes(router: StaffRouter, deps: CaseRouteDeps): void {
+  /** The case's reports' links to reports outside it, and the other cases those are in. */
+  async function linkedReports(
+    found: StoredCase,
+    reports: readonly { id: string }[],
+    viewer: Viewer,
+  ) {
+    const byReport = await deps.links.linksFor(reports.map((r) => r.id))
+    const rows = [...byReport.values()].flat()
+    return caseLinkedReportsView({
+      caseId: found.id,
+      rows,
+      casesByReport: await deps.cases.casesOfReports(rows.map((r) => r.other.id)),
+      hrefFor: (row) =>
+        deps.mayOpenReport(viewer, {
+          priority: row.other.priority as Priority,
+          receivedAt: row.other.receivedAt,
+          queues: row.other.queues,
+        })
+          ? staffPaths.linkedReport(row.other.id, row.reportId)
+          : null,
+      canLink:
+        allows(viewer.roles, 'case.work') && found.status !== 'closed' && found.status !== 'merged',
+    })
+  }
+
   const { cases } = deps
   const names = async (): Promise<People> =>
     new Map((await deps.people()).map((p) => [p.id, p.name]))
@@ -180,14 +214,11 @@ export function caseRoutes(router: StaffRouter, deps: CaseRouteDeps): void {
     handler: async (request: IdRequest, reply, ctx) => {
       const opened = await cases.openCase(ctx.audit, request.params.id)
       if (!opened) return notFound(ctx)
-      return ctx.view(
-        'case.njk',
-        casePageView(opened, {
-          viewer: viewerOf(ctx),
-          people: await names(),
-          flash: flashOf(request),
-        }),
-      )
+      const viewer = viewerOf(ctx)
+      return ctx.view('case.njk', {
+        ...casePageView(opened, { viewer, people: await names(), flash: flashOf(request) }),
+        linked: await linkedReports(opened.found, opened.reports, viewer),
+      })
     },
   })
 
@@ -351,7 +382,8 @@ export function caseRoutes(router: StaffRouter, deps: CaseRouteDeps): void {
       url,
       access: { permission: spec.permission },
       audit: spec.getAudit ?? notAudited,
-      handler: (request: IdRequest, reply, ctx) => show(request, ctx, {}),
+      // A link may fill the form in (a linked report's case number): text fields only.
+      handler: (request: IdRequest, reply, ctx) => show(request, ctx, queryValues(request)),
     })
     router.add({
       method: 'POST',
@@ -651,4 +683,14 @@ const FLASHES: Record<string, string> = {
 function flashOf(request: FastifyRequest): string | undefined {
   const done = (request.query as Record<string, unknown> | undefined)?.done
   return typeof done === 'string' ? FLASHES[done] : undefined
+}
+
+/** The query's single text values, to fill a form in; anything else is left out. */
+function queryValues(request: FastifyRequest): Values {
+  const query = (request.query ?? {}) as Record<string, unknown>
+  return Object.fromEntries(
+    Object.entries(query).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].length <= 50,
+    ),
+  )
 }

@@ -232,6 +232,9 @@ export function caseService(deps: CaseServiceDeps) {
       return repository.findCase(db, caseId)
     },
 
+    /** The case each report is in now (for reports linked to a case's reports). */
+    casesOfReports: (reportIds: readonly string[]) => repository.casesOfReports(db, reportIds),
+
     /** One of the case's reports, by reference only: for the form that moves it. */
     async reportInCase(caseId: string, reportId: string) {
       const reports = await repository.reportsOf(db, caseId)
