@@ -123,7 +123,9 @@ export function referralRoutes(router: StaffRouter, deps: ReferralRouteDeps): vo
       })
       const mine = referral.createdBy === viewer.id
       return ctx.view('referral.njk', {
-        backLink: staffPaths.report(referral.reportId),
+        backLink: referral.caseId
+          ? staffPaths.case(referral.caseId)
+          : staffPaths.report(referral.reportId),
         flash: DONE[request.query.done ?? ''],
         referral: referralRow(referral, people),
         reason,
