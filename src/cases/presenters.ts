@@ -1,3 +1,4 @@
+import { REFERRAL_STATUS_LABELS } from '../queue/presenters.js'
 import { PARTNER_ACTOR, SERVICE_ACTOR } from './deliveries.js'
 import type { Viewer } from '../queue/service.js'
 import { allows, type Permission } from '../staff/permissions.js'
@@ -559,6 +560,14 @@ export function casePageView(
       !waiting && opened.sentBack && found.status !== 'closed'
         ? { ...opened.sentBack, by: nameOf(people, opened.sentBack.by) }
         : undefined,
+    referrals: opened.referrals.map((r) => ({
+      href: staffPaths.referral(r.id),
+      agencyName: r.agencyName,
+      urgent: r.urgency === 'urgent',
+      status: REFERRAL_STATUS_LABELS[r.status] ?? r.status,
+      createdAt: r.createdAt,
+      by: nameOf(people, r.createdBy),
+    })),
     links: opened.links.map((l) => ({
       href: staffPaths.case(l.id),
       title: caseTitle(l),

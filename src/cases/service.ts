@@ -262,6 +262,7 @@ export function caseService(deps: CaseServiceDeps) {
         const mergedInto = found.mergedInto
           ? await repository.findCase(tx, found.mergedInto)
           : undefined
+        const referrals = await referralsOfCase(tx, caseId)
         await audit.record(tx, caseSubject(caseId), { details: { number: found.number } })
         const latest = versions.at(-1)
         return {
@@ -276,6 +277,8 @@ export function caseService(deps: CaseServiceDeps) {
           })),
           links,
           mergedInto,
+          /** Which agencies it was referred to and where each referral is; no reasons. */
+          referrals,
           /** Why the last closure request was sent back, for the owner to see at once. */
           sentBack: lastReturned && {
             at: lastReturned.at,

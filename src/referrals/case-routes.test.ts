@@ -171,6 +171,13 @@ describe('referring a case to the child’s police force and children’s social
     const page = await advisor.get(staffPaths.referral(referral.id))
     assert.match(page.body, new RegExp(`href="${staffPaths.case(c.caseId)}"`))
 
+    const waiting = await advisor.get(staffPaths.case(c.caseId))
+    assert.match(
+      waiting.body,
+      new RegExp(`href="${staffPaths.referral(referral.id)}">${police.name}<`),
+    )
+    assert.match(waiting.body, /Waiting for a supervisor&#39;s approval/)
+
     const approved = await supervisor.post(staffPaths.referralAction(referral.id, 'approve'), {})
     assert.equal(approved.statusCode, 303)
     assert.equal((await stateOf(c.caseId)).status, 'referred')
