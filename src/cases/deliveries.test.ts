@@ -10,6 +10,7 @@ const referral = (over: Partial<Referral>): Referral => ({
   id: 'r1',
   reportId: 'p1',
   caseId: 'c1',
+  caseNumber: 1,
   reference: 'SC-1',
   partnerAgencyId: 'a1',
   agencyName: 'The force',

@@ -170,6 +170,7 @@ describe('referring a case to the child’s police force and children’s social
     assert.equal((await stateOf(c.caseId)).outbox, 0)
     const page = await advisor.get(staffPaths.referral(referral.id))
     assert.match(page.body, new RegExp(`href="${staffPaths.case(c.caseId)}"`))
+    assert.match(page.body, new RegExp(`Case C-\\d{5}, report ${c.reference}`))
 
     const waiting = await advisor.get(staffPaths.case(c.caseId))
     assert.match(

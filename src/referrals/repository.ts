@@ -56,6 +56,7 @@ export interface Referral {
   id: string
   reportId: string
   caseId: string | null
+  caseNumber: number | null
   reference: string
   partnerAgencyId: string
   agencyName: string
@@ -83,6 +84,7 @@ interface ReferralRecord {
   id: string
   report_id: string
   case_id: string | null
+  case_number: string | number | null
   reference: string
   partner_agency_id: string
   agency_name: string
@@ -115,6 +117,7 @@ function toReferral(r: ReferralRecord): Referral {
     id: r.id,
     reportId: r.report_id,
     caseId: r.case_id,
+    caseNumber: r.case_number === null ? null : Number(r.case_number),
     reference: r.reference,
     partnerAgencyId: r.partner_agency_id,
     agencyName: r.agency_name,
@@ -146,14 +149,15 @@ function toReferral(r: ReferralRecord): Referral {
   }
 }
 
-const SELECT = `SELECT r.id, r.report_id, r.case_id, rp.reference, r.partner_agency_id, a.name AS agency_name,
+const SELECT = `SELECT r.id, r.report_id, r.case_id, rc.number AS case_number, rp.reference, r.partner_agency_id, a.name AS agency_name,
        a.kind AS agency_kind, a.urgent_phone, r.kind, r.urgency, r.status, r.shared,
        r.lawful_basis, r.reason_key_id, r.reason_wrapped_key, r.reason_ciphertext, r.created_at,
        r.created_by, r.approved_by, r.approved_at, r.reviewed_by, r.reviewed_at, r.sent_at,
        r.sent_by_channel, r.acknowledged_at, r.acknowledged_by
   FROM referrals r
   JOIN reports rp ON rp.id = r.report_id
-  JOIN partner_agencies a ON a.id = r.partner_agency_id`
+  JOIN partner_agencies a ON a.id = r.partner_agency_id
+  LEFT JOIN cases rc ON rc.id = r.case_id`
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
