@@ -222,6 +222,8 @@ export interface TimelineEntry {
   /** Lines of plain text; what people typed is shown as typed, line breaks kept. */
   lines: string[]
   text: string | null
+  /** Where to read more: a referral's own page. */
+  link?: { href: string; text: string; hidden: string }
 }
 
 interface EventLike {
@@ -420,7 +422,17 @@ function deliveryEntry(
       lines: [report, 'The reporter’s safe times need a person to read them'],
     }),
   }
-  return entries[e.kind]?.()
+  const entry = entries[e.kind]?.()
+  return entry && d.referralId
+    ? {
+        ...entry,
+        link: {
+          href: staffPaths.referral(str(d.referralId)),
+          text: 'See the referral',
+          hidden: `to ${agency}`,
+        },
+      }
+    : entry
 }
 
 /** The plan's form values: the saved plan as the fields it was typed in. */

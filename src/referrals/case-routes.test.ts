@@ -198,6 +198,10 @@ describe('referring a case to the child’s police force and children’s social
     assert.match(timeline.body, new RegExp(`Referral to ${police.name} recorded`))
     assert.match(timeline.body, new RegExp(`Referral to ${police.name} approved`))
     assert.match(timeline.body, new RegExp(`Referral delivered to ${police.name} by email`))
+    assert.match(
+      timeline.body,
+      new RegExp(`href="${staffPaths.referral(referral.id)}">See the referral`),
+    )
     assert.doesNotMatch(timeline.body, /Status: Referred/, 'only referrals under this filter')
     const status = await advisor.get(`${staffPaths.caseAction(c.caseId, 'timeline')}?kind=status`)
     assert.match(status.body, /Status: Referred/)
