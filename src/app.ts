@@ -22,6 +22,7 @@ import { partnerAgencyRoutes } from './partner-agencies/routes.js'
 import { acknowledgementRoutes } from './referrals/acknowledge-routes.js'
 import { unacknowledgedAlertView } from './referrals/presenters.js'
 import { referralRoutes } from './referrals/routes.js'
+import { caseReferralRoutes } from './referrals/case-routes.js'
 import { reportSourceRoutes } from './report-button/admin-routes.js'
 import { reportButtonRoutes } from './report-button/routes.js'
 import { reportRoutes } from './reports/routes.js'
@@ -248,6 +249,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     packageOf: deps.packageOf,
     people: async () => new Map((await deps.staff.people()).map((p) => [p.id, p.name])),
   })
+  caseReferralRoutes(staff, { db: deps.db, service: deps.referrals, queue: deps.queue })
   reporterMessageRoutes(staff, { service: deps.reporterMessageService, queue: deps.queue })
   apiClientRoutes(staff, deps.apiClients)
   app.decorate('staffRoutes', staff.routes)

@@ -3,6 +3,7 @@ import { assessmentService } from './assessments/service.js'
 import { triageAgreementService } from './assessments/agreement-service.js'
 import { auditReader } from './audit/service.js'
 import { caseService } from './cases/service.js'
+import { markCaseReferred } from './cases/referrals.js'
 import type { Config } from './config.js'
 import { loadAssessmentContent } from './content/assessment.js'
 import { loadContent } from './content/content.js'
@@ -155,6 +156,7 @@ export async function buildDeps(options: DepsOptions) {
     urgentAcknowledgeMinutes: delivery.urgentAcknowledgeMinutes,
     now,
     unsafeEnqueueAfterCommit: delivery.unsafeEnqueueAfterCommit,
+    caseReferred: markCaseReferred,
   })
   const packageOf = referralPackages({
     db,

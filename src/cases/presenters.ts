@@ -1,5 +1,7 @@
 import { linkGroups } from '../links/presenters.js'
 import type { LinkRow } from '../links/repository.js'
+import { REFERRAL_STATUS_LABELS } from '../queue/presenters.js'
+import { PARTNER_ACTOR, SERVICE_ACTOR } from './deliveries.js'
 import type { Viewer } from '../queue/service.js'
 import { allows, type Permission } from '../staff/permissions.js'
 import { staffPaths, type CaseAction } from '../web/paths.js'
@@ -92,6 +94,8 @@ export const TIMELINE_KIND_LABELS: Record<TimelineKind, string> = {
   tasks: 'Tasks',
   status: 'Status, owner and closure',
   reports: 'Reports and linked cases',
+  referrals: 'Referrals',
+  messages: 'Messages to the reporter',
 }
 
 export const nameOf = (people: People, id: string | null) =>
@@ -220,6 +224,8 @@ export interface TimelineEntry {
   /** Lines of plain text; what people typed is shown as typed, line breaks kept. */
   lines: string[]
   text: string | null
+  /** Where to read more: a referral's own page. */
+  link?: { href: string; text: string; hidden: string }
 }
 
 interface EventLike {
@@ -255,7 +261,7 @@ export function timelineEntries(
   const { people } = lookups
   return events.map((e) => {
     const d = e.details
-    const base = { by: nameOf(people, e.actor), at: e.at, text: e.text }
+    const base = { by: actorName(people, e.actor), at: e.at, text: e.text }
     const other = d.otherNumber ? formatCaseNumber(Number(d.otherNumber)) : ''
     switch (e.kind) {
       case 'opened':
@@ -336,9 +342,99 @@ export function timelineEntries(
       case 'merged-into':
         return { ...base, title: `Merged into case ${other}`, lines: [] }
       default:
-        return { ...base, title: e.kind, lines: [] }
+        return deliveryEntry(e, base) ?? { ...base, title: e.kind, lines: [] }
     }
   })
+}
+
+const actorName = (people: People, actor: string) =>
+  actor === SERVICE_ACTOR
+    ? 'The service'
+    : actor === PARTNER_ACTOR
+      ? 'The agency'
+      : nameOf(people, actor)
+
+const MESSAGE_PURPOSES: Record<string, string> = {
+  'reporter-acknowledgement': 'Acknowledgement',
+  'reporter-message': 'Message',
+}
+const CHANNEL_WORDS: Record<string, string> = {
+  email: 'by email',
+  sms: 'by text message',
+  webhook: 'by webhook',
+}
+
+/** Referrals and messages to the reporter (src/cases/deliveries.ts). */
+function deliveryEntry(
+  e: EventLike,
+  base: { by: string; at: Date; text: string | null },
+): TimelineEntry | undefined {
+  const d = e.details
+  const agency = str(d.agency)
+  const how = CHANNEL_WORDS[str(d.channel)] ?? ''
+  const report = `Report ${str(d.reference)}`
+  const failure = d.error ? [`What went wrong: ${str(d.error)}`] : []
+  const urgency = d.urgency === 'urgent' ? 'Urgent: sent at once' : 'Not urgent: needs approval'
+  const purpose = MESSAGE_PURPOSES[str(d.purpose)] ?? 'Message'
+  const entries: Record<string, () => TimelineEntry> = {
+    'referral-recorded': () => ({
+      ...base,
+      title: `Referral to ${agency} recorded`,
+      lines: [urgency, report],
+    }),
+    'referral-approved': () => ({ ...base, title: `Referral to ${agency} approved`, lines: [] }),
+    'referral-declined': () => ({
+      ...base,
+      title: `Referral to ${agency} declined: not sent`,
+      lines: [],
+    }),
+    'referral-reviewed': () => ({
+      ...base,
+      title: `Urgent referral to ${agency} reviewed`,
+      lines: [],
+    }),
+    'referral-delivered': () => ({
+      ...base,
+      title: `Referral delivered to ${agency} ${how}`.trim(),
+      lines: [],
+    }),
+    'referral-failed': () => ({
+      ...base,
+      title: `Referral to ${agency} not delivered`,
+      lines: [`After ${String(d.attempts)} attempts`, ...failure],
+    }),
+    'referral-acknowledged': () => ({
+      ...base,
+      title: `${agency} acknowledged the referral`,
+      lines: [],
+    }),
+    'message-delivered': () => ({
+      ...base,
+      title: `${purpose} sent to the reporter ${how}`.trim(),
+      lines: [report],
+    }),
+    'message-failed': () => ({
+      ...base,
+      title: `${purpose} to the reporter not delivered`,
+      lines: [report, `After ${String(d.attempts)} attempts`, ...failure],
+    }),
+    'message-held': () => ({
+      ...base,
+      title: `${purpose} to the reporter held`,
+      lines: [report, 'The reporter’s safe times need a person to read them'],
+    }),
+  }
+  const entry = entries[e.kind]?.()
+  return entry && d.referralId
+    ? {
+        ...entry,
+        link: {
+          href: staffPaths.referral(str(d.referralId)),
+          text: 'See the referral',
+          hidden: `to ${agency}`,
+        },
+      }
+    : entry
 }
 
 /** The plan's form values: the saved plan as the fields it was typed in. */
@@ -478,6 +574,14 @@ export function casePageView(
       !waiting && opened.sentBack && found.status !== 'closed'
         ? { ...opened.sentBack, by: nameOf(people, opened.sentBack.by) }
         : undefined,
+    referrals: opened.referrals.map((r) => ({
+      href: staffPaths.referral(r.id),
+      agencyName: r.agencyName,
+      urgent: r.urgency === 'urgent',
+      status: REFERRAL_STATUS_LABELS[r.status] ?? r.status,
+      createdAt: r.createdAt,
+      by: nameOf(people, r.createdBy),
+    })),
     links: opened.links.map((l) => ({
       href: staffPaths.case(l.id),
       title: caseTitle(l),
@@ -502,6 +606,7 @@ export function casePageView(
       reopen: found.status === 'closed' && can('case.reopen') ? action('reopen') : undefined,
       addReport: !ended && can('case.work') ? action('reports/add') : undefined,
       link: !ended && can('case.work') ? action('link') : undefined,
+      refer: !ended && can('case.refer') ? action('referrals/new') : undefined,
     },
   }
 }

@@ -5,6 +5,9 @@ import type { Envelope, Sealed } from '../crypto/envelope.js'
 import type { Db, Queryable } from '../db/db.js'
 import type { Viewer } from '../queue/service.js'
 import type { FieldErrors, FormBody } from '../web/journey.js'
+import { messagesOfCase } from '../outbox/repository.js'
+import { referralsOfCase } from '../referrals/repository.js'
+import { deliveryEvents, MESSAGE_EVENTS, REFERRAL_EVENTS } from './deliveries.js'
 import * as repository from './repository.js'
 import type { EventDetails, StoredCase } from './repository.js'
 import {
@@ -77,6 +80,8 @@ export const TIMELINE_EVENTS: Record<TimelineKind, readonly string[]> = {
     'merged-in',
     'merged-into',
   ],
+  referrals: REFERRAL_EVENTS,
+  messages: MESSAGE_EVENTS,
 }
 
 const ENDED: readonly CaseStatus[] = ['closed', 'merged']
@@ -260,6 +265,7 @@ export function caseService(deps: CaseServiceDeps) {
         const mergedInto = found.mergedInto
           ? await repository.findCase(tx, found.mergedInto)
           : undefined
+        const referrals = await referralsOfCase(tx, caseId)
         await audit.record(tx, caseSubject(caseId), { details: { number: found.number } })
         const latest = versions.at(-1)
         return {
@@ -274,6 +280,8 @@ export function caseService(deps: CaseServiceDeps) {
           })),
           links,
           mergedInto,
+          /** Which agencies it was referred to and where each referral is; no reasons. */
+          referrals,
           /** Why the last closure request was sent back, for the owner to see at once. */
           sentBack: lastReturned && {
             at: lastReturned.at,
@@ -290,11 +298,22 @@ export function caseService(deps: CaseServiceDeps) {
       return db.transaction(async (tx) => {
         const found = await repository.findCase(tx, caseId)
         if (!found) return undefined
-        const [events, contacts, tasks] = await Promise.all([
-          repository.eventsOf(tx, caseId, kind ? TIMELINE_EVENTS[kind] : undefined),
+        const kinds = kind ? TIMELINE_EVENTS[kind] : undefined
+        const [stored, contacts, tasks, referrals, messages] = await Promise.all([
+          repository.eventsOf(tx, caseId, kinds),
           repository.contactsOf(tx, caseId),
           repository.tasksOf(tx, caseId),
+          referralsOfCase(tx, caseId),
+          messagesOfCase(tx, caseId),
         ])
+        const derived = deliveryEvents(referrals, messages).filter(
+          (e) => !kinds || kinds.includes(e.kind),
+        )
+        // Newest first; at the same instant, what was stored before what was derived.
+        const events: repository.StoredEvent[] = [
+          ...stored,
+          ...derived.map((e) => ({ ...e, caseId })),
+        ].sort((a, b) => b.at.getTime() - a.at.getTime())
         await audit.record(tx, caseSubject(caseId), {
           details: { number: found.number, kind: kind ?? 'all' },
         })

@@ -395,5 +395,14 @@ export function parseCaseListQuery(
   return { filters, errors }
 }
 
-export const TIMELINE_KINDS = ['contacts', 'notes', 'plan', 'tasks', 'status', 'reports'] as const
+export const TIMELINE_KINDS = [
+  'contacts',
+  'notes',
+  'plan',
+  'tasks',
+  'status',
+  'reports',
+  'referrals',
+  'messages',
+] as const
 export type TimelineKind = (typeof TIMELINE_KINDS)[number]

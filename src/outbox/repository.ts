@@ -242,6 +242,18 @@ export async function messagesOfReport(db: Queryable, reportId: string): Promise
   return rows.map(toSummary)
 }
 
+/** Every message about a case: to its reporters (of the reports it holds) and its referrals. */
+export async function messagesOfCase(db: Queryable, caseId: string): Promise<MessageSummary[]> {
+  const rows = await db.query<SummaryRecord & Record<string, unknown>>(
+    `${SUMMARY}
+      WHERE m.report_id IN (SELECT report_id FROM case_reports WHERE case_id = $1)
+         OR r.case_id = $1
+      ORDER BY m.created_at, m.id`,
+    [caseId],
+  )
+  return rows.map(toSummary)
+}
+
 export async function findMessage(db: Queryable, id: string): Promise<MessageSummary | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined
   const rows = await db.query<SummaryRecord & Record<string, unknown>>(

@@ -20,15 +20,17 @@ export interface NewReferral {
   createdBy: string
   /** Urgent referrals are approved by the person sending them; others wait for a supervisor. */
   approvedBy: string | null
+  /** Made from a case: the case it belongs to (its report is the case's first). */
+  caseId?: string | null
 }
 
 export async function insertReferral(db: Queryable, r: NewReferral): Promise<void> {
   await db.query(
     `INSERT INTO referrals (id, report_id, partner_agency_id, assessment_id, kind, status,
        urgency, shared, lawful_basis, reason_key_id, reason_wrapped_key, reason_ciphertext,
-       created_at, created_by, approved_by, approved_at)
+       created_at, created_by, approved_by, approved_at, case_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-             CASE WHEN $15::text IS NULL THEN NULL ELSE $13::timestamptz END)`,
+             CASE WHEN $15::text IS NULL THEN NULL ELSE $13::timestamptz END, $16)`,
     [
       r.id,
       r.reportId,
@@ -45,6 +47,7 @@ export async function insertReferral(db: Queryable, r: NewReferral): Promise<voi
       r.createdAt,
       r.createdBy,
       r.approvedBy,
+      r.caseId ?? null,
     ],
   )
 }
@@ -52,6 +55,8 @@ export async function insertReferral(db: Queryable, r: NewReferral): Promise<voi
 export interface Referral {
   id: string
   reportId: string
+  caseId: string | null
+  caseNumber: number | null
   reference: string
   partnerAgencyId: string
   agencyName: string
@@ -78,6 +83,8 @@ export interface Referral {
 interface ReferralRecord {
   id: string
   report_id: string
+  case_id: string | null
+  case_number: string | number | null
   reference: string
   partner_agency_id: string
   agency_name: string
@@ -109,6 +116,8 @@ function toReferral(r: ReferralRecord): Referral {
   return {
     id: r.id,
     reportId: r.report_id,
+    caseId: r.case_id,
+    caseNumber: r.case_number === null ? null : Number(r.case_number),
     reference: r.reference,
     partnerAgencyId: r.partner_agency_id,
     agencyName: r.agency_name,
@@ -140,14 +149,15 @@ function toReferral(r: ReferralRecord): Referral {
   }
 }
 
-const SELECT = `SELECT r.id, r.report_id, rp.reference, r.partner_agency_id, a.name AS agency_name,
+const SELECT = `SELECT r.id, r.report_id, r.case_id, rc.number AS case_number, rp.reference, r.partner_agency_id, a.name AS agency_name,
        a.kind AS agency_kind, a.urgent_phone, r.kind, r.urgency, r.status, r.shared,
        r.lawful_basis, r.reason_key_id, r.reason_wrapped_key, r.reason_ciphertext, r.created_at,
        r.created_by, r.approved_by, r.approved_at, r.reviewed_by, r.reviewed_at, r.sent_at,
        r.sent_by_channel, r.acknowledged_at, r.acknowledged_by
   FROM referrals r
   JOIN reports rp ON rp.id = r.report_id
-  JOIN partner_agencies a ON a.id = r.partner_agency_id`
+  JOIN partner_agencies a ON a.id = r.partner_agency_id
+  LEFT JOIN cases rc ON rc.id = r.case_id`
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -170,6 +180,22 @@ export async function referralsOfReport(db: Queryable, reportId: string): Promis
   const rows = await db.query<ReferralRecord & Record<string, unknown>>(
     `${SELECT} WHERE r.report_id = $1 ORDER BY r.created_at, r.id`,
     [reportId],
+  )
+  return rows.map(toReferral)
+}
+
+/**
+ * A case's referrals: those made from it, and those made from any report it holds now (from
+ * the queue, before the case was opened, or in a case it was moved from).
+ */
+export async function referralsOfCase(db: Queryable, caseId: string): Promise<Referral[]> {
+  if (!UUID.test(caseId)) return []
+  const rows = await db.query<ReferralRecord & Record<string, unknown>>(
+    `${SELECT}
+      WHERE r.case_id = $1
+         OR r.report_id IN (SELECT report_id FROM case_reports WHERE case_id = $1)
+      ORDER BY r.created_at, r.id`,
+    [caseId],
   )
   return rows.map(toReferral)
 }

@@ -12,6 +12,7 @@ import { packagePdf } from './pdf.js'
 import { basisItems, messageRow, nameOf, referralRow, shareItems } from './presenters.js'
 import type { ReferralService } from './service.js'
 import { URGENCIES } from './validation.js'
+import { caseTitle } from '../cases/presenters.js'
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: { done?: string } }>
 
@@ -123,9 +124,12 @@ export function referralRoutes(router: StaffRouter, deps: ReferralRouteDeps): vo
       })
       const mine = referral.createdBy === viewer.id
       return ctx.view('referral.njk', {
-        backLink: staffPaths.report(referral.reportId),
+        backLink: referral.caseId
+          ? staffPaths.case(referral.caseId)
+          : staffPaths.report(referral.reportId),
         flash: DONE[request.query.done ?? ''],
         referral: referralRow(referral, people),
+        caseTitle: referral.caseNumber === null ? null : caseTitle({ number: referral.caseNumber }),
         reason,
         basis:
           deps.service.lawfulBases().find((b) => b.id === referral.lawfulBasis)?.label ??

@@ -23,6 +23,8 @@ export interface ReferralServiceDeps {
   /** An urgent referral not acknowledged within this raises the Control Centre's alert. */
   urgentAcknowledgeMinutes: number
   now: () => Date
+  /** A case's referral is on its way (urgent, or approved): the case is now "referred". */
+  caseReferred?(tx: Queryable, caseId: string, by: string, at: Date): Promise<void>
   /** UNSAFE, the negative control of bench:outbox only: see config.ts. */
   unsafeEnqueueAfterCommit?: boolean
 }
@@ -55,6 +57,13 @@ export type CreateOutcome =
   | { ok: false; code: 'INVALID'; errors: FieldErrors }
   | { ok: false; code: 'REPORT_NOT_FOUND' }
 
+/** How a referral made from a case touches the case, inside the referral's transaction. */
+export interface CaseLink<R = never> {
+  caseId: string
+  /** Locks the case; returns a refusal if it can no longer be referred. */
+  lock(tx: Queryable): Promise<R | undefined>
+}
+
 export type ActionOutcome =
   { ok: true } | { ok: false; code: 'REFERRAL_NOT_FOUND' | 'NOT_ALLOWED' | 'ALREADY_DONE' }
 
@@ -74,6 +83,67 @@ export function referralService(deps: ReferralServiceDeps) {
     return (await deps.partnerAgencies.list()).filter((a) => a.withdrawnAt === null)
   }
 
+  async function record<R = never>(
+    audit: AuditTrail,
+    report: { id: string; reference: string },
+    viewer: Viewer,
+    body: FormBody,
+    caseLink?: CaseLink<R>,
+  ): Promise<CreateOutcome | R> {
+    const reportId = report.id
+    const parsed = parseReferral(body, {
+      agencyIds: (await agencies()).map((a) => a.id),
+      lawfulBasisIds: deps.content.lawfulBases.map((b) => b.id),
+    })
+    if (!parsed.ok) return { ok: false, code: 'INVALID', errors: parsed.errors }
+    const form = parsed.value
+    const id = randomUUID()
+    const at = now()
+    const urgent = form.urgency === 'urgent'
+    const refused = await db.transaction(async (tx) => {
+      if (caseLink) {
+        const refusal = await caseLink.lock(tx)
+        if (refusal) return refusal
+      }
+      await repository.insertReferral(tx, {
+        id,
+        reportId,
+        partnerAgencyId: form.partnerAgencyId,
+        assessmentId: null,
+        kind: 'referral',
+        urgency: form.urgency,
+        shared: form.shared,
+        lawfulBasis: form.lawfulBasis,
+        reason: envelope.seal(form.reason, reasonContext(id)),
+        createdAt: at,
+        createdBy: viewer.id,
+        approvedBy: urgent ? viewer.id : null,
+        caseId: caseLink?.caseId ?? null,
+      })
+      if (urgent && !deps.unsafeEnqueueAfterCommit)
+        await queueReferralDelivery(tx, { id, reportId }, viewer.id, at, deps.maxAttempts)
+      if (caseLink && urgent) await deps.caseReferred?.(tx, caseLink.caseId, viewer.id, at)
+      await audit.record(tx, subject(id), {
+        details: {
+          reference: report.reference,
+          ...(caseLink ? { case: caseLink.caseId } : {}),
+          agency: form.partnerAgencyId,
+          urgency: form.urgency,
+          shared: form.shared.join(' ') || 'nothing personal',
+          lawfulBasis: form.lawfulBasis,
+        },
+      })
+      return undefined
+    })
+    if (refused) return refused
+    if (urgent && deps.unsafeEnqueueAfterCommit) {
+      // The broken way the outbox exists to prevent: a crash in this gap loses the referral.
+      await new Promise((resolve) => setTimeout(resolve, UNSAFE_GAP_MS))
+      await queueReferralDelivery(db, { id, reportId }, viewer.id, at, deps.maxAttempts)
+    }
+    return { ok: true, id, urgent }
+  }
+
   return {
     agencies,
     lawfulBases: () => deps.content.lawfulBases,
@@ -86,49 +156,21 @@ export function referralService(deps: ReferralServiceDeps) {
     ): Promise<CreateOutcome> {
       const report = await deps.queue.reportForAction(reportId, viewer)
       if (!report) return { ok: false, code: 'REPORT_NOT_FOUND' }
-      const parsed = parseReferral(body, {
-        agencyIds: (await agencies()).map((a) => a.id),
-        lawfulBasisIds: deps.content.lawfulBases.map((b) => b.id),
-      })
-      if (!parsed.ok) return { ok: false, code: 'INVALID', errors: parsed.errors }
-      const form = parsed.value
-      const id = randomUUID()
-      const at = now()
-      const urgent = form.urgency === 'urgent'
-      await db.transaction(async (tx) => {
-        await repository.insertReferral(tx, {
-          id,
-          reportId,
-          partnerAgencyId: form.partnerAgencyId,
-          assessmentId: null,
-          kind: 'referral',
-          urgency: form.urgency,
-          shared: form.shared,
-          lawfulBasis: form.lawfulBasis,
-          reason: envelope.seal(form.reason, reasonContext(id)),
-          createdAt: at,
-          createdBy: viewer.id,
-          approvedBy: urgent ? viewer.id : null,
-        })
-        if (urgent && !deps.unsafeEnqueueAfterCommit)
-          await queueReferralDelivery(tx, { id, reportId }, viewer.id, at, deps.maxAttempts)
-        await audit.record(tx, subject(id), {
-          details: {
-            reference: report.reference,
-            agency: form.partnerAgencyId,
-            urgency: form.urgency,
-            shared: form.shared.join(' ') || 'nothing personal',
-            lawfulBasis: form.lawfulBasis,
-          },
-        })
-      })
-      if (urgent && deps.unsafeEnqueueAfterCommit) {
-        // The broken way the outbox exists to prevent: a crash in this gap loses the referral.
-        await new Promise((resolve) => setTimeout(resolve, UNSAFE_GAP_MS))
-        await queueReferralDelivery(db, { id, reportId }, viewer.id, at, deps.maxAttempts)
-      }
-      return { ok: true, id, urgent }
+      return record(audit, { id: reportId, reference: report.reference }, viewer, body)
     },
+
+    /**
+     * A referral from a case: its package is built from the case's first report; `withCase`
+     * runs in the referral's transaction (it locks the case, checks it is still being worked,
+     * and marks it referred) and may refuse, leaving nothing recorded.
+     */
+    createForCase: <R>(
+      audit: AuditTrail,
+      report: { id: string; reference: string },
+      viewer: Viewer,
+      body: FormBody,
+      caseLink: CaseLink<R>,
+    ) => record(audit, report, viewer, body, caseLink),
 
     /** One referral, its reason opened, for someone who may see its report. */
     async view(audit: AuditTrail, id: string, viewer: Viewer) {
@@ -164,6 +206,8 @@ export function referralService(deps: ReferralServiceDeps) {
         if (!(await repository.decide(tx, id, approved, viewer.id, at)))
           return { ok: false, code: 'ALREADY_DONE' }
         if (approved) await queueReferralDelivery(tx, referral, viewer.id, at, deps.maxAttempts)
+        if (approved && referral.caseId)
+          await deps.caseReferred?.(tx, referral.caseId, viewer.id, at)
         await audit.record(tx, subject(id), {
           details: { reference: referral.reference, approved },
         })
@@ -196,6 +240,7 @@ export function referralService(deps: ReferralServiceDeps) {
     },
 
     referralsOfReport: (reportId: string) => repository.referralsOfReport(db, reportId),
+    referralsOfCase: (caseId: string) => repository.referralsOfCase(db, caseId),
 
     /**
      * The partner's click on the emailed link. No one signs in: the token is the authority,

@@ -167,6 +167,12 @@ describe('staff access control', () => {
       kind: 'other',
     })
     assert.ok(agency.ok)
+    CASE_FORMS['referrals/new'] = {
+      partnerAgencyId: agency.id,
+      urgency: 'standard',
+      reason: 'Synthetic reason',
+      lawfulBasis: 'public-task',
+    }
     const referral = await t.deps.referrals.create(testAudit(clock.now), heldReport.id, subject, {
       partnerAgencyId: agency.id,
       urgency: 'urgent',

@@ -59,6 +59,8 @@ export const GRANTS = {
   'case.decide-closure': ['supervisor'],
   'case.reassign': ['supervisor'],
   'case.reopen': ['supervisor'],
+  /** Refer a case to partner agencies (src/referrals/case-routes.ts). */
+  'case.refer': ['advisor', 'supervisor'],
   /** How often advisors agree with the automatic triage: counts only. */
   'triage-agreement.view': ['supervisor'],
   /** Partner agencies and their contacts. */

@@ -40,6 +40,7 @@ export type CaseAction =
   | 'reopen'
   | 'reports/add'
   | 'link'
+  | 'referrals/new'
 
 /** Every staff URL in one place. */
 export const staffPaths = {
