@@ -231,6 +231,27 @@ export async function csrfPairs(port: number, journey: Journey, count: number): 
   )
 }
 
+let draftsMade = 0
+
+/**
+ * The synthetic answers with this draft's own usernames, links, numbers, emails and child's
+ * name, as different reports have: one set shared by every report would make each link to all
+ * those before it (linked reports, src/links), which is the cost of a hot identifier, not of
+ * intake. bench:links measures matching on its own.
+ */
+export function withOwnIdentifiers(answers: JourneyAnswers, n: number): JourneyAnswers {
+  const letters = n.toString(26).replace(/./g, (d) => String.fromCharCode(97 + parseInt(d, 26)))
+  const digits = String(n % 1_000_000).padStart(6, '0')
+  return {
+    ...answers,
+    'about-the-child': { childName: `Sam Canary${letters}` },
+    'their-usernames': { accounts: [{ platform: 'GameChat', username: `canary_user_${n}` }] },
+    'their-profile-links': { profileLinks: [`https://example.com/canary-profile-${n}`] },
+    'their-phone-numbers': { phoneNumbers: `07700 ${digits}` },
+    'contact-details': { email: `canary.${n}@example.com`, phone: `07800 ${digits}` },
+  }
+}
+
 /** Not timed: complete drafts written straight through the draft repository. */
 async function prepareDrafts(bench: Bench, count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, newDraftId)
@@ -241,7 +262,15 @@ async function prepareDrafts(bench: Bench, count: number): Promise<string[]> {
     await Promise.all(
       ids
         .slice(i, i + batch)
-        .map((id) => bench.drafts.save(bench.db, hashDraftId(id), bench.answers, now, expiresAt)),
+        .map((id) =>
+          bench.drafts.save(
+            bench.db,
+            hashDraftId(id),
+            withOwnIdentifiers(bench.answers, draftsMade++),
+            now,
+            expiresAt,
+          ),
+        ),
     )
   }
   return ids

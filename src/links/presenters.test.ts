@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { linkGroups, linkSentence, MAX_LISTED } from './presenters.js'
+import { MAX_LINKS_PER_IDENTIFIER } from './repository.js'
 import type { LinkRow } from './repository.js'
 
 const row = (n: number, kind: LinkRow['kind'], earlier: boolean): LinkRow => ({
@@ -26,6 +27,10 @@ describe('how linked reports read', () => {
     assert.equal(
       linkSentence(1, 'later', 'reporter-phone'),
       '1 later report mentions this phone number for the reporter',
+    )
+    assert.equal(
+      linkSentence(MAX_LINKS_PER_IDENTIFIER, 'earlier', 'reporter-email'),
+      `${MAX_LINKS_PER_IDENTIFIER} or more earlier reports mention this email address for the reporter`,
     )
   })
 

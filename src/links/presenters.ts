@@ -1,5 +1,5 @@
 import type { IdentifierKind } from './identifiers.js'
-import type { LinkRow } from './repository.js'
+import { MAX_LINKS_PER_IDENTIFIER, type LinkRow } from './repository.js'
 
 /**
  * How staff read the links of a report: what kind of identifier two reports share, never its
@@ -16,10 +16,14 @@ export const SHARED_IDENTIFIER: Record<IdentifierKind, string> = {
   'reporter-email': 'this email address for the reporter',
 }
 
-/** "2 earlier reports mention this username on this platform" */
+/**
+ * "2 earlier reports mention this username on this platform"; "100 or more earlier reports ..."
+ * once intake's cap on links to earlier reports (repository.ts) may have been reached.
+ */
 export function linkSentence(count: number, when: 'earlier' | 'later', kind: IdentifierKind) {
   const one = count === 1
-  return `${count} ${when} report${one ? '' : 's'} mention${one ? 's' : ''} ${SHARED_IDENTIFIER[kind]}`
+  const capped = when === 'earlier' && count >= MAX_LINKS_PER_IDENTIFIER
+  return `${count}${capped ? ' or more' : ''} ${when} report${one ? '' : 's'} mention${one ? 's' : ''} ${SHARED_IDENTIFIER[kind]}`
 }
 
 export interface LinkedReportItem {

@@ -10,6 +10,8 @@ import type { Db } from '../db/db.js'
 import { draftRepository, hashDraftId, newDraftId } from '../reports/drafts.js'
 import { buildReportJourney } from '../reports/journey.js'
 import { reportService, type ReportServiceDeps, type Triage } from '../reports/service.js'
+import { insertQueuedReport } from '../../test/queue.js'
+import { MAX_LINKS_PER_IDENTIFIER } from './repository.js'
 import { linkService } from './service.js'
 
 const START = Date.parse('2026-11-30T10:00:00Z')
@@ -131,6 +133,33 @@ for (const database of testDatabases()) {
         [second, first],
       )
       assert.deepEqual(stored, [{ kind: 'username' }], 'the match was found and kept at intake')
+    })
+
+    it('links a report to at most a set number of earlier reports per identifier', async () => {
+      const first = await send(
+        otherReport(1, { 'accountPlatform-0': 'Insta', 'accountUsername-0': 'often_named' }),
+      )
+      const [digest] = await db.query<{ digest: Uint8Array }>(
+        `SELECT digest FROM report_identifiers WHERE report_id = $1 AND kind = 'username'`,
+        [first],
+      )
+      assert.ok(digest)
+      // More earlier reports than the cap naming the same username.
+      for (let i = 0; i < MAX_LINKS_PER_IDENTIFIER; i++) {
+        const { id } = await insertQueuedReport(db, envelope, {})
+        await db.query(
+          `INSERT INTO report_identifiers (digest, report_id, kind, key_id) VALUES ($1, $2, 'username', 'a')`,
+          [digest.digest, id],
+        )
+      }
+      const later = await send(
+        otherReport(2, { 'accountPlatform-0': 'Instagram', 'accountUsername-0': 'Often_Named' }),
+      )
+      const [stored] = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM report_links WHERE report_id = $1 AND kind = 'username'`,
+        [later],
+      )
+      assert.equal(stored?.n, MAX_LINKS_PER_IDENTIFIER)
     })
 
     it('links reports stored together in one statement, the earlier leading', async () => {

@@ -19,6 +19,15 @@ export const toIdentifierRows = (identifiers: readonly HashedIdentifier[]): Iden
   }))
 
 /**
+ * The most earlier reports one identifier of a new report is linked to. An identifier many
+ * reports share (a school's safeguarding lead's email on every report they send) would otherwise
+ * make each new report write a link to every one before it, and intake would slow as they grow.
+ * Staff see "100 or more" (presenters.ts); the reports themselves are all still found by the
+ * identifier.
+ */
+export const MAX_LINKS_PER_IDENTIFIER = 100
+
+/**
  * The part of the intake statement (reports/repository.ts storeReports) that stores a report's
  * identifiers and links it to every earlier report sharing one. `stored` is a query giving
  * `report_id`, `received_at` and `identifiers` (IdentifierRow[] as jsonb) for each report the
@@ -42,8 +51,12 @@ export function storeIdentifiersFrom(stored: string): string {
          INSERT INTO report_links (report_id, earlier_report_id, kind)
          SELECT f.report_id, e.report_id, f.kind
            FROM link_found f
-          CROSS JOIN LATERAL unnest(f.lookups) AS l(digest)
-           JOIN report_identifiers e ON e.digest = decode(l.digest, 'hex')
+          CROSS JOIN LATERAL (
+                SELECT e.report_id
+                  FROM unnest(f.lookups) AS l(digest)
+                  JOIN report_identifiers e ON e.digest = decode(l.digest, 'hex')
+                 LIMIT ${MAX_LINKS_PER_IDENTIFIER}
+                ) e
          UNION
          SELECT f.report_id, o.report_id, f.kind
            FROM link_found f
