@@ -57,9 +57,10 @@ export class ServiceProcess {
   async healthy(timeoutMs = 180_000): Promise<void> {
     const deadline = performance.now() + timeoutMs
     while (performance.now() < deadline) {
-      if (this.child?.exitCode !== null)
+      // Ended by itself (an exit code) or stopped (a signal): either way it will not answer.
+      if (!this.running())
         throw new Error(
-          `${this.origin} exited (${String(this.child?.exitCode)}); see ${this.logPath}`,
+          `${this.origin} exited (${String(this.child?.exitCode ?? this.child?.signalCode)}); see ${this.logPath}`,
         )
       try {
         const response = await fetch(`${this.origin}${paths.health}`, {
@@ -146,6 +147,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     DATABASE_POOL_SIZE: '5',
     ENCRYPTION_KEYS: `${KEY_ID}:${key.toString('base64')}`,
     COOKIE_SECRET: randomBytes(32).toString('base64url'),
+    IDENTIFIER_KEYS: `${KEY_ID}:${randomBytes(32).toString('base64')}`,
     SERVICE_URL: 'https://safety-centre.example.org',
     LOG_LEVEL: 'warn',
     ...options.env,

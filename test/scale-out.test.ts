@@ -23,6 +23,7 @@ const RATE_LIMIT = 30
 
 describe('two instances on one PostgreSQL', { skip: !server && 'needs TEST_DATABASE_URL' }, () => {
   let cluster: Cluster
+  let started = false
   let a: string
   let b: string
 
@@ -33,9 +34,12 @@ describe('two instances on one PostgreSQL', { skip: !server && 'needs TEST_DATAB
       env: { REPORT_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT), TRUST_PROXY: 'true' },
     })
     ;[a, b] = cluster.instances.map((i) => i.origin) as [string, string]
+    started = true
   })
 
   after(async () => {
+    // A failed start has closed what it started already.
+    if (!started) return
     const errors = (await Promise.all(cluster.instances.map((i) => i.errorLines()))).flat()
     await cluster.close()
     assert.deepEqual(errors, [], 'no error-level log lines on either instance')
