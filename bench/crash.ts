@@ -125,6 +125,7 @@ async function run(settings: Settings, schema: string, dir: string, db: Db): Pro
     DATABASE_URL: url.toString(),
     ENCRYPTION_KEYS: `${KEY_ID}:${key.toString('base64')}`,
     COOKIE_SECRET: randomBytes(32).toString('base64url'),
+    IDENTIFIER_KEYS: `${KEY_ID}:${randomBytes(32).toString('base64')}`,
     SERVICE_URL: 'https://safety-centre.example.org',
     REPORT_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
     LOG_LEVEL: 'warn',
