@@ -6,13 +6,12 @@ import type { Db } from '../db/db.js'
 import type { PartnerAgency } from '../partner-agencies/repository.js'
 import { viewerOf } from '../queue/routes.js'
 import type { QueueService } from '../queue/service.js'
-import { errorList, list, readFormBody } from '../web/form-fields.js'
+import { errorList, readFormBody } from '../web/form-fields.js'
 import type { FieldErrors, FormBody } from '../web/journey.js'
 import { staffPaths } from '../web/paths.js'
 import type { StaffContext, StaffRouter } from '../web/staff-routes.js'
-import { basisItems, shareItems } from './presenters.js'
+import { referralChoices } from './presenters.js'
 import type { ReferralService } from './service.js'
-import { URGENCIES } from './validation.js'
 
 export interface CaseReferralRouteDeps {
   db: Db
@@ -106,19 +105,7 @@ export function caseReferralRoutes(router: StaffRouter, deps: CaseReferralRouteD
             selected: a.id === chosen,
           })),
         ],
-        urgencies: URGENCIES.map((u) => ({
-          value: u,
-          text:
-            u === 'urgent'
-              ? 'Urgent: send now, a supervisor reviews it afterwards'
-              : 'Not urgent: a supervisor approves it before it is sent',
-          checked: values.urgency === u,
-        })),
-        shares: shareItems(list(values, 'shared')),
-        bases: basisItems(
-          deps.service.lawfulBases(),
-          typeof values.lawfulBasis === 'string' ? values.lawfulBasis : undefined,
-        ),
+        ...referralChoices(values, deps.service.lawfulBases()),
         values,
         errors,
         errorList: errorList(errors),

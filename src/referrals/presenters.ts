@@ -1,9 +1,12 @@
 import { describeMinutes, REFERRAL_STATUS_LABELS, type People } from '../queue/presenters.js'
 import type { MessageSummary } from '../outbox/repository.js'
+import { list } from '../web/form-fields.js'
+import type { FormBody } from '../web/journey.js'
 import { staffPaths } from '../web/paths.js'
 import type { LawfulBasis } from './content.js'
 import { REFERRAL_SHARES, SHARE_TITLES } from './package.js'
 import type { Referral } from './repository.js'
+import { URGENCIES } from './validation.js'
 
 /** How referrals and deliveries read on staff pages. Pure. */
 export const nameOf = (people: People, id: string | null): string | null =>
@@ -58,6 +61,28 @@ export function messageRow(m: MessageSummary) {
     failedAt: m.failedAt,
     retryUrl: staffPaths.retryDelivery(m.id),
     canRetry: m.status === 'failed' || m.status === 'held',
+  }
+}
+
+/**
+ * What a referral form asks whether it refers a report or a case: how urgent, what is shared
+ * (nothing personal unless the person ticks it) and the lawful basis, with the person's answers.
+ */
+export function referralChoices(values: FormBody, bases: readonly LawfulBasis[]) {
+  return {
+    urgencies: URGENCIES.map((u) => ({
+      value: u,
+      text:
+        u === 'urgent'
+          ? 'Urgent: send now, a supervisor reviews it afterwards'
+          : 'Not urgent: a supervisor approves it before it is sent',
+      checked: values.urgency === u,
+    })),
+    shares: shareItems(list(values, 'shared')),
+    bases: basisItems(
+      bases,
+      typeof values.lawfulBasis === 'string' ? values.lawfulBasis : undefined,
+    ),
   }
 }
 

@@ -3,15 +3,14 @@ import type { People } from '../queue/presenters.js'
 import { viewerOf } from '../queue/routes.js'
 import type { QueueService } from '../queue/service.js'
 import { allows } from '../staff/permissions.js'
-import { errorList, list, readFormBody } from '../web/form-fields.js'
+import { errorList, readFormBody } from '../web/form-fields.js'
 import type { FieldErrors, FormBody } from '../web/journey.js'
 import { staffPaths } from '../web/paths.js'
 import type { StaffContext, StaffRouter } from '../web/staff-routes.js'
 import type { referralPackages } from './delivery.js'
 import { packagePdf } from './pdf.js'
-import { basisItems, messageRow, nameOf, referralRow, shareItems } from './presenters.js'
+import { messageRow, nameOf, referralRow, referralChoices } from './presenters.js'
 import type { ReferralService } from './service.js'
-import { URGENCIES } from './validation.js'
 import { caseTitle } from '../cases/presenters.js'
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: { done?: string } }>
@@ -60,20 +59,7 @@ export function referralRoutes(router: StaffRouter, deps: ReferralRouteDeps): vo
           { value: '', text: 'Choose an agency' },
           ...agencies.map((a) => ({ value: a.id, text: a.name, selected: a.id === chosenAgency })),
         ],
-        urgencies: URGENCIES.map((u) => ({
-          value: u,
-          text:
-            u === 'urgent'
-              ? 'Urgent: send now, a supervisor reviews it afterwards'
-              : 'Not urgent: a supervisor approves it before it is sent',
-          checked: values.urgency === u,
-        })),
-        // Nothing personal is shared unless the person ticks it.
-        shares: shareItems(list(values, 'shared')),
-        bases: basisItems(
-          deps.service.lawfulBases(),
-          typeof values.lawfulBasis === 'string' ? values.lawfulBasis : undefined,
-        ),
+        ...referralChoices(values, deps.service.lawfulBases()),
         values,
         errors,
         errorList: errorList(errors),
