@@ -3,9 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import type { Browser, BrowserContext } from 'playwright-core'
 import type { Jurisdiction } from '../src/jurisdictions/model.js'
 import { staffPaths } from '../src/web/paths.js'
-import { testConfig } from '../test/app.js'
 import { insertOpenCase } from '../test/cases.js'
-import { insertAgency, startSmtpServer } from '../test/delivery.js'
+import { insertAgency } from '../test/delivery.js'
 import { parseSteps, reportSteps } from '../test/reports.js'
 import { addPerson } from '../test/staff.js'
 import {
@@ -14,35 +13,28 @@ import {
   closeContext,
   launchBrowser,
   newContext,
-  startApp,
   type StartedApp,
 } from './support/browser.js'
 import { ReportForm } from './support/report-form.js'
+import { silentLog, startAppWithMail, type SmtpServer } from './support/mail.js'
 import { StaffPages } from './support/staff.js'
 
 // Tuesday 1 December 2026, 10:00 in London: the office is open.
 const TUESDAY_MORNING = new Date('2026-12-01T10:00:00Z')
 const HOUR = 3_600_000
-const ignore = (): void => undefined
-const silent = { info: ignore, warn: ignore, error: ignore }
 
 describe('referring a case, and the reporter’s acknowledgement, in Chromium', () => {
   let browser: Browser
   let app: StartedApp
-  let smtp: Awaited<ReturnType<typeof startSmtpServer>>
+  let smtp: SmtpServer
   const contexts: BrowserContext[] = []
 
   before(async () => {
-    smtp = await startSmtpServer()
     browser = await launchBrowser()
-    const base = testConfig()
-    app = await startApp({
+    ;({ app, smtp } = await startAppWithMail({
       at: TUESDAY_MORNING,
-      config: {
-        staff: { ...base.staff, sessionIdleMinutes: 600 },
-        delivery: { ...base.delivery, smtpUrl: smtp.url, smtpRejectUnauthorized: false },
-      },
-    })
+      sessionIdleMinutes: 600,
+    }))
   })
 
   after(async () => {
@@ -70,7 +62,7 @@ describe('referring a case, and the reporter’s acknowledgement, in Chromium', 
   }
 
   const deliverAll = async () => {
-    const worker = app.test.deps.buildOutboxWorker(silent)
+    const worker = app.test.deps.buildOutboxWorker(silentLog)
     const sent = await worker.runOnce()
     await worker.stop()
     return sent

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, BrowserContext } from 'playwright-core'
 import { staffPaths } from '../src/web/paths.js'
-import { testConfig } from '../test/app.js'
-import { insertAgency, startSmtpServer } from '../test/delivery.js'
+import { insertAgency } from '../test/delivery.js'
 import { insertQueuedReport } from '../test/queue.js'
 import { parseSteps, reportSteps } from '../test/reports.js'
 import { addPerson } from '../test/staff.js'
@@ -13,39 +12,28 @@ import {
   closeContext,
   launchBrowser,
   newContext,
-  startApp,
   type StartedApp,
 } from './support/browser.js'
+import { silentLog, startAppWithMail, type SmtpServer } from './support/mail.js'
 import { StaffPages } from './support/staff.js'
 
 const MINUTE = 60_000
 // Tuesday 1 December 2026, 23:00 in London: the office is closed; the Control Centre works.
 const TUESDAY_NIGHT = new Date('2026-12-01T23:00:00Z')
-const ignore = (): void => undefined
-const silent = { info: ignore, warn: ignore, error: ignore }
 
 describe('referrals in Chromium', () => {
   let browser: Browser
   let app: StartedApp
-  let smtp: Awaited<ReturnType<typeof startSmtpServer>>
+  let smtp: SmtpServer
   const contexts: BrowserContext[] = []
 
   before(async () => {
-    smtp = await startSmtpServer()
     browser = await launchBrowser()
-    const base = testConfig()
-    app = await startApp({
+    ;({ app, smtp } = await startAppWithMail({
       at: TUESDAY_NIGHT,
-      config: {
-        staff: { ...base.staff, sessionIdleMinutes: 120 },
-        delivery: {
-          ...base.delivery,
-          smtpUrl: smtp.url,
-          smtpRejectUnauthorized: false,
-          urgentAcknowledgeMinutes: 30,
-        },
-      },
-    })
+      sessionIdleMinutes: 120,
+      delivery: { urgentAcknowledgeMinutes: 30 },
+    }))
   })
 
   after(async () => {
@@ -107,7 +95,7 @@ describe('referrals in Chromium', () => {
     await pages.follow(pages.button('Record referral'))
     await pages.arrive(`Referral to ${agency.name}`, 'recorded')
 
-    const worker = app.test.deps.buildOutboxWorker(silent)
+    const worker = app.test.deps.buildOutboxWorker(silentLog)
     assert.equal(await worker.runOnce(), 1)
     await worker.stop()
     const mail = smtp.received.find((m) => m.raw.includes(report.reference))
