@@ -33,6 +33,11 @@ export const MAX_LINKS_PER_IDENTIFIER = 100
  * `report_id`, `received_at` and `identifiers` (IdentifierRow[] as jsonb) for each report the
  * statement stores. Each look-up is one probe of the digest index per configured key.
  *
+ * The probe is ordered by the index (digest, report_id) so that no plan can be cheaper than the
+ * index: with a bare LIMIT the planner expected many matches, chose a sequential scan that would
+ * stop early, and when a digest matched nothing (the usual case) read the whole table once per
+ * identifier, so intake slowed as the table grew (docs/benchmarks.md, bench:intake).
+ *
  * A statement does not see the rows it inserts itself, so reports stored together are matched
  * with each other from the input, the earlier received leading.
  */
@@ -52,9 +57,15 @@ export function storeIdentifiersFrom(stored: string): string {
          SELECT f.report_id, e.report_id, f.kind
            FROM link_found f
           CROSS JOIN LATERAL (
-                SELECT e.report_id
+                SELECT m.report_id
                   FROM unnest(f.lookups) AS l(digest)
-                  JOIN report_identifiers e ON e.digest = decode(l.digest, 'hex')
+                 CROSS JOIN LATERAL (
+                       SELECT e.report_id
+                         FROM report_identifiers e
+                        WHERE e.digest = decode(l.digest, 'hex')
+                        ORDER BY e.report_id
+                        LIMIT ${MAX_LINKS_PER_IDENTIFIER}
+                       ) m
                  LIMIT ${MAX_LINKS_PER_IDENTIFIER}
                 ) e
          UNION
