@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { nextSafeMoment, readSafeTimes } from './safe-times.js'
+import fc from 'fast-check'
+import { nextSafeMoment, readSafeTimes, type SafeWindow } from './safe-times.js'
 
 const LONDON = 'Europe/London'
 
@@ -38,5 +39,72 @@ describe("reading a reporter's safe times", () => {
     // Inside the window: at once.
     const inside = new Date('2026-08-03T16:10:00Z')
     assert.equal(nextSafeMoment(windows, inside, LONDON).getTime(), inside.getTime())
+    // A window holds its first minute but not its last: 16:00 is inside, 21:30 is not.
+    const opening = new Date('2026-08-03T15:00:00Z')
+    assert.equal(nextSafeMoment(windows, opening, LONDON).getTime(), opening.getTime())
+    const closing = new Date('2026-08-03T20:30:00Z')
+    assert.equal(nextSafeMoment(windows, closing, LONDON).toISOString(), '2026-08-04T15:00:00.000Z')
+    // Friday evening waits for Monday.
+    const friday = new Date('2026-08-07T20:45:00Z')
+    assert.equal(nextSafeMoment(windows, friday, LONDON).toISOString(), '2026-08-10T15:00:00.000Z')
+  })
+})
+
+describe('the next safe moment, against a minute-by-minute search', () => {
+  /** The first whole minute (or `at` itself) inside a window, found by trying every minute. */
+  function byEveryMinute(windows: readonly SafeWindow[], at: Date, timeZone: string): Date {
+    const format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+    const inside = (moment: number) => {
+      const parts = Object.fromEntries(
+        format.formatToParts(new Date(moment)).map((p) => [p.type, p.value]),
+      )
+      const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday ?? '')
+      const minute = Number(parts.hour) * 60 + Number(parts.minute)
+      return windows.some((w) => w.days.includes(day) && minute >= w.from && minute < w.to)
+    }
+    if (inside(at.getTime())) return at
+    const firstMinute = Math.ceil(at.getTime() / 60_000) * 60_000
+    for (let t = firstMinute; t < at.getTime() + 8 * 86_400_000; t += 60_000) {
+      if (inside(t)) return new Date(t)
+    }
+    return at
+  }
+
+  const window = fc
+    .record({
+      days: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 0, maxLength: 7 }),
+      from: fc.integer({ min: 7 * 60, max: 21 * 60 }),
+      length: fc.integer({ min: 1, max: 14 * 60 }),
+    })
+    .map(({ days, from, length }) => ({ days, from, to: Math.min(from + length, 21 * 60 + 30) }))
+    .filter((w) => w.from < w.to)
+
+  it('finds the same moment, across clock changes and in other time zones', () => {
+    fc.assert(
+      fc.property(
+        fc.array(window, { minLength: 0, maxLength: 3 }),
+        // Around both of 2026's clock changes in London and New York, and anywhere in between.
+        fc.oneof(
+          fc.date({ min: new Date('2026-03-27T00:00:00Z'), max: new Date('2026-03-30T00:00:00Z') }),
+          fc.date({ min: new Date('2026-10-23T00:00:00Z'), max: new Date('2026-10-26T00:00:00Z') }),
+          fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z') }),
+        ),
+        fc.constantFrom(LONDON, 'America/New_York', 'UTC'),
+        (windows, at, timeZone) => {
+          fc.pre(!Number.isNaN(at.getTime()))
+          assert.equal(
+            nextSafeMoment(windows, at, timeZone).toISOString(),
+            byEveryMinute(windows, at, timeZone).toISOString(),
+          )
+        },
+      ),
+      { numRuns: 60 },
+    )
   })
 })

@@ -1,3 +1,5 @@
+import { instantAt, wallClockAt } from '../triage/calendar.js'
+
 /**
  * Reading the reporter's own words for when it is safe to contact them ("weekdays after 4pm",
  * "after school", "evenings") into windows a message can wait for. Pure. Words it cannot read
@@ -78,31 +80,43 @@ export function readSafeTimes(words: string | null | undefined): SafeWindow[] | 
   return from < to ? [{ days, from, to }] : undefined
 }
 
-const STEP_MS = 15 * 60_000
+const DAY_MS = 86_400_000
+/** Today and the seven days after it: every weekday once, and today's again a week on. */
+const DAYS_AHEAD = 8
 
-function localDayAndMinute(at: Date, format: Intl.DateTimeFormat): [number, number] {
-  const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]))
-  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday ?? '')
-  return [day, (Number(parts.hour) % 24) * 60 + Number(parts.minute)]
-}
-
-/** The first moment at or after `at` inside a window, in `timeZone`; looks a week ahead. */
+/**
+ * The first moment at or after `at` inside a window, on the clocks of `timeZone`; looks a week
+ * ahead and gives `at` if no window ever opens. Worked out from each day's window openings, not
+ * by stepping through the week: it runs at intake, for every report.
+ */
 export function nextSafeMoment(windows: readonly SafeWindow[], at: Date, timeZone: string): Date {
-  const format = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  })
-  const inside = (moment: Date) => {
-    const [day, minute] = localDayAndMinute(moment, format)
-    return windows.some((w) => w.days.includes(day) && minute >= w.from && minute < w.to)
-  }
-  if (inside(at)) return at
-  const start = Math.ceil(at.getTime() / STEP_MS) * STEP_MS
-  for (let t = start; t < at.getTime() + 8 * 24 * 3600_000; t += STEP_MS) {
-    if (inside(new Date(t))) return new Date(t)
+  const now = wallClockAt(at, timeZone)
+  const minuteNow = now.hour * 60 + now.minute
+  const today = Date.UTC(now.year, now.month - 1, now.day)
+  for (let ahead = 0; ahead < DAYS_AHEAD; ahead++) {
+    const date = new Date(today + ahead * DAY_MS)
+    const day = date.getUTCDay()
+    let opening: number | undefined
+    for (const w of windows) {
+      if (!w.days.includes(day)) continue
+      if (ahead === 0 && minuteNow >= w.to) continue
+      if (ahead === 0 && minuteNow >= w.from) return at
+      opening = Math.min(opening ?? w.from, w.from)
+    }
+    if (opening === undefined) continue
+    const moment = instantAt(
+      {
+        year: date.getUTCFullYear(),
+        month: date.getUTCMonth() + 1,
+        day: date.getUTCDate(),
+        hour: Math.floor(opening / 60),
+        minute: opening % 60,
+        second: 0,
+      },
+      timeZone,
+    )
+    // A window opening inside a clock change's missing hour opens when the clocks go on.
+    if (moment.getTime() >= at.getTime()) return moment
   }
   return at
 }
