@@ -2,6 +2,14 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import {
+  findPhoneNumbersInText,
+  getCountryCallingCode,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js'
+import examples from 'libphonenumber-js/mobile/examples'
+import {
+  foldText,
   identifiersOf,
   normaliseName,
   normalisePhone,
@@ -185,6 +193,87 @@ describe('phone numbers', () => {
   it('reads a number with an international prefix whatever the default country', () => {
     assert.equal(normalisePhone('+1 (213) 373-4253', 'GB'), '+12133734253')
     assert.equal(normalisePhone('(213) 373-4253', 'US'), '+12133734253')
+  })
+})
+
+describe("reading numbers by the default country's own plan", () => {
+  /**
+   * Real-looking mobile numbers of every country (the library's examples with their last digits
+   * changed), written as people write them: international, with 00, or in the national format.
+   */
+  const mobile = fc
+    .record({
+      country: fc.constantFrom(...(Object.keys(examples) as CountryCode[])),
+      ending: fc.stringMatching(/^[0-9]{0,4}$/),
+      style: fc.constantFrom('international', '00', 'national', 'compact'),
+    })
+    .map(({ country, ending, style }) => {
+      const example = examples[country]
+      const national = example.slice(0, example.length - ending.length) + ending
+      const number = parsePhoneNumberFromString(`+${getCountryCallingCode(country)}${national}`)
+      if (!number) return { country, text: national }
+      if (style === 'national') return { country, text: number.formatNational() }
+      if (style === 'compact') return { country, text: number.number }
+      const international = number.formatInternational()
+      return { country, text: style === '00' ? `00${international.slice(1)}` : international }
+    })
+  // Not Canada: see the last test.
+  const country = fc.constantFrom<CountryCode>('GB', 'JE', 'IM', 'US', 'FR', 'AU', 'IE', 'DE')
+
+  /** What the library gives reading with every country that shares a code, the slow way. */
+  const everyCountry = (text: string, defaultCountry: CountryCode) => {
+    const folded = foldText(text)
+    // normalisePhone's own rule: fewer than seven digits is not taken as a number.
+    if ((folded.match(/\d/g) ?? []).length < 7) return undefined
+    const parsed = parsePhoneNumberFromString(folded, { defaultCountry })
+    return parsed?.isPossible() ? parsed.number : undefined
+  }
+
+  it('gives every number the E.164 form that reading it with every country gives', () => {
+    fc.assert(
+      fc.property(mobile, country, ({ country: home, text }, other) => {
+        for (const defaultCountry of [home, other]) {
+          assert.equal(normalisePhone(text, defaultCountry), everyCountry(text, defaultCountry))
+        }
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('never loses a number that reading with every country takes, however odd', () => {
+    const anyDigits = fc
+      .tuple(fc.constantFrom('+', '00', '0', ''), fc.stringMatching(/^[0-9]{4,14}$/))
+      .map(([prefix, digits]) => prefix + digits)
+    fc.assert(
+      fc.property(anyDigits, country, (text, defaultCountry) => {
+        const expected = everyCountry(text, defaultCountry)
+        if (expected !== undefined) assert.equal(normalisePhone(text, defaultCountry), expected)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it("reads a local number by the default country's own plan, as Canada allows seven digits", () => {
+    // Detection among the 25 countries sharing +1 refuses it; Canada's own plan takes it.
+    assert.equal(everyCountry('721 2345', 'CA'), undefined)
+    assert.equal(normalisePhone('721 2345', 'CA'), '+17212345')
+  })
+
+  it('finds in free text the numbers that reading with every country finds', () => {
+    fc.assert(
+      fc.property(fc.array(mobile, { minLength: 1, maxLength: 3 }), country, (numbers, c) => {
+        const text = numbers.map((n) => n.text).join(' or ')
+        const expected = foldText(text)
+          .split(/[\n,;/]|\bor\b|\band\b/u)
+          .flatMap((part) =>
+            findPhoneNumbersInText(part, { defaultCountry: c, extended: true }).map(
+              (f) => f.number.number,
+            ),
+          )
+        assert.deepEqual(phonesIn(text, c), expected)
+      }),
+      { numRuns: 1000 },
+    )
   })
 })
 

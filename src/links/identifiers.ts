@@ -2,7 +2,9 @@ import {
   findPhoneNumbersInText,
   parsePhoneNumberFromString,
   type CountryCode,
-} from 'libphonenumber-js'
+  type MetadataJson,
+} from 'libphonenumber-js/core'
+import metadata from 'libphonenumber-js/min/metadata'
 
 /**
  * The identifiers a report carries, each written one canonical way, so that two reports naming
@@ -145,8 +147,39 @@ export function emailsIn(text: string): string[] {
 export function normalisePhone(text: string, defaultCountry: CountryCode): string | undefined {
   const folded = foldText(text)
   if ((folded.match(/\d/g) ?? []).length < 7) return undefined
-  const parsed = parsePhoneNumberFromString(folded, { defaultCountry })
-  return parsed?.isPossible() ? parsed.number : undefined
+  for (const plan of [defaultCountryOwnsItsCodeFor(defaultCountry), metadata]) {
+    const parsed = parsePhoneNumberFromString(folded, { defaultCountry }, plan)
+    if (parsed?.isPossible()) return parsed.number
+  }
+  return undefined
+}
+
+/**
+ * The library's metadata with the default country's calling code given to the default country
+ * alone (+44 to GB in Britain, not also to Guernsey, the Isle of Man and Jersey), so that numbers
+ * written the way the agency's own country writes them are read by its own numbering plan.
+ * Working out which of several countries sharing a code a number belongs to runs each one's full
+ * number patterns, seven times the cost of the rest of reading the number, and changes nothing
+ * here: the E.164 form is the calling code and the national number either way. Other codes keep
+ * every country. identifiers.test.ts checks that both readings agree.
+ */
+const defaultCountryOwnsItsCode = new Map<CountryCode, MetadataJson>()
+
+function defaultCountryOwnsItsCodeFor(defaultCountry: CountryCode): MetadataJson {
+  let plan = defaultCountryOwnsItsCode.get(defaultCountry)
+  if (!plan) {
+    plan = {
+      ...metadata,
+      country_calling_codes: Object.fromEntries(
+        Object.entries(metadata.country_calling_codes).map(([code, countries]) => [
+          code,
+          countries.includes(defaultCountry) ? [defaultCountry] : countries,
+        ]),
+      ),
+    }
+    defaultCountryOwnsItsCode.set(defaultCountry, plan)
+  }
+  return plan
 }
 
 /**
@@ -154,10 +187,13 @@ export function normalisePhone(text: string, defaultCountry: CountryCode): strin
  * could be real are taken, not only those in use today: a reporter copies what they were sent.
  */
 export function phonesIn(text: string, defaultCountry: CountryCode): string[] {
+  const plan = defaultCountryOwnsItsCodeFor(defaultCountry)
   return foldText(text)
     .split(/[\n,;/]|\bor\b|\band\b/u)
     .flatMap((part) =>
-      findPhoneNumbersInText(part, { defaultCountry, extended: true }).map((f) => f.number.number),
+      findPhoneNumbersInText(part, { defaultCountry, extended: true }, plan).map(
+        (f) => f.number.number,
+      ),
     )
 }
 
