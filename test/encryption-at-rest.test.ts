@@ -57,7 +57,7 @@ async function normalisedIdentifiers(journey: Parameters<typeof parseSteps>[0]) 
   const found: Identifier[] = []
   for (const audience of AUDIENCES) {
     const answers = await parseSteps(journey, reportSteps[audience])
-    found.push(...identifiersOf(identifierSources(answers), 'GB'))
+    found.push(...identifiersOf(identifierSources(answers, 'form'), 'GB'))
   }
   return found
 }

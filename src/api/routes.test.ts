@@ -331,6 +331,11 @@ describe('platform API', () => {
       ),
       'the second report links to the first by the username on its platform',
     )
+    assert.deepEqual(
+      links.filter((l) => l.kind.startsWith('reporter-')),
+      [],
+      "the platforms' safety teams' contact, the same on both reports, is nobody's in them",
+    )
   })
 
   it('answers paths it does not have with a problem, and leaves HTML errors to the pages', async () => {

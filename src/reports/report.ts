@@ -69,7 +69,7 @@ export function toSubmittedReport(
     sourceSite,
     location: { town: place.town, postcode: place.postcode, councilArea },
     personal: answers,
-    identifiers: identifierSources(answers),
+    identifiers: identifierSources(answers, source),
     triageInput: {
       audience,
       childAge,
@@ -88,8 +88,10 @@ export function toSubmittedReport(
 /**
  * Where the form keeps each identifier. A young person is the child: their own name and age
  * identify the child, unless a young child gave a trusted adult's details to contact instead.
+ * A platform's report (the API) gives its safety team's contact as the reporter's: the same on
+ * every report it sends, and nobody's in the report, so it links nothing.
  */
-export function identifierSources(answers: ReportAnswers): IdentifierSources {
+export function identifierSources(answers: ReportAnswers, source: Source): IdentifierSources {
   const contact = answers['contact-details']
   const isChild = answers['who-are-you']?.audience === 'young-person'
   const childAge = answers['the-childs-age']
@@ -109,6 +111,9 @@ export function identifierSources(answers: ReportAnswers): IdentifierSources {
           dateOfBirth: childAge?.childDateOfBirth ?? null,
           age: childAge?.childAge ?? null,
         },
-    reporter: { phone: contact?.phone ?? null, email: contact?.email ?? null },
+    reporter:
+      source === 'api'
+        ? { phone: null, email: null }
+        : { phone: contact?.phone ?? null, email: contact?.email ?? null },
   }
 }

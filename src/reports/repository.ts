@@ -230,15 +230,22 @@ export async function referenceForSubmission(
 }
 
 /** A stored report's sealed answers, as intake sealed them; undefined if there is no such report. */
-export async function findSealedAnswers(db: Queryable, id: string): Promise<Sealed | undefined> {
+export async function findSealedAnswers(
+  db: Queryable,
+  id: string,
+): Promise<(Sealed & { source: Source }) | undefined> {
   const rows = await db.query<{
     key_id: string
     wrapped_data_key: Uint8Array
     personal_ciphertext: Uint8Array
-  }>('SELECT key_id, wrapped_data_key, personal_ciphertext FROM reports WHERE id = $1', [id])
+    source: Source
+  }>('SELECT key_id, wrapped_data_key, personal_ciphertext, source FROM reports WHERE id = $1', [
+    id,
+  ])
   const row = rows[0]
   if (!row) return undefined
   return {
+    source: row.source,
     keyId: row.key_id,
     wrappedKey: Buffer.from(row.wrapped_data_key),
     ciphertext: Buffer.from(row.personal_ciphertext),

@@ -94,7 +94,7 @@ export function reportService(deps: ReportServiceDeps) {
       const sealed = await findSealedAnswers(db, reportId)
       if (!sealed) return undefined
       const answers = JSON.parse(envelope.open(sealed, `report:${reportId}`)) as ReportAnswers
-      return identifierSources(answers)
+      return identifierSources(answers, sealed.source)
     },
 
     /** Unsent answers past their expiry are deleted: nothing in them was acknowledged. */
