@@ -129,12 +129,33 @@ async function run(settings: Settings, schema: string, db: Db): Promise<void> {
   }
 }
 
-function sendApiReports(bench: Bench, apiKey: string, amount: number, answered: { count: number }) {
-  const body = JSON.stringify(
+let apiReportsMade = 0
+
+/**
+ * A report with its own child and account, as different reports have (see withOwnIdentifiers in
+ * bench/intake.ts: the form's drafts get theirs the same way).
+ */
+function withOwnIdentifiers(n: number): string {
+  const base = apiReport()
+  return JSON.stringify(
     apiReport({
-      victim: { name: 'Sam Canary', age: 13, location: { postcode: 'LS1 4AP' } },
+      victim: { name: `Sam Canary${String(n)}`, age: 13, location: { postcode: 'LS1 4AP' } },
+      personOrUserReported: {
+        ...base.personOrUserReported,
+        accounts: [
+          {
+            espService: 'Synthetic Chat',
+            screenName: `canary_user_${String(n)}`,
+            userId: String(n),
+            profileUrl: `https://chat.example.org/u/canary_user_${String(n)}`,
+          },
+        ],
+      },
     }),
   )
+}
+
+function sendApiReports(bench: Bench, apiKey: string, amount: number, answered: { count: number }) {
   return drive({
     port: bench.port,
     connections: bench.settings.connections,
@@ -146,7 +167,7 @@ function sendApiReports(bench: Bench, apiKey: string, amount: number, answered: 
         'content-type': 'application/json',
         'idempotency-key': randomUUID(),
       },
-      body,
+      body: withOwnIdentifiers(apiReportsMade++),
     }),
     check: (status) => (status === 201 ? undefined : String(status)),
   }).then((result) => {

@@ -12,11 +12,18 @@ export interface PostgresOptions {
   options?: string
 }
 
+/**
+ * The service's statements are short, and JIT compiling one takes longer than running it: intake's
+ * statement, whose row estimates put it over the default JIT thresholds, spent 0.8 s of
+ * compilation to store 46 API reports that take 15 ms to store (docs/benchmarks.md, bench:api).
+ */
+const SERVICE_SETTINGS = '-c jit=off'
+
 export function openPostgres({ connectionString, maxConnections, options }: PostgresOptions): Db {
   const pool = new pg.Pool({
     connectionString,
     max: maxConnections,
-    ...(options ? { options } : {}),
+    options: options ? `${SERVICE_SETTINGS} ${options}` : SERVICE_SETTINGS,
   })
   const run = async <T extends Row>(
     client: pg.Pool | pg.PoolClient,
