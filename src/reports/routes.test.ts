@@ -206,6 +206,40 @@ describe('a page with mistakes', () => {
     assert.equal(inputValue(response.body, 'email'), 'not-an-email')
   })
 
+  it('gives "an email or a phone" as the whole question’s error, not the email box’s', async () => {
+    const browser = await browserAt('young-person', 'contact-details')
+    await browser.get(page('contact-details'))
+    const response = await browser.post(page('contact-details'), {})
+    assert.equal(response.statusCode, 400)
+    assert.deepEqual(errorSummaryLinks(response.body), ['#email'])
+    const ids = elementIds(response.body)
+    assert.ok(ids.has('contact-error'), 'the error is shown for the question')
+    assert.ok(!ids.has('email-error'), 'and not as if email alone were wanted')
+    assert.match(response.body, /aria-describedby="contact-hint contact-error"/)
+    const typo = await browser.post(page('contact-details'), { email: 'sam@example' })
+    assert.ok(elementIds(typo.body).has('email-error'), 'a mistyped email is the email box’s')
+    assert.ok(!elementIds(typo.body).has('contact-error'))
+  })
+
+  it('says above each question about the other person whom "they" means', async () => {
+    const browser = await browserAt('young-person', 'their-name')
+    const pages: Step[] = [
+      ['their-name', {}],
+      ['their-usernames', {}],
+      ['their-profile-links', {}],
+      ['their-phone-numbers', {}],
+      ['their-age', { otherPersonAge: 'adult' }],
+      ['known-in-real-life', { knownOffline: 'no' }],
+    ]
+    for (const [slug, form] of pages) {
+      const { body } = await browser.get(page(slug))
+      assert.match(body, /<span class="govuk-caption-l">About the other person<\/span>/, slug)
+      await browser.answer(page(slug), form)
+    }
+    const child = await browser.get(page('what-happened'))
+    assert.doesNotMatch(child.body, /govuk-caption-l/)
+  })
+
   it('asks one question on each page, so an empty page has one error at most', async () => {
     for (const audience of AUDIENCES) {
       const browser = new Browser(t.app)
