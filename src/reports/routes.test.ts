@@ -228,6 +228,7 @@ describe('a page with mistakes', () => {
       ['their-usernames', {}],
       ['their-profile-links', {}],
       ['their-phone-numbers', {}],
+      ['their-email-addresses', {}],
       ['their-age', { otherPersonAge: 'adult' }],
       ['known-in-real-life', { knownOffline: 'no' }],
     ]
@@ -362,6 +363,22 @@ describe('moving through the form', () => {
     assert.equal(changed.statusCode, 303)
     assert.equal(changed.headers.location, CHECK)
     assert.match((await browser.get(CHECK)).body, /Someone Else/)
+  })
+
+  it('shows the other person’s email addresses with a Change link to their own page', async () => {
+    const browser = await browserAt('young-person')
+    const check = await browser.get(CHECK)
+    assert.match(check.body, /Email addresses[\s\S]*canary\.yp\.other@example\.com/)
+    const change = page('their-email-addresses') + '?change=1'
+    assert.ok(links(check.body).includes(change))
+    const shown = await browser.get(change)
+    assert.equal(inputValue(shown.body, 'emailAddresses'), 'canary.yp.other@example.com')
+    const wrong = await browser.post(change, { emailAddresses: 'canary.yp.other@' })
+    assert.equal(wrong.statusCode, 400)
+    assert.deepEqual(errorSummaryLinks(wrong.body), ['#emailAddresses'])
+    const two = await browser.answer(change, { emailAddresses: 'a@example.com b@example.org' })
+    assert.equal(two.headers.location, CHECK)
+    assert.match((await browser.get(CHECK)).body, /a@example\.com<br>b@example\.org/)
   })
 
   it('opens every Change link on check your answers', async () => {
@@ -794,7 +811,7 @@ describe('pages that guide rather than ask', () => {
     assert.doesNotMatch(/<main[\s\S]*<\/main>/.exec(other.body)?.[0] ?? '', /https:\/\//)
     const next = await browser.post(page('their-usernames'), {})
     assert.equal(next.headers.location, page('their-age'))
-    for (const slug of ['their-profile-links', 'their-phone-numbers'])
+    for (const slug of ['their-profile-links', 'their-phone-numbers', 'their-email-addresses'])
       assert.equal((await browser.get(page(slug))).statusCode, 302, slug)
     await answerAll(browser, [
       ['their-age', { otherPersonAge: 'adult' }],
