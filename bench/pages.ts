@@ -94,6 +94,7 @@ const WALKS: Walk[] = [
       ['their-usernames', {}],
       ['their-profile-links', {}],
       ['their-phone-numbers', {}],
+      ['their-email-addresses', {}],
       ['their-age', { otherPersonAge: 'adult' }],
       ['known-in-real-life', { knownOffline: 'no' }],
       ['your-name', { name: 'Jo' }],

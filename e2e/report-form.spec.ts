@@ -133,19 +133,22 @@ describe('the report form in Chromium', () => {
     }
   }
 
-  it('takes a report from a young person on a phone-sized screen', { timeout: 300_000 }, () =>
-    walkIn('report-young-person-phone', 'young-person', true, {
-      viewport: { width: 360, height: 740 },
-      isMobile: true,
-      hasTouch: true,
-    }),
-  )
-
-  it('takes a report from a child of 9 on a phone-sized screen', { timeout: 300_000 }, () =>
-    walkIn('report-nine-year-old-phone', 'nine-year-old', true, {
-      viewport: { width: 360, height: 740 },
-      isMobile: true,
-      hasTouch: true,
-    }),
-  )
+  // On a phone: a young person and a child of 9, and the adults' own pages (the help page and
+  // "something sexual happened too"; the professional's checkpoint, 999 advice and the child's
+  // date of birth), so every page of the form has a phone-sized screenshot to look at.
+  const onPhones: [Walker, string][] = [
+    ['young-person', 'a young person'],
+    ['nine-year-old', 'a child of 9'],
+    ['parent-out-of-scope', 'a parent who chose bullying first'],
+    ['professional', 'a professional'],
+  ]
+  for (const [walker, who] of onPhones) {
+    it(`takes a report from ${who} on a phone-sized screen`, { timeout: 300_000 }, () =>
+      walkIn(`report-${walker}-phone`, walker, true, {
+        viewport: { width: 360, height: 740 },
+        isMobile: true,
+        hasTouch: true,
+      }),
+    )
+  }
 })

@@ -30,6 +30,7 @@ const draftSteps: readonly Step[] = [
   ['their-usernames', { 'accountUsername-0': 'canary_draft_user' }],
   ['their-profile-links', { profileLinks: 'https://example.com/canary-draft-profile' }],
   ['their-phone-numbers', { phoneNumbers: '07700 900 644' }],
+  ['their-email-addresses', { emailAddresses: 'canary.draft.other@example.com' }],
 ]
 const draftCanaries = [
   'Drew Canarydraft',
@@ -39,6 +40,7 @@ const draftCanaries = [
   'canary_draft_user',
   'https://example.com/canary-draft-profile',
   '07700 900 644',
+  'canary.draft.other@example.com',
 ]
 
 const planted = [...AUDIENCES.flatMap((a) => canaries[a]), ...draftCanaries]

@@ -54,6 +54,7 @@ const rest = (age: number): Step[] => [
     : ([
         ['their-profile-links', {}],
         ['their-phone-numbers', {}],
+        ['their-email-addresses', {}],
       ] as Step[])),
   ['their-age', { otherPersonAge: 'adult' }],
   ['known-in-real-life', { knownOffline: 'no' }],

@@ -306,6 +306,10 @@ export class Journey {
     if (!TAKE_SCREENSHOTS) return
     const slug = slugOf(this.page.url()) + (state ? `-${state}` : '')
     const file = `${SCREENSHOTS}${this.name}/${String(this.count).padStart(2, '0')}-${slug}.png`
+    // "Exit this page" is sticky: a full-page picture draws it where the tab is scrolled to,
+    // over the middle of the page (after a jump from the error summary, over the question),
+    // where nobody sees it. From the top, the picture shows the page as it loads.
+    await this.page.evaluate('window.scrollTo(0, 0)')
     await this.page.screenshot({ path: file, fullPage: true })
   }
 }

@@ -175,7 +175,7 @@ export class ReportForm extends PageObject {
    * What is known of the other person, one kind of detail a page. A second username: without
    * JavaScript the server shows the page again with a new row; with it the row appears in the
    * page, and a row added by mistake can be removed the same way. A child under 11 is not asked
-   * for web addresses or phone numbers.
+   * for web addresses, phone numbers or email addresses.
    */
   async theOtherPerson(javaScript: boolean, young = false): Promise<void> {
     const nameH1 = young ? 'What is their name?' : 'What names do they use?'
@@ -194,9 +194,6 @@ export class ReportForm extends PageObject {
       assert.equal(await this.page.locator('.app-add-another__item').count(), 3)
       const focused = await this.page.evaluate('document.activeElement.id')
       assert.equal(focused, 'accountPlatform-2', 'focus moves to the new row')
-      // Focus scrolled the page, and "Exit this page" stays on screen over what is beneath it,
-      // as GOV.UK Frontend designs it: look at the page from the top, as it loads.
-      await this.page.evaluate('window.scrollTo(0, 0)')
       await this.arrive(usernamesH1, 'added')
       await this.button('Remove username 2').click()
       assert.equal(await this.page.locator('.app-add-another__item').count(), 2)
@@ -215,6 +212,9 @@ export class ReportForm extends PageObject {
       await this.arrive('Links to their profiles')
       await this.continue()
       await this.arrive('What is their phone number?')
+      await this.continue()
+      await this.arrive('What is their email address?')
+      await this.fill('What is their email address?', 'canary.other@example.com')
       await this.continue()
     }
     await this.arrive('How old do you think they are?')

@@ -56,6 +56,23 @@ describe('an API report as the form’s answers', () => {
     assert.equal(noName.errors[0]?.pointer, '/personOrUserReported/accounts/0/screenName')
   })
 
+  it('gives the other person’s email addresses to the form’s page for them', async () => {
+    const report = apiReport()
+    report.personOrUserReported.emails = ['one@example.com', 'two@example.org']
+    const outcome = await answersFrom(journey, formBodies(report, NOW))
+    assert.ok(outcome.ok)
+    assert.deepEqual(outcome.answers['their-email-addresses'], {
+      emailAddresses: ['one@example.com', 'two@example.org'],
+    })
+    const none = await answersFrom(journey, formBodies(apiReport(), NOW))
+    assert.ok(none.ok)
+    assert.deepEqual(none.answers['their-email-addresses'], { emailAddresses: [] })
+    report.personOrUserReported.emails = ['not an email']
+    const wrong = await answersFrom(journey, formBodies(report, NOW))
+    assert.ok(!wrong.ok)
+    assert.equal(wrong.errors[0]?.pointer, '/personOrUserReported/emails')
+  })
+
   it('puts when it started in the form’s rough terms', () => {
     const ago = (days: number) => new Date(NOW.getTime() - days * 86_400_000).toISOString()
     assert.equal(startedFrom(undefined, NOW), 'unsure')

@@ -26,6 +26,7 @@ export interface ApiReport {
     names?: string
     accounts?: { espService: string; screenName?: string; userId?: string; profileUrl?: string }[]
     phones?: string[]
+    emails?: string[]
     estimatedAge: 'adult' | 'under-18' | 'unknown'
     knownOffline: 'yes' | 'no' | 'unsure'
   }
@@ -112,6 +113,7 @@ export function formBodies(report: ApiReport, now: Date): Record<string, FormBod
       profileLinks: accounts.flatMap((a) => (a.profileUrl ? [a.profileUrl] : [])).join('\n'),
     },
     'their-phone-numbers': { phoneNumbers: (them.phones ?? []).join(', ') },
+    'their-email-addresses': { emailAddresses: (them.emails ?? []).join(' ') },
     'their-age': { otherPersonAge: them.estimatedAge },
     'known-in-real-life': { knownOffline: them.knownOffline },
     'your-name': { name: person.name },
@@ -138,6 +140,7 @@ const POINTERS: Record<string, string> = {
   names: '/personOrUserReported/names',
   profileLinks: '/personOrUserReported/accounts',
   phoneNumbers: '/personOrUserReported/phones',
+  emailAddresses: '/personOrUserReported/emails',
   otherPersonAge: '/personOrUserReported/estimatedAge',
   knownOffline: '/personOrUserReported/knownOffline',
   name: '/reporter/reportingPerson/name',

@@ -144,6 +144,11 @@ export const reportRequestSchema = {
           maxItems: 10,
           items: text(40, 'A phone number they use.'),
         },
+        emails: {
+          type: 'array',
+          maxItems: 10,
+          items: text(254, 'An email address they use.'),
+        },
         estimatedAge: { type: 'string', enum: ['adult', 'under-18', 'unknown'] },
         knownOffline: {
           type: 'string',

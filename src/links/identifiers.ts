@@ -35,7 +35,7 @@ export interface IdentifierSources {
   profileLinks: readonly string[]
   /** Free text: the other person's phone numbers as the reporter wrote them. */
   otherPhones: string | null
-  /** Other free text about the other person (names), searched for email addresses. */
+  /** Other free text about the other person (names, email addresses), searched for addresses. */
   otherText: readonly (string | null)[]
   child: { name: string | null; dateOfBirth: string | null; age: number | null }
   reporter: { phone: string | null; email: string | null }

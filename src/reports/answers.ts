@@ -71,6 +71,8 @@ export interface ReportAnswers {
   'their-profile-links'?: { profileLinks: string[] }
   /** Not asked of a child under 11. */
   'their-phone-numbers'?: { phoneNumbers: string | null }
+  /** Not asked of a child under 11. */
+  'their-email-addresses'?: { emailAddresses: string[] }
   'their-age'?: { otherPersonAge: OtherPersonAge }
   'known-in-real-life'?: { knownOffline: YesNoUnsure }
   /** Asked only of a child under 11, who may give a trusted adult's details instead of their own. */

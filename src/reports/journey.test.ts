@@ -261,6 +261,7 @@ describe('the other person and how to contact you, one thing per page', () => {
       'their-usernames',
       'their-profile-links',
       'their-phone-numbers',
+      'their-email-addresses',
       'their-age',
       'known-in-real-life',
       'your-name',
@@ -350,9 +351,10 @@ describe('changing an answer', () => {
     const changed = answer(answers, 'your-age', { age: '9' })
     assert.equal(pageAfter(journey, changed, 'your-age', true), 'under-11')
     const continued = answer(changed, 'under-11', {})
-    // No web addresses or phone numbers are asked of a child under 11, so none are kept.
+    // No web addresses, phone numbers or email addresses are asked of a child under 11.
     assert.equal(continued['their-profile-links'], undefined)
     assert.equal(continued['their-phone-numbers'], undefined)
+    assert.equal(continued['their-email-addresses'], undefined)
     // A child under 11 may name a trusted adult to contact: the contact pages are asked again.
     assert.equal(continued['your-name'], undefined)
     assert.equal(continued['contact-details'], undefined)

@@ -22,6 +22,7 @@ import {
   parseTheChildsAge,
   parseTheChildsName,
   parseTheirAge,
+  parseTheirEmailAddresses,
   parseTheirName,
   parseTheirPhoneNumbers,
   parseTheirProfileLinks,
@@ -141,13 +142,14 @@ export function buildReportJourney(today: () => Date, findPlace: FindPlace = fin
     page('when-did-it-start', parseWhenDidItStart, goTo('is-it-still-happening')),
     page('is-it-still-happening', parseIsItStillHappening, goTo('their-name')),
     // What is known of the other person, a kind of detail at a time, each one optional. A child
-    // under 11 is not asked for web addresses or phone numbers.
+    // under 11 is not asked for web addresses, phone numbers or email addresses.
     page('their-name', parseTheirName, goTo('their-usernames')),
     page('their-usernames', parseTheirUsernames, (answers) =>
       isYoungChild(typed(answers)) ? 'their-age' : 'their-profile-links',
     ),
     page('their-profile-links', parseTheirProfileLinks, goTo('their-phone-numbers')),
-    page('their-phone-numbers', parseTheirPhoneNumbers, goTo('their-age')),
+    page('their-phone-numbers', parseTheirPhoneNumbers, goTo('their-email-addresses')),
+    page('their-email-addresses', parseTheirEmailAddresses, goTo('their-age')),
     page('their-age', parseTheirAge, goTo('known-in-real-life')),
     page('known-in-real-life', parseKnownInRealLife, (answers) =>
       isYoungChild(typed(answers)) ? 'who-can-we-talk-to' : 'your-name',

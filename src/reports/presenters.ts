@@ -41,6 +41,10 @@ export function formValues(slug: string, answer: PageAnswers | undefined): Recor
       const a = answer as NonNullable<ReportAnswers['their-profile-links']>
       return { profileLinks: a.profileLinks.join('\n') }
     }
+    case 'their-email-addresses': {
+      const a = answer as NonNullable<ReportAnswers['their-email-addresses']>
+      return { emailAddresses: a.emailAddresses.join(' ') }
+    }
     default:
       return { ...answer }
   }
@@ -185,8 +189,9 @@ export function checkAnswersSections(
     .join('\n')
   const links = answers['their-profile-links']?.profileLinks.join('\n')
   const phones = answers['their-phone-numbers']?.phoneNumbers
+  const emails = answers['their-email-addresses']?.emailAddresses.join('\n')
   // Details left blank are left out; when nothing at all is known, one row says so.
-  const nothingKnown = [names, usernames, links, phones].every((v) => !v)
+  const nothingKnown = [names, usernames, links, phones, emails].every((v) => !v)
   const theirAge = answers['their-age']
   const known = answers['known-in-real-life']
   add('The other person', [
@@ -194,6 +199,7 @@ export function checkAnswersSections(
     ...row('their-usernames', 'Usernames', usernames),
     ...row('their-profile-links', 'Profile links', links),
     ...row('their-phone-numbers', 'Phone numbers', phones),
+    ...row('their-email-addresses', 'Email addresses', emails),
     ...(nothingKnown
       ? row('their-name', 'Names and usernames', answers['their-name'] && 'None given')
       : []),

@@ -99,7 +99,10 @@ export function identifierSources(answers: ReportAnswers, source: Source): Ident
     accounts: answers['their-usernames']?.accounts ?? [],
     profileLinks: answers['their-profile-links']?.profileLinks ?? [],
     otherPhones: answers['their-phone-numbers']?.phoneNumbers ?? null,
-    otherText: [answers['their-name']?.names ?? null],
+    otherText: [
+      answers['their-name']?.names ?? null,
+      ...(answers['their-email-addresses']?.emailAddresses ?? []),
+    ],
     child: isChild
       ? {
           name: contactIsTrustedAdult(answers) ? null : (answers['your-name']?.name ?? null),

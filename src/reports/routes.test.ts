@@ -206,6 +206,41 @@ describe('a page with mistakes', () => {
     assert.equal(inputValue(response.body, 'email'), 'not-an-email')
   })
 
+  it('gives "an email or a phone" as the whole question’s error, not the email box’s', async () => {
+    const browser = await browserAt('young-person', 'contact-details')
+    await browser.get(page('contact-details'))
+    const response = await browser.post(page('contact-details'), {})
+    assert.equal(response.statusCode, 400)
+    assert.deepEqual(errorSummaryLinks(response.body), ['#email'])
+    const ids = elementIds(response.body)
+    assert.ok(ids.has('contact-error'), 'the error is shown for the question')
+    assert.ok(!ids.has('email-error'), 'and not as if email alone were wanted')
+    assert.match(response.body, /aria-describedby="contact-hint contact-error"/)
+    const typo = await browser.post(page('contact-details'), { email: 'sam@example' })
+    assert.ok(elementIds(typo.body).has('email-error'), 'a mistyped email is the email box’s')
+    assert.ok(!elementIds(typo.body).has('contact-error'))
+  })
+
+  it('says above each question about the other person whom "they" means', async () => {
+    const browser = await browserAt('young-person', 'their-name')
+    const pages: Step[] = [
+      ['their-name', {}],
+      ['their-usernames', {}],
+      ['their-profile-links', {}],
+      ['their-phone-numbers', {}],
+      ['their-email-addresses', {}],
+      ['their-age', { otherPersonAge: 'adult' }],
+      ['known-in-real-life', { knownOffline: 'no' }],
+    ]
+    for (const [slug, form] of pages) {
+      const { body } = await browser.get(page(slug))
+      assert.match(body, /<span class="govuk-caption-l">About the other person<\/span>/, slug)
+      await browser.answer(page(slug), form)
+    }
+    const child = await browser.get(page('what-happened'))
+    assert.doesNotMatch(child.body, /govuk-caption-l/)
+  })
+
   it('asks one question on each page, so an empty page has one error at most', async () => {
     for (const audience of AUDIENCES) {
       const browser = new Browser(t.app)
@@ -328,6 +363,22 @@ describe('moving through the form', () => {
     assert.equal(changed.statusCode, 303)
     assert.equal(changed.headers.location, CHECK)
     assert.match((await browser.get(CHECK)).body, /Someone Else/)
+  })
+
+  it('shows the other person’s email addresses with a Change link to their own page', async () => {
+    const browser = await browserAt('young-person')
+    const check = await browser.get(CHECK)
+    assert.match(check.body, /Email addresses[\s\S]*canary\.yp\.other@example\.com/)
+    const change = page('their-email-addresses') + '?change=1'
+    assert.ok(links(check.body).includes(change))
+    const shown = await browser.get(change)
+    assert.equal(inputValue(shown.body, 'emailAddresses'), 'canary.yp.other@example.com')
+    const wrong = await browser.post(change, { emailAddresses: 'canary.yp.other@' })
+    assert.equal(wrong.statusCode, 400)
+    assert.deepEqual(errorSummaryLinks(wrong.body), ['#emailAddresses'])
+    const two = await browser.answer(change, { emailAddresses: 'a@example.com b@example.org' })
+    assert.equal(two.headers.location, CHECK)
+    assert.match((await browser.get(CHECK)).body, /a@example\.com<br>b@example\.org/)
   })
 
   it('opens every Change link on check your answers', async () => {
@@ -760,7 +811,7 @@ describe('pages that guide rather than ask', () => {
     assert.doesNotMatch(/<main[\s\S]*<\/main>/.exec(other.body)?.[0] ?? '', /https:\/\//)
     const next = await browser.post(page('their-usernames'), {})
     assert.equal(next.headers.location, page('their-age'))
-    for (const slug of ['their-profile-links', 'their-phone-numbers'])
+    for (const slug of ['their-profile-links', 'their-phone-numbers', 'their-email-addresses'])
       assert.equal((await browser.get(page(slug))).statusCode, 302, slug)
     await answerAll(browser, [
       ['their-age', { otherPersonAge: 'adult' }],

@@ -22,6 +22,7 @@ import {
   parseTheChildsName,
   parseTheirAge,
   parseTheirName,
+  parseTheirEmailAddresses,
   parseTheirPhoneNumbers,
   parseTheirProfileLinks,
   parseTheirUsernames,
@@ -508,6 +509,28 @@ describe('the other person, one kind of detail per page', () => {
     assert.deepEqual(valueOf(parseTheirUsernames({})), { accounts: [] })
     assert.deepEqual(valueOf(parseTheirProfileLinks({})), { profileLinks: [] })
     assert.deepEqual(valueOf(parseTheirPhoneNumbers({})), { phoneNumbers: null })
+    assert.deepEqual(valueOf(parseTheirEmailAddresses({})), { emailAddresses: [] })
+  })
+
+  it('takes several email addresses apart by spaces, commas or lines', () => {
+    const body = { emailAddresses: ' one@example.com two@example.org,three@example.net\r\n' }
+    assert.deepEqual(valueOf(parseTheirEmailAddresses(body)).emailAddresses, [
+      'one@example.com',
+      'two@example.org',
+      'three@example.net',
+    ])
+  })
+
+  it('refuses an email address in the wrong format, and too many characters', () => {
+    const wrong = 'Enter each email address in the correct format, like name@example.com'
+    for (const emailAddresses of ['one@example.com their-name', 'one@example'])
+      assert.deepEqual(errorsOf(parseTheirEmailAddresses({ emailAddresses })), {
+        emailAddresses: wrong,
+      })
+    const long = Array.from({ length: 30 }, (_, i) => `person${i}@example.com`).join(' ')
+    assert.deepEqual(errorsOf(parseTheirEmailAddresses({ emailAddresses: long })), {
+      emailAddresses: 'Email addresses must be 500 characters or less',
+    })
   })
 
   it('keeps username rows in order, skipping rows left empty', () => {

@@ -303,6 +303,20 @@ export function parseTheirPhoneNumbers(body: FormBody): ParseResult {
   return result(errors, () => ({ phoneNumbers: orNull(phoneNumbers) }))
 }
 
+/**
+ * Email addresses hold no spaces or commas, so either parts them: a phone's email keyboard has
+ * a space bar where a comma may be a page away.
+ */
+export function parseTheirEmailAddresses(body: FormBody): ParseResult {
+  const raw = text(body, 'emailAddresses')
+  const emailAddresses = raw.split(/[\s,;]+/).filter(Boolean)
+  const errors: FieldErrors = {}
+  if (emailAddresses.some((email) => !isEmail(email)))
+    errors.emailAddresses = 'Enter each email address in the correct format, like name@example.com'
+  tooLong(errors, 'emailAddresses', raw, LIMITS.short, 'Email addresses')
+  return result(errors, () => ({ emailAddresses }))
+}
+
 export function parseTheirAge(body: FormBody): ParseResult {
   const otherPersonAge = oneOf(body, 'otherPersonAge', OTHER_PERSON_AGES)
   return result(

@@ -36,6 +36,7 @@ function steps(child: Form, happened: Form, danger = 'no'): [string, Form][] {
     ['their-usernames', {}],
     ['their-profile-links', {}],
     ['their-phone-numbers', {}],
+    ['their-email-addresses', {}],
     ['their-age', { otherPersonAge: 'adult' }],
     ['known-in-real-life', { knownOffline: 'no' }],
     ['your-name', { name: 'Test Parent' }],
