@@ -52,6 +52,8 @@ export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => voi
       60 * 60_000,
       () =>
         deps.retention.purgeDue((batch) => {
+          if (batch.failed.length > 0)
+            log.error({ failed: batch.failed }, 'retention purge failed for some records')
           log.info(
             {
               period: batch.period,

@@ -223,6 +223,7 @@ for (const database of testDatabases()) {
         reports: batches.flatMap((b) => b.reports).sort(),
         cases: batches.flatMap((b) => b.cases).sort(),
         held: batches.map((b) => b.held).filter((h) => Object.keys(h).length > 0),
+        failed: batches.flatMap((b) => b.failed),
       }
     }
 
@@ -309,7 +310,7 @@ for (const database of testDatabases()) {
       )
       await db.query(`UPDATE cases SET status = 'open' WHERE id = $1`, [reopened])
 
-      assert.deepEqual(await run(), { reports: [], cases: [], held: [] })
+      assert.deepEqual(await run(), { reports: [], cases: [], held: [], failed: [] })
       assert.equal(
         await count(db, 'reports WHERE id = ANY($1::uuid[])', [[inOpen.id, inReopened.id]]),
         2,
@@ -406,7 +407,7 @@ for (const database of testDatabases()) {
       const first = await run()
       assert.equal(first.reports.length, 1)
       const events = await count(db, 'audit_events')
-      assert.deepEqual(await run(), { reports: [], cases: [], held: [] })
+      assert.deepEqual(await run(), { reports: [], cases: [], held: [], failed: [] })
       assert.equal(await count(db, 'audit_events'), events)
       await sealAllAuditEvents(db, keys)
       const check = await verifyAuditChain(db, keys)
@@ -429,6 +430,20 @@ for (const database of testDatabases()) {
         ]),
         5,
       )
+    })
+
+    it('goes on past a report it cannot delete, and names it by id', async () => {
+      // A table the purge does not know (the test below stops one reaching main).
+      await db.exec('CREATE TABLE unknown_notes (report_id uuid NOT NULL REFERENCES reports (id))')
+      const stuck = await insertFullReport(db, at('2029-01-01T00:00:00Z'))
+      const free = await insertFullReport(db, at('2029-01-02T00:00:00Z'))
+      await db.query('INSERT INTO unknown_notes (report_id) VALUES ($1)', [stuck.id])
+      const outcome = await run()
+      assert.deepEqual(outcome.reports, [free.reference])
+      assert.deepEqual(outcome.failed, [{ id: stuck.id, code: '23503' }])
+      assert.equal(await count(db, 'reports WHERE id = $1', [stuck.id]), 1)
+      assert.equal(await count(db, 'purged_reports WHERE id = $1', [stuck.id]), 0)
+      assert.equal(await count(db, 'report_identifiers WHERE report_id = $1', [stuck.id]), 1)
     })
 
     it('knows every table that points at a report, a case or a referral', async () => {

@@ -15,6 +15,12 @@ import {
   type PurgeUnit,
 } from './repository.js'
 
+/** A database error's SQLSTATE (never its message, which can quote a row's values). */
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : 'unknown'
+}
+
 /** Who the audit trail says purged a record: the service itself, keeping the notice's word. */
 export const RETENTION_ACTOR = 'system:retention'
 
@@ -24,6 +30,11 @@ export interface PurgeBatch {
   reports: string[]
   cases: number[]
   held: Partial<Record<HoldReason, number>>
+  /**
+   * Units whose transaction failed, by the id of the report or case the run started from, with
+   * the database's error code: the rest of the batch goes on without them.
+   */
+  failed: { id: string; code: string }[]
 }
 
 type UnitOutcome =
@@ -113,9 +124,15 @@ export function retentionService({ db, now, retention, batchSize = 100 }: Retent
     let after: C | null = null
     for (;;) {
       const { ids, last } = await candidates(after)
-      const batch: PurgeBatch = { period, reports: [], cases: [], held: {} }
+      const batch: PurgeBatch = { period, reports: [], cases: [], held: {}, failed: [] }
       for (const id of ids) {
-        const outcome = await purge(id)
+        let outcome: UnitOutcome
+        try {
+          outcome = await purge(id)
+        } catch (error: unknown) {
+          batch.failed.push({ id, code: errorCode(error) })
+          continue
+        }
         if ('purged' in outcome) {
           batch.reports.push(...outcome.purged.reports)
           batch.cases.push(...outcome.purged.cases)
@@ -123,8 +140,8 @@ export function retentionService({ db, now, retention, batchSize = 100 }: Retent
           batch.held[outcome.held] = (batch.held[outcome.held] ?? 0) + 1
         }
       }
-      if (batch.reports.length + batch.cases.length + Object.keys(batch.held).length > 0)
-        onBatch(batch)
+      const done = batch.reports.length + batch.cases.length + batch.failed.length
+      if (done + Object.keys(batch.held).length > 0) onBatch(batch)
       if (ids.length < batchSize || !last) return
       after = last
     }
