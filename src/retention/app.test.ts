@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../test/app.js'
 import { testDatabases } from '../../test/db.js'
-import { answerAll, Browser } from '../../test/http.js'
+import { Browser, sendReport } from '../../test/http.js'
 import { reportSteps } from '../../test/reports.js'
 import { testClock } from '../../test/staff.js'
 import { keptFor } from '../content/retention.js'
@@ -17,10 +17,7 @@ for (const database of testDatabases()) {
       const t = await buildTestApp({ db, now: clock.now })
       try {
         const browser = new Browser(t.app)
-        await answerAll(browser, reportSteps['parent-carer'])
-        await browser.get('/report/check-your-answers')
-        const sent = await browser.post('/report/check-your-answers', {})
-        assert.equal(sent.headers.location, '/report/confirmation')
+        await sendReport(browser, reportSteps['parent-carer'])
         const [report] = await db.query<{ id: string; reference: string; received_at: Date }>(
           'SELECT id, reference, received_at FROM reports',
         )
