@@ -35,6 +35,7 @@ import { buildReportJourney } from './reports/journey.js'
 import { placeFinder } from './reports/places.js'
 import { reportService, type Triage } from './reports/service.js'
 import { reportSourceService } from './report-button/service.js'
+import { retentionService } from './retention/service.js'
 import type { Secrets } from './secrets.js'
 import { sharedRateLimitCounter } from './web/rate-limit.js'
 import { staffService } from './staff/service.js'
@@ -268,6 +269,7 @@ export async function buildDeps(options: DepsOptions) {
       timeZone: calendar.timeZone,
     }),
     audit: auditReader(db),
+    retention: retentionService({ db, now, retention: content.retention }),
     apiReports,
     apiClients,
     triageAgreement: triageAgreementService({

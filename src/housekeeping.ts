@@ -11,9 +11,11 @@ export function warnOfCalendarGaps(deps: Deps, log: FastifyBaseLogger): void {
 
 /**
  * Background upkeep, in-process: sealing new audit events into the hash chain, deleting
- * drafts whose time is up and rate-limit windows that have ended, and a daily look at whether the holiday list is running out. All
- * are safe with several instances running them at once (the sealer takes an advisory lock;
- * the delete is idempotent; the look only logs). Returns a function that stops them.
+ * drafts whose time is up and rate-limit windows that have ended, purging reports and cases
+ * whose retention period has ended, and a daily look at whether the holiday list is running
+ * out. All are safe with several instances running them at once (the sealer takes an advisory
+ * lock; the deletes are idempotent; the purge locks what it purges without waiting; the look
+ * only logs). Returns a function that stops them.
  */
 export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => void {
   const timers = [
@@ -44,6 +46,28 @@ export function startHousekeeping(deps: Deps, log: FastifyBaseLogger): () => voi
       const count = await deps.apiReports.purgeIdempotencyKeys(deps.config.api.idempotencyKeyHours)
       if (count > 0) log.info({ count }, 'old idempotency keys deleted')
     }),
+    // The retention periods of the privacy notice (content/retention.json). Hourly is plenty
+    // for periods counted in years, and keeps each run short.
+    every(
+      60 * 60_000,
+      () =>
+        deps.retention.purgeDue((batch) => {
+          if (batch.failed.length > 0)
+            log.error({ failed: batch.failed }, 'retention purge failed for some records')
+          log.info(
+            {
+              period: batch.period,
+              reports: batch.reports.length,
+              cases: batch.cases.length,
+              references: batch.reports,
+              caseNumbers: batch.cases,
+              held: batch.held,
+            },
+            'retention periods ended: records purged',
+          )
+        }),
+      { now: true },
+    ),
     every(24 * 60 * 60_000, () => {
       warnOfCalendarGaps(deps, log)
       return Promise.resolve()

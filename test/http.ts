@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import type { Step } from './reports.js'
 
@@ -84,4 +85,12 @@ export async function answerAll(
   const replies: LightMyRequestResponse[] = []
   for (const [slug, form] of steps) replies.push(await browser.answer(`/report/${slug}`, form))
   return replies
+}
+
+/** Answers every page of a complete report as a person would, then sends it. */
+export async function sendReport(browser: Browser, steps: readonly Step[]): Promise<void> {
+  await answerAll(browser, steps)
+  await browser.get('/report/check-your-answers')
+  const sent = await browser.post('/report/check-your-answers', {})
+  assert.equal(sent.headers.location, '/report/confirmation')
 }

@@ -7,18 +7,12 @@ import {
   describePeriod,
   retentionSchema,
   retentionStatements,
-  type Retention,
 } from './retention.js'
+import { testRetention } from '../../test/retention.js'
 
 const CONTENT_DIR = fileURLToPath(new URL('../../content/', import.meta.url))
 
-const retention: Retention = {
-  unfinishedReport: 'We delete unfinished answers {period} after the last one.',
-  periods: [
-    { id: 'report', keptFor: { amount: 2, unit: 'years' }, text: 'Reports: {period}.' },
-    { id: 'case', keptFor: { amount: 1, unit: 'years' }, text: 'Cases: {period} after.' },
-  ],
-}
+const retention = testRetention
 
 describe('retention periods', () => {
   it('says periods as a person would', () => {
@@ -35,7 +29,7 @@ describe('retention periods', () => {
     assert.deepEqual(retentionStatements(retention, 90), [
       'We delete unfinished answers 90 minutes after the last one.',
       'Reports: 2 years.',
-      'Cases: 1 year after.',
+      'Cases: 6 years after.',
     ])
   })
 
@@ -47,6 +41,17 @@ describe('retention periods', () => {
       periods: [{ id: 'report', keptFor: { amount: 0, unit: 'years' }, text: '{period}' }],
     }
     assert.equal(retentionSchema.safeParse(zero).success, false)
+  })
+
+  it('refuses periods without one the purge keeps', () => {
+    assert.equal(retentionSchema.safeParse(retention).success, true)
+    const noCase = { ...retention, periods: retention.periods.filter((p) => p.id !== 'case') }
+    const result = retentionSchema.safeParse(noCase)
+    assert.equal(result.success, false)
+    assert.deepEqual(
+      result.error.issues.map((i) => i.message),
+      ['needs the period "case": the purge keeps it'],
+    )
   })
 
   it('reads the agency’s periods from content/, each with a number', async () => {

@@ -3,7 +3,7 @@ import { z } from 'zod'
 /**
  * How long the service keeps what people tell it. The agency sets the periods and words them
  * in `content/retention.json`; the privacy notice states them from there, and so will the
- * purge, so the two cannot disagree. Unfinished answers are the exception: how long they live
+ * purge (src/retention/), so the two cannot disagree. Unfinished answers are the exception: how long they live
  * is a setting (DRAFT_TTL_MINUTES) that the service enforces, so the notice takes it from there.
  */
 const PERIOD = '{period}'
@@ -11,6 +11,13 @@ const withPeriod = z
   .string()
   .min(1)
   .refine((text) => text.includes(PERIOD), `must say where the period goes with ${PERIOD}`)
+
+/**
+ * The periods the purge enforces, by id: a report in no case, counted from when it arrived; a
+ * case with its reports and notes, counted from when it ended. The notice must state both.
+ */
+export const PURGED_PERIODS = ['report-without-case', 'case'] as const
+export type PurgedPeriod = (typeof PURGED_PERIODS)[number]
 
 export const retentionSchema = z.object({
   /** How unfinished answers are deleted; the period is the DRAFT_TTL_MINUTES setting. */
@@ -27,10 +34,23 @@ export const retentionSchema = z.object({
         text: withPeriod,
       }),
     )
-    .min(1),
+    .min(1)
+    .superRefine((periods, ctx) => {
+      for (const id of PURGED_PERIODS) {
+        if (!periods.some((p) => p.id === id))
+          ctx.addIssue({ code: 'custom', message: `needs the period "${id}": the purge keeps it` })
+      }
+    }),
 })
 export type Retention = z.infer<typeof retentionSchema>
 export type KeptFor = Retention['periods'][number]['keptFor']
+
+/** How long the purge keeps what `id` covers (the schema makes sure the notice states it). */
+export function keptFor(retention: Retention, id: PurgedPeriod): KeptFor {
+  const period = retention.periods.find((p) => p.id === id)
+  if (!period) throw new Error(`content/retention.json has no period "${id}"`)
+  return period.keptFor
+}
 
 /** "1 year", "6 years", "30 days": a period as a person says it. */
 export function describePeriod({ amount, unit }: { amount: number; unit: string }): string {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { buildTestApp, testConfig, testSecrets } from '../../test/app.js'
 import { testDatabases } from '../../test/db.js'
-import { answerAll, Browser } from '../../test/http.js'
+import { Browser, sendReport } from '../../test/http.js'
 import { reportSteps } from '../../test/reports.js'
 import { recordAuditEvent } from '../audit/repository.js'
 import { sealAllAuditEvents, verifyAuditChain } from '../audit/sealing.js'
@@ -71,15 +71,28 @@ describe(
       const t = await buildTestApp({ db })
       try {
         const browser = new Browser(t.app)
-        await answerAll(browser, reportSteps['parent-carer'])
-        await browser.get('/report/check-your-answers')
-        const sent = await browser.post('/report/check-your-answers', {})
-        assert.equal(sent.headers.location, '/report/confirmation')
+        await sendReport(browser, reportSteps['parent-carer'])
         const [received] = await db.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM audit_events WHERE event = 'report.received'`,
         )
         assert.equal(received?.n, 1)
         assert.equal(await t.deps.reports.purgeExpiredDrafts(), 0)
+      } finally {
+        await t.close()
+      }
+    })
+
+    it('purges the report once its period is over, audit event included', async () => {
+      const threeYearsOn = new Date(Date.now() + 3 * 366 * 24 * 3_600_000)
+      const t = await buildTestApp({ db, now: () => threeYearsOn })
+      try {
+        const purged: string[] = []
+        await t.deps.retention.purgeDue((batch) => purged.push(...batch.reports))
+        assert.equal(purged.length, 1)
+        const [event] = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_events WHERE event = 'report.purged'`,
+        )
+        assert.equal(event?.n, 1)
       } finally {
         await t.close()
       }
@@ -93,9 +106,10 @@ describe(
         subjectType: 'report',
         subjectId: 'report-roles',
       })
-      assert.equal(await sealAllAuditEvents(db, keys), 2)
+      // The report's arrival, its purge and this one.
+      assert.equal(await sealAllAuditEvents(db, keys), 3)
       const check = await verifyAuditChain(db, keys)
-      assert.deepEqual(check, { sealed: 2, unsealed: 0, checkpointedTo: 2, brokenAt: null })
+      assert.deepEqual(check, { sealed: 3, unsealed: 0, checkpointedTo: 3, brokenAt: null })
     })
 
     it('cannot change, delete or truncate the audit trail, nor lift its limits', async () => {
