@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
-import { hashApiKey, newApiKey } from '../src/api/keys.js'
-import { insertClient, insertKey } from '../src/api/repository.js'
 import { sealAllAuditEvents, verifyAuditChain } from '../src/audit/sealing.js'
 import type { Envelope } from '../src/crypto/envelope.js'
 import type { Db } from '../src/db/db.js'
 import type { Audience } from '../src/reports/model.js'
+import { registerApiClient } from '../test/api.js'
 import { Balancer } from './balancer.js'
 import { CrashApiClient } from './crash-api-client.js'
 import {
@@ -133,7 +131,7 @@ async function run(settings: Settings, cluster: Cluster): Promise<number> {
   )
   printHeader(settings, pg)
 
-  const apiKey = await addApiClient(db)
+  const { key: apiKey } = await registerApiClient(db, 'Crash Benchmark Platform')
   const ledgerPath = join(cluster.dir, 'ledger.jsonl')
   const ledger = await Ledger.create(ledgerPath)
   const stats = newReporterStats()
@@ -246,15 +244,6 @@ async function chooseVictim(
   const victim = anyOf(instances)
   if (!victim) throw new Error('No instance to kill')
   return victim
-}
-
-/** The API client the platforms send with, registered as an administrator's page does. */
-async function addApiClient(db: Db): Promise<string> {
-  const id = randomUUID()
-  const key = newApiKey()
-  await insertClient(db, { id, name: 'Crash Benchmark Platform' }, new Date())
-  await insertKey(db, { id: randomUUID(), clientId: id, keyHash: hashApiKey(key) }, new Date())
-  return key
 }
 
 function verdict(

@@ -4,8 +4,6 @@ import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startCluster, type Cluster, type ServiceProcess } from '../bench/instances.js'
 import { StaffClient, signIn, type StaffMember } from '../bench/staff-client.js'
-import { hashApiKey, newApiKey } from '../src/api/keys.js'
-import { insertClient, insertKey } from '../src/api/repository.js'
 import { payloadContext } from '../src/notifications/reporter-messages.js'
 import { enqueue } from '../src/outbox/repository.js'
 import type { Role } from '../src/staff/permissions.js'
@@ -13,7 +11,7 @@ import { newTotpSecret } from '../src/staff/factors.js'
 import { hashPassword } from '../src/staff/passwords.js'
 import { insertStaff, saveTotp, setPassword } from '../src/staff/repository.js'
 import { paths, staffPaths } from '../src/web/paths.js'
-import { apiReport } from './api.js'
+import { apiReport, registerApiClient } from './api.js'
 import { testDatabases } from './db.js'
 import { startSmsProvider } from './delivery.js'
 import { reportSteps } from './reports.js'
@@ -285,15 +283,7 @@ async function deliveredMessages(worker: ServiceProcess): Promise<string[]> {
 
 /** An API client registered straight in the schema, as an administrator's page does. */
 async function addApiClient(cluster: Cluster): Promise<string> {
-  const id = randomUUID()
-  const key = newApiKey()
-  await insertClient(cluster.db, { id, name: `Synthetic Platform ${id.slice(0, 4)}` }, new Date())
-  await insertKey(
-    cluster.db,
-    { id: randomUUID(), clientId: id, keyHash: hashApiKey(key) },
-    new Date(),
-  )
-  return key
+  return (await registerApiClient(cluster.db, 'Synthetic Platform')).key
 }
 
 async function sendApiReport(
