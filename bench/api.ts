@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { cpus } from 'node:os'
 import { hashApiKey, newApiKey } from '../src/api/keys.js'
 import { insertClient, insertKey } from '../src/api/repository.js'
-import { createEnvelope } from '../src/crypto/envelope.js'
 import type { Db } from '../src/db/db.js'
 import { migrate } from '../src/db/migrate.js'
 import { openPostgres } from '../src/db/postgres.js'
@@ -27,6 +26,7 @@ import {
   type Settings,
 } from './intake.js'
 import { drive } from './load.js'
+import { productionTestEnv } from './production-env.js'
 
 /**
  * `npm run bench:api`: reports sent to the platform API (`POST /api/v1/reports`, JSON, a key
@@ -36,7 +36,6 @@ import { drive } from './load.js'
  * by page checks that the form spreads over its earlier pages. Settings as bench:intake's
  * (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_DATABASE_URL).
  */
-const KEY_ID = 'bench-1'
 const RATE_LIMIT = 100_000_000
 
 async function main(): Promise<void> {
@@ -64,7 +63,7 @@ async function main(): Promise<void> {
 async function run(settings: Settings, schema: string, db: Db): Promise<void> {
   await migrate(db)
   const jurisdictionRows = await importJurisdictions(db, settings.jurisdictionsDir)
-  const key = randomBytes(32)
+  const production = productionTestEnv()
   const server = await startServer(
     {
       databaseUrl: settings.databaseUrl,
@@ -72,8 +71,7 @@ async function run(settings: Settings, schema: string, db: Db): Promise<void> {
       poolSize: settings.poolSize,
       logLevel: settings.logLevel,
       rateLimitPerMinute: RATE_LIMIT,
-      encryptionKeys: `${KEY_ID}:${key.toString('base64')}`,
-      cookieSecret: randomBytes(32).toString('base64url'),
+      productionEnv: production.env,
     },
     settings.cpuProfDir,
   )
@@ -85,9 +83,7 @@ async function run(settings: Settings, schema: string, db: Db): Promise<void> {
       port: server.ready.port,
       journey,
       answers: await storedAnswers(journey),
-      drafts: draftRepository(
-        createEnvelope({ activeKeyId: KEY_ID, keys: new Map([[KEY_ID, key]]) }),
-      ),
+      drafts: draftRepository(production.envelope),
       csrf: await csrfPairs(server.ready.port, journey, settings.connections),
       answered: { reports: 0, bare: 0 },
     }

@@ -3,35 +3,52 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Audience } from '../src/reports/model.js'
 import { paths } from '../src/web/paths.js'
 import { reportSteps, type Form } from '../test/reports.js'
+import type { Balancer } from './balancer.js'
 import type { Ledger } from './ledger.js'
 
-/** What all reporters saw, shared so the harness can print it and time its kills. */
+/** What all clients saw, shared so the harness can print it and time its kills. */
 export interface ReporterStats {
   reports: number
   /** Requests that failed to connect or broke off, and were sent again. */
   connectionErrors: number
-  /** 5xx answers, retried as a person would by sending again. */
+  /** 503 answers (an instance shedding load), sent again as a person or a platform would. */
+  shed: number
+  /** Other 5xx answers, also sent again. */
   serverErrors: number
   /** Answers a working form never gives (a 400 to good answers, a 403, a page out of order). */
   unexpected: Map<string, number>
-  /** Final submissions on the wire right now: a kill while this is above 0 hit intake. */
-  finalPostsInFlight: number
-  /** When (performance.now()) the last acknowledgement arrived. */
+  /**
+   * Final submissions (the form's last POST, the API's POST) on the wire right now, by
+   * instance: killing an instance while its count is above 0 hits intake.
+   */
+  finalPostsInFlight: Map<string, number>
+  /** When (performance.now()) the last acknowledgement arrived, and which instance gave it. */
   lastAcknowledgedAt: number
+  lastAcknowledgedBy: string | undefined
+  /** Requests sent to another instance after a connection error, as a load balancer would. */
+  switchedInstance: number
 }
 
 export function newReporterStats(): ReporterStats {
   return {
     reports: 0,
     connectionErrors: 0,
+    shed: 0,
     serverErrors: 0,
     unexpected: new Map(),
-    finalPostsInFlight: 0,
+    finalPostsInFlight: new Map(),
     lastAcknowledgedAt: -Infinity,
+    lastAcknowledgedBy: undefined,
+    switchedInstance: 0,
   }
 }
 
-interface Reply {
+/** The instances with a final submission on the wire right now. */
+export function instancesInIntake(stats: ReporterStats): string[] {
+  return [...stats.finalPostsInFlight].filter(([, n]) => n > 0).map(([origin]) => origin)
+}
+
+export interface Reply {
   status: number
   location: string | undefined
   body: string
@@ -39,7 +56,8 @@ interface Reply {
 
 class UnexpectedReply extends Error {}
 
-const MARKER = 'LEDGER-'
+/** Planted with a submission id in each report's free text, to find it again once stored. */
+export const MARKER = 'LEDGER-'
 /**
  * How long one step keeps being retried before the reporter gives it up. Generous: a step can
  * meet several kills in a row, and each restart takes seconds on a busy machine.
@@ -56,22 +74,88 @@ export function plantedSubmission(plaintext: string): string | undefined {
 }
 
 /**
- * One person reporting through the real form over HTTP, as a browser without JavaScript
- * would: open each page, send it with its CSRF token, follow the 303. When the connection
- * fails (the service was killed) it sends the same request again with the same cookies, as
- * a person pressing the button again would; the service is idempotent per draft.
+ * What every client of the crash benchmark does the same way: start each report on the next
+ * instance, as a load balancer would; on a connection error move to another instance and send
+ * the same request again, and on a 5xx send it again, as a person pressing the button again or a
+ * platform's retry would; count what it saw.
  */
-export class CrashReporter {
-  private cookies = new Map<string, string>()
+export abstract class CrashClient {
+  /** The instance this client is talking to; each report starts by choosing one. */
+  protected origin = ''
 
   constructor(
-    private readonly origin: string,
-    private readonly ledger: Ledger,
-    private readonly stats: ReporterStats,
+    protected readonly balancer: Balancer,
+    protected readonly ledger: Ledger,
+    protected readonly stats: ReporterStats,
   ) {}
+
+  /** Starts a report on the instance whose turn it is. */
+  protected startReport(): void {
+    this.origin = this.balancer.next()
+  }
+
+  /** Runs a final submission, counted as in flight on its instance while it is on the wire. */
+  protected async finalSubmission(request: () => Promise<Reply>): Promise<Reply> {
+    const origin = this.origin
+    const inFlight = this.stats.finalPostsInFlight
+    inFlight.set(origin, (inFlight.get(origin) ?? 0) + 1)
+    try {
+      return await request()
+    } finally {
+      inFlight.set(origin, (inFlight.get(origin) ?? 1) - 1)
+    }
+  }
+
+  protected acknowledged(origin: string): void {
+    this.stats.reports++
+    this.stats.lastAcknowledgedAt = performance.now()
+    this.stats.lastAcknowledgedBy = origin
+  }
+
+  /**
+   * Sends again on connection errors (from the next instance) and 5xx answers, as a person
+   * would, until the deadline: soon at first, then about once a second.
+   */
+  protected async persist(request: () => Promise<Reply>): Promise<Reply> {
+    const deadline = performance.now() + STEP_DEADLINE_MS
+    for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+      try {
+        const reply = await request()
+        if (reply.status < 500) return reply
+        if (reply.status === 503) this.stats.shed++
+        else this.stats.serverErrors++
+      } catch (error) {
+        if (error instanceof UnexpectedReply) throw error
+        this.stats.connectionErrors++
+        const next = this.balancer.after(this.origin)
+        if (next !== this.origin) this.stats.switchedInstance++
+        this.origin = next
+      }
+      if (performance.now() > deadline)
+        throw this.unexpected(`the service did not answer for ${STEP_DEADLINE_MS / 1000} s`)
+      await sleep(wait / 2 + Math.random() * wait)
+    }
+  }
+
+  protected unexpected(what: string): UnexpectedReply {
+    this.stats.unexpected.set(what, (this.stats.unexpected.get(what) ?? 0) + 1)
+    return new UnexpectedReply(what)
+  }
+}
+
+/**
+ * One person reporting through the real form over HTTP, as a browser without JavaScript
+ * would: open each page, send it with its CSRF token, follow the 303. When the connection
+ * fails (the instance was killed) it sends the same request again with the same cookies to
+ * the other instance, as a person pressing the button again behind a load balancer would; the
+ * service is idempotent per draft, whichever instance answers.
+ */
+export class CrashReporter extends CrashClient {
+  private cookies = new Map<string, string>()
 
   /** One whole report, from the first question to the reference on the confirmation page. */
   async report(audience: Audience): Promise<void> {
+    this.startReport()
     this.cookies.clear()
     const submission = randomUUID()
     const forms = new Map(
@@ -101,20 +185,18 @@ export class CrashReporter {
   }
 
   private async submit(submission: string, token: string): Promise<void> {
-    await this.ledger.append({ kind: 'sent', submission, at: Date.now() })
-    const reply = await this.persist(async () => {
-      this.stats.finalPostsInFlight++
-      try {
-        return await this.send('POST', paths.report.checkAnswers, {}, token)
-      } finally {
-        this.stats.finalPostsInFlight--
-      }
-    })
+    await this.ledger.append({ kind: 'sent', submission, via: 'form', at: Date.now() })
+    let answeredBy = this.origin
+    const reply = await this.persist(() =>
+      this.finalSubmission(() => {
+        answeredBy = this.origin
+        return this.send('POST', paths.report.checkAnswers, {}, token)
+      }),
+    )
     if (reply.status !== 303 || reply.location !== paths.report.confirmation)
       throw this.unexpected(`the final POST answered ${reply.status} ${reply.location ?? ''}`)
     await this.ledger.append({ kind: 'acknowledged', submission, at: Date.now() })
-    this.stats.reports++
-    this.stats.lastAcknowledgedAt = performance.now()
+    this.acknowledged(answeredBy)
     const reference = await this.readReference()
     await this.ledger.append(
       reference === undefined
@@ -150,27 +232,6 @@ export class CrashReporter {
       return { url, token }
     }
     throw this.unexpected(`GET ${start} redirected more than 5 times`)
-  }
-
-  /**
-   * Sends again on connection errors and 5xx answers, as a person would, until the deadline:
-   * soon at first, then about once a second.
-   */
-  private async persist(request: () => Promise<Reply>): Promise<Reply> {
-    const deadline = performance.now() + STEP_DEADLINE_MS
-    for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
-      try {
-        const reply = await request()
-        if (reply.status < 500) return reply
-        this.stats.serverErrors++
-      } catch (error) {
-        if (error instanceof UnexpectedReply) throw error
-        this.stats.connectionErrors++
-      }
-      if (performance.now() > deadline)
-        throw this.unexpected(`the service did not answer for ${STEP_DEADLINE_MS / 1000} s`)
-      await sleep(wait / 2 + Math.random() * wait)
-    }
   }
 
   private async send(
@@ -225,10 +286,5 @@ export class CrashReporter {
       if (expired || value === '') this.cookies.delete(name)
       else this.cookies.set(name, value)
     }
-  }
-
-  private unexpected(what: string): UnexpectedReply {
-    this.stats.unexpected.set(what, (this.stats.unexpected.get(what) ?? 0) + 1)
-    return new UnexpectedReply(what)
   }
 }

@@ -1,57 +1,62 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { once } from 'node:events'
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
-import { cpus, loadavg, tmpdir } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { sealAllAuditEvents, verifyAuditChain } from '../src/audit/sealing.js'
-import { createEnvelope } from '../src/crypto/envelope.js'
+import type { Envelope } from '../src/crypto/envelope.js'
 import type { Db } from '../src/db/db.js'
-import { migrate } from '../src/db/migrate.js'
-import { openPostgres } from '../src/db/postgres.js'
 import type { Audience } from '../src/reports/model.js'
-import { paths } from '../src/web/paths.js'
+import { registerApiClient } from '../test/api.js'
+import { Balancer } from './balancer.js'
+import { CrashApiClient } from './crash-api-client.js'
 import {
   CrashReporter,
+  instancesInIntake,
   newReporterStats,
   plantedSubmission,
   type ReporterStats,
 } from './crash-reporter.js'
+import { startCluster, type Cluster, type ServiceProcess } from './instances.js'
 import { Ledger, readLedger } from './ledger.js'
-import { brokenInvariants, reconcile, type Reconciliation, type StoredReport } from './reconcile.js'
+import {
+  brokenInvariants,
+  reconcile,
+  type LedgerEntry,
+  type Reconciliation,
+  type StoredReport,
+} from './reconcile.js'
 import { median } from './stats.js'
 
 /**
- * `npm run bench:crash`: reporters fill in the real form over HTTP against the service
- * (src/server.ts, its own process, on PostgreSQL) while this harness kills it with SIGKILL at
- * random moments and starts it again. The reporters write what they sent and what they were
- * told to an fsync'd ledger; afterwards the database must hold every acknowledged report,
- * once, with its audit entry. `--negative-control` turns on UNSAFE_TEST_ACK_BEFORE_COMMIT and
- * passes only if the harness catches the reports that switch loses. See docs/reliability.md.
+ * `npm run bench:crash`: reporters fill in the real form over HTTP, and platforms send reports
+ * through the API, against two instances of the service (src/server.ts, each its own process,
+ * on one PostgreSQL schema) while this harness kills one instance at a time with SIGKILL at
+ * random moments and starts it again. A client whose instance stops answering moves to the
+ * other, as behind a load balancer, and sends the same request again (a platform with the same
+ * Idempotency-Key and body). The clients write what they sent and what they were told to an
+ * fsync'd ledger; afterwards the database must hold every acknowledged report, once, with its
+ * audit entry. `--negative-control` turns on UNSAFE_TEST_ACK_BEFORE_COMMIT and passes only if
+ * the harness catches the reports that switch loses. See docs/reliability.md.
  */
-const REPO = fileURLToPath(new URL('..', import.meta.url))
-const KEY_ID = 'crash-1'
 const AUDIENCES: readonly Audience[] = [
   'parent-carer',
   'young-person',
   'professional',
   'concerned-adult',
 ]
-/** Every reporter comes from 127.0.0.1, so the per-address limit on report POSTs is lifted. */
+/** Every client comes from 127.0.0.1 with one API key, so the limits on reports are lifted. */
 const RATE_LIMIT = 100_000_000
 
 interface Settings {
   kills: number
+  instances: number
   reporters: number
+  apiClients: number
   negativeControl: boolean
-  /** Keeps the temporary folder (ledger and service log) for a look afterwards. */
+  /** Keeps the temporary folder (ledger and the instances' logs) for a look afterwards. */
   keep: boolean
   databaseUrl: string
-  /** The service runs for a random time in this range (ms) after it answers /health, then dies. */
+  /** An instance runs for a random time in this range (ms) after a restart, then one dies. */
   uptime: readonly [number, number]
 }
 
@@ -59,7 +64,9 @@ function readSettings(): Settings {
   const { values } = parseArgs({
     options: {
       kills: { type: 'string', default: '100' },
+      instances: { type: 'string', default: '2' },
       reporters: { type: 'string', default: '50' },
+      'api-clients': { type: 'string', default: '10' },
       'negative-control': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'min-uptime-ms': { type: 'string', default: '500' },
@@ -75,7 +82,9 @@ function readSettings(): Settings {
   const minUptime = int('min-uptime-ms', values['min-uptime-ms'], 0)
   return {
     kills: int('kills', values.kills, 0),
-    reporters: int('reporters', values.reporters, 1),
+    instances: int('instances', values.instances, 1),
+    reporters: int('reporters', values.reporters, 0),
+    apiClients: int('api-clients', values['api-clients'], 0),
     negativeControl: values['negative-control'],
     keep: values.keep,
     databaseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
@@ -85,51 +94,33 @@ function readSettings(): Settings {
 
 async function main(): Promise<number> {
   const settings = readSettings()
-  const schema = `crash_${randomBytes(6).toString('hex')}`
-  const dir = await mkdtemp(join(tmpdir(), 'safety-centre-crash-'))
-  const admin = openPostgres({ connectionString: settings.databaseUrl, maxConnections: 1 })
-  await admin.exec(`CREATE SCHEMA ${schema}`)
-  const db = openPostgres({
-    connectionString: settings.databaseUrl,
-    maxConnections: 2,
-    options: `-c search_path=${schema}`,
+  if (settings.reporters + settings.apiClients === 0)
+    throw new Error('--reporters and --api-clients cannot both be 0')
+  const cluster = await startCluster({
+    instances: settings.instances,
+    databaseUrl: settings.databaseUrl,
+    keep: settings.keep,
+    env: {
+      // The production composition, except for the negative control: config.ts refuses the
+      // unsafe switch in production, which is part of what keeps it out of real use.
+      ...(settings.negativeControl
+        ? { NODE_ENV: 'test', UNSAFE_TEST_ACK_BEFORE_COMMIT: 'true' }
+        : {}),
+      DATABASE_POOL_SIZE: '10',
+      REPORT_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
+      API_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
+    },
   })
   try {
-    await migrate(db)
-    return await run(settings, schema, dir, db)
+    return await run(settings, cluster)
   } finally {
-    await db.close()
-    await admin.exec(`DROP SCHEMA ${schema} CASCADE`)
-    await admin.close()
-    if (settings.keep) console.log(`ledger and service log kept in ${dir}`)
-    else await rm(dir, { recursive: true, force: true })
+    await cluster.close()
+    if (settings.keep) console.log(`ledger and the instances' logs kept in ${cluster.dir}`)
   }
 }
 
-async function run(settings: Settings, schema: string, dir: string, db: Db): Promise<number> {
-  const key = randomBytes(32)
-  const port = await freePort()
-  const origin = `http://127.0.0.1:${port}`
-  const url = new URL(settings.databaseUrl)
-  url.searchParams.set('options', `-c search_path=${schema}`)
-  const service = new Service(origin, join(dir, 'service.log'), {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dir,
-    // The production composition, except for the negative control: config.ts refuses the
-    // unsafe switch in production, which is part of what keeps it out of real use.
-    NODE_ENV: settings.negativeControl ? 'test' : 'production',
-    ...(settings.negativeControl ? { UNSAFE_TEST_ACK_BEFORE_COMMIT: 'true' } : {}),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dir,
-    DATABASE_URL: url.toString(),
-    ENCRYPTION_KEYS: `${KEY_ID}:${key.toString('base64')}`,
-    COOKIE_SECRET: randomBytes(32).toString('base64url'),
-    IDENTIFIER_KEYS: `${KEY_ID}:${randomBytes(32).toString('base64')}`,
-    SERVICE_URL: 'https://safety-centre.example.org',
-    REPORT_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
-    LOG_LEVEL: 'warn',
-  })
+async function run(settings: Settings, cluster: Cluster): Promise<number> {
+  const { db, instances } = cluster
   const [pg] = await db.query<{
     server_version: string
     fsync: string
@@ -140,25 +131,36 @@ async function run(settings: Settings, schema: string, dir: string, db: Db): Pro
   )
   printHeader(settings, pg)
 
-  const ledgerPath = join(dir, 'ledger.jsonl')
+  const { key: apiKey } = await registerApiClient(db, 'Crash Benchmark Platform')
+  const ledgerPath = join(cluster.dir, 'ledger.jsonl')
   const ledger = await Ledger.create(ledgerPath)
   const stats = newReporterStats()
+  const balancer = new Balancer(instances.map((i) => i.origin))
   const started = performance.now()
-  await service.start()
-  await service.healthy()
 
   let stopping = false
-  const reporters = Array.from({ length: settings.reporters }, async (_, i) => {
-    const reporter = new CrashReporter(origin, ledger, stats)
+  const keepReporting = async (report: (n: number) => Promise<void>) => {
     for (let n = 0; !stopping; n++) {
       try {
-        await reporter.report(AUDIENCES[(i + n) % AUDIENCES.length] ?? 'parent-carer')
+        await report(n)
       } catch {
-        // Counted as unexpected by the reporter; a person would start again.
+        // Counted as unexpected by the client; a person or a platform would start again.
         await sleep(100)
       }
     }
-  })
+  }
+  const clients = [
+    ...Array.from({ length: settings.reporters }, (_, i) => {
+      const reporter = new CrashReporter(balancer, ledger, stats)
+      return keepReporting((n) =>
+        reporter.report(AUDIENCES[(i + n) % AUDIENCES.length] ?? 'parent-carer'),
+      )
+    }),
+    ...Array.from({ length: settings.apiClients }, () => {
+      const platform = new CrashApiClient(balancer, ledger, stats, apiKey)
+      return keepReporting(() => platform.report())
+    }),
+  ]
 
   const recoveries: number[] = []
   let failedStarts = 0
@@ -173,41 +175,35 @@ async function run(settings: Settings, schema: string, dir: string, db: Db): Pro
     for (let kill = 1; kill <= settings.kills && !stop.requested; kill++) {
       const [min, max] = settings.uptime
       await sleep(min + Math.random() * (max - min))
-      // Every other kill waits (up to 2 min) for a final submission on the wire, so that many
-      // kills land inside intake itself, the window a crash must not lose anything in.
-      if (settings.negativeControl) {
-        // The unsafe switch stores a report a second after acknowledging it; killing just
-        // after an acknowledgement shows whether the harness notices what that loses.
-        await until(() => performance.now() - stats.lastAcknowledgedAt < 300, 300_000)
-      } else if (kill % 2 === 0) await until(() => stats.finalPostsInFlight > 0, 120_000)
-      if (stats.finalPostsInFlight > 0) killsDuringIntake++
+      const victim = await chooseVictim(settings, stats, instances, kill)
+      if (instancesInIntake(stats).includes(victim.origin)) killsDuringIntake++
       const killedAt = performance.now()
-      await service.kill()
-      failedStarts += await restart(service)
+      await victim.kill()
+      failedStarts += await restart(victim)
       recoveries.push(performance.now() - killedAt)
       if (kill % 10 === 0 || kill === settings.kills)
         console.log(`  ${kill} kills, ${stats.reports} reports acknowledged so far`)
     }
     if (settings.kills === 0) await sleep(10_000)
   } catch (error) {
-    await service.kill()
+    await Promise.all(instances.map((i) => i.kill()))
     throw error
   } finally {
-    // No more kills: every reporter finishes the report it is on, then stops.
+    // No more kills: every client finishes the report it is on, then stops.
     stopping = true
-    await Promise.all(reporters)
+    await Promise.all(clients)
   }
   const seconds = (performance.now() - started) / 1000
-  await service.stop()
+  await Promise.all(instances.map((i) => i.stop()))
   await ledger.close()
 
-  const stored = await storedReports(db, key)
-  const keys = { activeKeyId: KEY_ID, keys: new Map([[KEY_ID, key]]) }
-  await sealAllAuditEvents(db, keys)
-  const chain = await verifyAuditChain(db, keys)
-  const result = reconcile(await readLedger(ledgerPath), stored)
-  const errorLines = await countErrorLines(service.logPath)
-  printResults(settings, result, stats, {
+  const stored = await storedReports(db, cluster.envelope)
+  await sealAllAuditEvents(db, cluster.keys)
+  const chain = await verifyAuditChain(db, cluster.keys)
+  const entries = await readLedger(ledgerPath)
+  const result = reconcile(entries, stored)
+  const errorLines = (await Promise.all(instances.map((i) => i.errorLines()))).flat().length
+  printResults(settings, result, stats, entries, {
     recoveries,
     killsDuringIntake,
     seconds,
@@ -216,13 +212,45 @@ async function run(settings: Settings, schema: string, dir: string, db: Db): Pro
     sealed: chain.sealed,
     errorLines,
   })
-  return verdict(settings, result, stats, chain.brokenAt !== null)
+  return verdict(settings, result, stats, waysAcknowledged(entries), chain.brokenAt !== null)
+}
+
+/**
+ * Which instance dies next. Every other kill waits (up to 2 min) for a final submission on the
+ * wire and kills the instance it went to, so that many kills land inside intake itself, the
+ * window a crash must not lose anything in; the others pick an instance at random. The
+ * negative control's unsafe switch stores a report a second after acknowledging it, so it
+ * kills the instance that acknowledged a report in the last 300 ms, to show whether the
+ * harness notices what that loses.
+ */
+async function chooseVictim(
+  settings: Settings,
+  stats: ReporterStats,
+  instances: readonly ServiceProcess[],
+  kill: number,
+): Promise<ServiceProcess> {
+  const byOrigin = (origin: string | undefined) => instances.find((i) => i.origin === origin)
+  const anyOf = <T>(list: readonly T[]): T | undefined =>
+    list[Math.floor(Math.random() * list.length)]
+  if (settings.negativeControl) {
+    await until(() => performance.now() - stats.lastAcknowledgedAt < 300, 300_000)
+    const acknowledging = byOrigin(stats.lastAcknowledgedBy)
+    if (acknowledging) return acknowledging
+  } else if (kill % 2 === 0) {
+    await until(() => instancesInIntake(stats).length > 0, 120_000)
+    const inIntake = byOrigin(anyOf(instancesInIntake(stats)))
+    if (inIntake) return inIntake
+  }
+  const victim = anyOf(instances)
+  if (!victim) throw new Error('No instance to kill')
+  return victim
 }
 
 function verdict(
   settings: Settings,
   result: Reconciliation,
   stats: ReporterStats,
+  acknowledgedVia: ReadonlySet<'form' | 'api'>,
   chainBroken: boolean,
 ): number {
   const lost = result.acknowledgedButMissing.length
@@ -241,6 +269,12 @@ function verdict(
   if (unexpected > 0) broken.push(`unexpected answers: ${unexpected}`)
   if (chainBroken) broken.push('audit hash chain broken')
   if (result.acknowledged === 0) broken.push('no report was acknowledged, so nothing was tested')
+  for (const [way, clients] of [
+    ['form', settings.reporters],
+    ['api', settings.apiClients],
+  ] as const)
+    if (clients > 0 && !acknowledgedVia.has(way))
+      broken.push(`no ${way} report was acknowledged, so that way in was not tested`)
   if (broken.length === 0) {
     console.log('\nall invariants held')
     return 0
@@ -249,9 +283,17 @@ function verdict(
   return 1
 }
 
+/** The ways in (form, API) through which at least one report was acknowledged. */
+function waysAcknowledged(entries: readonly LedgerEntry[]): Set<'form' | 'api'> {
+  const via = new Map<string, 'form' | 'api'>()
+  for (const e of entries) if (e.kind === 'sent') via.set(e.submission, e.via ?? 'form')
+  return new Set(
+    entries.flatMap((e) => (e.kind === 'acknowledged' ? [via.get(e.submission) ?? 'form'] : [])),
+  )
+}
+
 /** Every stored report, its answers decrypted to find the submission id its reporter planted. */
-async function storedReports(db: Db, key: Buffer): Promise<StoredReport[]> {
-  const envelope = createEnvelope({ activeKeyId: KEY_ID, keys: new Map([[KEY_ID, key]]) })
+async function storedReports(db: Db, envelope: Envelope): Promise<StoredReport[]> {
   const rows = await db.query<{
     id: string
     reference: string
@@ -285,92 +327,9 @@ async function storedReports(db: Db, key: Buffer): Promise<StoredReport[]> {
   })
 }
 
-/** The service as production runs it: `src/server.ts` in its own Node process, no wrapper. */
-class Service {
-  private child: ChildProcess | undefined
-
-  constructor(
-    private readonly origin: string,
-    readonly logPath: string,
-    private readonly env: NodeJS.ProcessEnv,
-  ) {
-    // The harness must not leave a service behind, whichever way it ends.
-    process.once('exit', () => this.child?.kill('SIGKILL'))
-  }
-
-  async start(): Promise<void> {
-    const log = await open(this.logPath, 'a')
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: REPO,
-      env: this.env,
-      stdio: ['ignore', log.fd, log.fd],
-    })
-    await log.close()
-  }
-
-  /** Polls /health until it answers 200; on a busy shared machine a start can take a minute. */
-  async healthy(): Promise<void> {
-    const deadline = performance.now() + 180_000
-    while (performance.now() < deadline) {
-      if (this.child?.exitCode !== null)
-        throw new Error(`The service exited (${String(this.child?.exitCode)}); see its log`)
-      try {
-        const response = await fetch(`${this.origin}${paths.health}`, {
-          signal: AbortSignal.timeout(1000),
-        })
-        await response.arrayBuffer()
-        if (response.status === 200) return
-      } catch {
-        // not listening yet
-      }
-      await sleep(10)
-    }
-    throw new Error('The service did not answer /health within 180 s')
-  }
-
-  async kill(): Promise<void> {
-    const child = this.running()
-    if (!child) return
-    const exited = once(child, 'exit')
-    child.kill('SIGKILL')
-    await exited
-  }
-
-  private running(): ChildProcess | undefined {
-    const child = this.child
-    return child?.exitCode === null && child.signalCode === null ? child : undefined
-  }
-
-  /** A graceful stop at the end, as an operator would. */
-  async stop(): Promise<void> {
-    const child = this.running()
-    if (!child) return
-    const exited = once(child, 'exit')
-    child.kill('SIGTERM')
-    await Promise.race([exited, sleep(10_000).then(() => this.kill())])
-  }
-}
-
 async function until(condition: () => boolean, ms: number): Promise<void> {
   const deadline = performance.now() + ms
   while (!condition() && performance.now() < deadline) await sleep(1)
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  server.close()
-  await once(server, 'close')
-  if (address === null || typeof address === 'string') throw new Error('No TCP port')
-  return address.port
-}
-
-/** Lines the service logged at level error or above (pino: 50 and 60). */
-async function countErrorLines(path: string): Promise<number> {
-  const text = await readFile(path, 'utf8').catch(() => '')
-  return text.split('\n').filter((line) => /"level":(50|60)\b/.test(line)).length
 }
 
 function printHeader(
@@ -386,16 +345,19 @@ function printHeader(
       `(fsync ${pg?.fsync ?? '?'}, synchronous_commit ${pg?.synchronous_commit ?? '?'})`,
   )
   console.log(
-    `service: src/server.ts in its own process, NODE_ENV=${settings.negativeControl ? 'test' : 'production'}` +
+    `service: ${settings.instances} x src/server.ts, each its own process on one schema, ` +
+      `NODE_ENV=${settings.negativeControl ? 'test' : 'production'}` +
       `${settings.negativeControl ? ', UNSAFE_TEST_ACK_BEFORE_COMMIT=true (negative control)' : ''}, ` +
-      `report rate limit raised to ${RATE_LIMIT}/min`,
+      `report and API rate limits raised to ${RATE_LIMIT}/min`,
   )
   console.log(
-    `load: ${settings.reporters} reporters walking the form over HTTP; ${settings.kills} SIGKILLs, ` +
-      `each ${settings.uptime[0]}-${settings.uptime[1]} ms (uniform) after the service answers /health, ` +
+    `load: ${settings.reporters} reporters walking the form over HTTP and ${settings.apiClients} ` +
+      `platforms sending to the API (retrying with their Idempotency-Key), each moving to the ` +
+      `next instance on a connection error; ${settings.kills} SIGKILLs of one instance at a time, ` +
+      `each ${settings.uptime[0]}-${settings.uptime[1]} ms (uniform) after the last restart answers /health, ` +
       (settings.negativeControl
-        ? 'each then held until a report was acknowledged in the last 300 ms (at most 5 min)\n'
-        : 'every other one then held until a final submission is in flight (at most 2 min)\n'),
+        ? 'each then held until a report was acknowledged in the last 300 ms (at most 5 min) and aimed at the instance that acknowledged it\n'
+        : 'every other one then held until a final submission is in flight (at most 2 min) and aimed at its instance\n'),
   )
 }
 
@@ -403,6 +365,7 @@ function printResults(
   settings: Settings,
   r: Reconciliation,
   stats: ReporterStats,
+  entries: readonly LedgerEntry[],
   run: {
     recoveries: number[]
     killsDuringIntake: number
@@ -417,8 +380,19 @@ function printResults(
     console.log(`${label.padEnd(48)}${String(value)}`)
   }
   const ms = (v: number) => (Number.isNaN(v) ? '-' : `${Math.round(v)} ms`)
+  // Each figure about submissions, split by the way in: "3 (form 2, API 1)".
+  const via = new Map<string, string>()
+  for (const e of entries) if (e.kind === 'sent') via.set(e.submission, e.via ?? 'form')
+  const byWay = (submissions: Iterable<string>) => {
+    const list = [...submissions]
+    const api = list.filter((s) => via.get(s) === 'api').length
+    return `${list.length} (form ${list.length - api}, API ${api})`
+  }
+  const acknowledged = new Set(
+    entries.filter((e) => e.kind === 'acknowledged').map((e) => e.submission),
+  )
   console.log('')
-  line('acknowledged but missing', r.acknowledgedButMissing.length)
+  line('acknowledged but missing', byWay(r.acknowledgedButMissing))
   line('duplicates', r.duplicates)
   line('reports without their audit entry', r.withoutAudit)
   line('confirmation showed another reference', r.referenceMismatches)
@@ -435,13 +409,15 @@ function printResults(
   line('  of which during a final submission', run.killsDuringIntake)
   line('recovery, kill to first good /health: median', ms(median(run.recoveries)))
   line('recovery: max', ms(run.recoveries.length > 0 ? Math.max(...run.recoveries) : NaN))
-  line('reports sent (final POST)', r.sent)
-  line('reports acknowledged (303 to confirmation)', r.acknowledged)
+  line('reports sent (final POST)', byWay(via.keys()))
+  line('reports acknowledged (303 to confirmation, 201)', byWay(acknowledged))
   line('reports stored', r.stored)
   line('stored, client never heard back', r.storedNotAcknowledged)
   line('requests sent again after a connection error', stats.connectionErrors)
-  line('5xx answers (sent again)', stats.serverErrors)
-  line('error-level lines in the service log', run.errorLines)
+  line('  of which to the other instance', stats.switchedInstance)
+  line('503 answers, load shed (sent again)', stats.shed)
+  line('other 5xx answers (sent again)', stats.serverErrors)
+  line("error-level lines in the instances' logs", run.errorLines)
   line('starts that failed and were tried again', run.failedStarts)
   line('seconds', run.seconds.toFixed(1))
   line('load average (1 min) at the end', loadavg()[0]?.toFixed(1) ?? '?')
@@ -454,7 +430,7 @@ function printResults(
  * machine, say) is tried again, up to three times, so one bad start does not throw away a
  * run's ledger; each failure is counted and printed, and the third one ends the run.
  */
-async function restart(service: Service): Promise<number> {
+async function restart(service: ServiceProcess): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     try {
       await service.start()

@@ -7,28 +7,31 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { createEnvelope, type Envelope } from '../src/crypto/envelope.js'
+import type { KeyRingConfig } from '../src/config.js'
+import type { Envelope } from '../src/crypto/envelope.js'
 import type { Db } from '../src/db/db.js'
 import { migrate } from '../src/db/migrate.js'
 import { openPostgres } from '../src/db/postgres.js'
 import { paths } from '../src/web/paths.js'
+import { productionTestEnv } from './production-env.js'
 
 /**
  * Several service processes on one PostgreSQL schema, as an agency runs them behind a load
  * balancer: each is `src/server.ts` in its own Node process (the production composition, no
  * wrapper) on its own loopback port, all with the same secrets from the environment. The
  * harness keeps its own connection to the schema, to set up staff and to count what was stored.
- * Used by test/scale-out.test.ts and bench/spike.ts; other processes on the same schema (a
- * worker, say) start with `cluster.startProcess(script)`.
+ * Used by test/scale-out.test.ts, bench/crash.ts and bench/spike.ts; other processes on the
+ * same schema (a worker, say) start with `cluster.startProcess(script)`.
  */
 const REPO = fileURLToPath(new URL('..', import.meta.url))
-export const KEY_ID = 'scale-1'
 
 export interface ClusterOptions {
   instances: number
   databaseUrl?: string
   /** Extra settings for every instance (REPORT_RATE_LIMIT_PER_MINUTE, SHED_*, LOG_LEVEL...). */
   env?: Record<string, string>
+  /** Leaves the folder with the processes' logs (`dir`) in place after close(). */
+  keep?: boolean
 }
 
 export class ServiceProcess {
@@ -93,10 +96,31 @@ export class ServiceProcess {
     await Promise.race([exited, sleep(10_000).then(() => this.kill())])
   }
 
-  /** Lines this process logged at level error or above (pino: 50 and 60). */
-  async errorLines(): Promise<string[]> {
+  /** Every line this process has logged so far. */
+  async logLines(): Promise<string[]> {
     const text = await readFile(this.logPath, 'utf8').catch(() => '')
-    return text.split('\n').filter((line) => /"level":(50|60)\b/.test(line))
+    return text.split('\n').filter((line) => line !== '')
+  }
+
+  /**
+   * Lines this process logged at level error or above: the service's pino writes 50 and 60,
+   * the worker's own JSON log "error".
+   */
+  async errorLines(): Promise<string[]> {
+    return (await this.logLines()).filter((line) =>
+      /"level":((50|60)\b|"(error|fatal)")/.test(line),
+    )
+  }
+
+  /** Waits for a line holding `text`, for processes that do not listen (a worker, say). */
+  async logged(text: string, timeoutMs = 180_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs
+    while (performance.now() < deadline) {
+      if ((await this.logLines()).some((line) => line.includes(text))) return
+      if (!this.running()) throw new Error(`${this.logPath}: exited before logging "${text}"`)
+      await sleep(100)
+    }
+    throw new Error(`${this.logPath}: did not log "${text}" in time`)
   }
 
   private running(): ChildProcess | undefined {
@@ -111,6 +135,9 @@ export interface Cluster {
   db: Db
   /** The instances' encryption keys, to set up staff and open what was stored. */
   envelope: Envelope
+  keys: KeyRingConfig
+  /** The run's temporary folder: each process's log and data folder; the caller may add files. */
+  dir: string
   /**
    * Starts another process (a worker, say: `src/worker.ts`) with the instances' settings on the
    * same schema, and its own port and data folder; stopped with the rest by close().
@@ -136,25 +163,23 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   await admin.exec(`CREATE SCHEMA ${schema}`)
   const url = new URL(databaseUrl)
   url.searchParams.set('options', `-c search_path=${schema}`)
-  const key = randomBytes(32)
   // Shared configuration: every instance must hold the same keys and cookie secret.
+  const production = productionTestEnv({ keyId: 'scale-1' })
   const shared: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
-    NODE_ENV: 'production',
+    ...production.env,
     HOST: '127.0.0.1',
     DATABASE_URL: url.toString(),
     DATABASE_POOL_SIZE: '5',
-    ENCRYPTION_KEYS: `${KEY_ID}:${key.toString('base64')}`,
-    COOKIE_SECRET: randomBytes(32).toString('base64url'),
-    IDENTIFIER_KEYS: `${KEY_ID}:${randomBytes(32).toString('base64')}`,
-    SERVICE_URL: 'https://safety-centre.example.org',
     LOG_LEVEL: 'warn',
     ...options.env,
   }
   const processes: ServiceProcess[] = []
+  let made = 0
   const make = async (script: string, env: Record<string, string> = {}) => {
-    const n = processes.length + 1
+    // Numbered before the first await, so processes started together get a log each.
+    const n = ++made
     const port = await freePort()
     const child = new ServiceProcess(
       `http://127.0.0.1:${port}`,
@@ -178,7 +203,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await db.close()
     await admin.exec(`DROP SCHEMA ${schema} CASCADE`)
     await admin.close()
-    await rm(dir, { recursive: true, force: true })
+    if (!options.keep) await rm(dir, { recursive: true, force: true })
   }
   try {
     await Promise.all(instances.map((instance) => instance.start()))
@@ -189,13 +214,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await close()
     throw error
   }
-  const envelope = createEnvelope({ activeKeyId: KEY_ID, keys: new Map([[KEY_ID, key]]) })
   const startProcess = async (script: string, env?: Record<string, string>) => {
     const child = await make(script, env)
     await child.start()
     return child
   }
-  return { instances, db, envelope, startProcess, close }
+  const { envelope, keys } = production
+  return { instances, db, envelope, keys, dir, startProcess, close }
 }
 
 export async function freePort(): Promise<number> {

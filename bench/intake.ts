@@ -6,7 +6,6 @@ import { readdir } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createEnvelope } from '../src/crypto/envelope.js'
 import type { Db } from '../src/db/db.js'
 import { migrate } from '../src/db/migrate.js'
 import { openPostgres } from '../src/db/postgres.js'
@@ -31,6 +30,7 @@ import {
   type CpuTimes,
 } from './cpu.js'
 import { drive, type LoadOptions, type LoadResult } from './load.js'
+import { productionTestEnv } from './production-env.js'
 import {
   BARE_INSERT_PATH,
   BARE_TABLE,
@@ -47,7 +47,6 @@ import {
  * checks that every 303 left exactly one stored report behind. See docs/benchmarks.md.
  */
 const AIMS = { reportsPerSecond: 1000, p99Ms: 100, ratio: 0.5 }
-const KEY_ID = 'bench-1'
 /** Every request comes from 127.0.0.1, so the per-address limit on report POSTs is lifted. */
 const RATE_LIMIT = 100_000_000
 
@@ -134,7 +133,7 @@ async function run(settings: Settings, schema: string, db: Db): Promise<void> {
     `CREATE TABLE ${BARE_TABLE} (id uuid PRIMARY KEY, inserted_at timestamptz NOT NULL)`,
   )
   const jurisdictionRows = await importJurisdictions(db, settings.jurisdictionsDir)
-  const key = randomBytes(32)
+  const production = productionTestEnv()
   const server = await startServer(
     {
       databaseUrl: settings.databaseUrl,
@@ -142,8 +141,7 @@ async function run(settings: Settings, schema: string, db: Db): Promise<void> {
       poolSize: settings.poolSize,
       logLevel: settings.logLevel,
       rateLimitPerMinute: RATE_LIMIT,
-      encryptionKeys: `${KEY_ID}:${key.toString('base64')}`,
-      cookieSecret: randomBytes(32).toString('base64url'),
+      productionEnv: production.env,
     },
     settings.cpuProfDir,
   )
@@ -155,9 +153,7 @@ async function run(settings: Settings, schema: string, db: Db): Promise<void> {
       port: server.ready.port,
       journey,
       answers: await storedAnswers(journey),
-      drafts: draftRepository(
-        createEnvelope({ activeKeyId: KEY_ID, keys: new Map([[KEY_ID, key]]) }),
-      ),
+      drafts: draftRepository(production.envelope),
       csrf: await csrfPairs(server.ready.port, journey, settings.connections),
       answered: { reports: 0, bare: 0 },
     }

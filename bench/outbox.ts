@@ -4,12 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { auditTrail } from '../src/audit/trail.js'
-import { createEnvelope } from '../src/crypto/envelope.js'
 import { migrate } from '../src/db/migrate.js'
 import { openPostgres } from '../src/db/postgres.js'
 import { undeliveredCount } from '../src/outbox/repository.js'
 import { deliveryChannelService } from '../src/partner-agencies/delivery-service.js'
 import { startSmtpServer, startWebhookReceiver } from '../test/delivery.js'
+import { productionTestEnv } from './production-env.js'
 
 /**
  * `npm run bench:outbox`: a producer process files reports (each with its reporter's
@@ -53,8 +53,8 @@ process.once('exit', () => {
 
 try {
   await migrate(db)
-  const key = randomBytes(32)
-  const envelope = createEnvelope({ activeKeyId: 'bench', keys: new Map([['bench', key]]) })
+  const production = productionTestEnv()
+  const envelope = production.envelope
   const agencyId = crypto.randomUUID()
   await db.query(
     `INSERT INTO partner_agencies (id, kind, name, created_at, updated_at)
@@ -72,12 +72,13 @@ try {
   url.searchParams.set('options', `-c search_path=${schema}`)
   const env = {
     PATH: process.env.PATH,
+    ...production.env,
+    // Not production: the workers trust the test SMTP server's own certificate, and the
+    // negative control's unsafe switch is refused in production.
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: url.toString(),
     DATABASE_POOL_SIZE: '3',
-    ENCRYPTION_KEYS: `bench:${key.toString('base64')}`,
-    COOKIE_SECRET: randomBytes(32).toString('base64url'),
     SMTP_URL: smtp.url,
     SMTP_TLS_REJECT_UNAUTHORIZED: 'false',
     OUTBOX_RETRY_BASE_SECONDS: '1',

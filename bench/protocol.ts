@@ -9,9 +9,8 @@ export interface ServerStart {
   poolSize: number
   logLevel: string
   rateLimitPerMinute: number
-  /** `ENCRYPTION_KEYS` as production takes it: `id:base64`. */
-  encryptionKeys: string
-  cookieSecret: string
+  /** The settings production requires, from `productionTestEnv()` (bench/production-env.ts). */
+  productionEnv: Record<string, string>
   /**
    * Where the server's clock starts (ISO 8601); it then runs on in real time. Without it the
    * server has the real clock. bench/queue.ts sets it to the instant its reports were made for.

@@ -8,7 +8,6 @@ import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { auditTrail } from '../src/audit/trail.js'
-import { createEnvelope } from '../src/crypto/envelope.js'
 import type { Db, Queryable } from '../src/db/db.js'
 import { migrate } from '../src/db/migrate.js'
 import { openPostgres } from '../src/db/postgres.js'
@@ -16,6 +15,7 @@ import { jurisdictionDirectory } from '../src/jurisdictions/directory.js'
 import { readJurisdictionFile, type LocalAuthorityRow } from '../src/jurisdictions/import.js'
 import type { Jurisdiction } from '../src/jurisdictions/model.js'
 import { AUDIENCES, type Concern, type Priority } from '../src/reports/model.js'
+import { productionTestEnv } from './production-env.js'
 import { checkSyntheticAnswers, syntheticAnswers } from './synthetic-answers.js'
 import { queueClock, type QueueClock } from '../src/queue/membership.js'
 import { countByPriority, listQueue, type QueueFilters } from '../src/queue/repository.js'
@@ -91,7 +91,8 @@ const SCHEMA = args.schema ?? `bench_queue_${randomBytes(4).toString('hex')}`
 // earlier one sealed. The data is synthetic and the schema is dropped; this is no way to key
 // real data.
 const KEY = createHash('sha256').update(`bench:queue:${SCHEMA}`).digest()
-const envelope = createEnvelope({ keys: new Map([[KEY_ID, KEY]]), activeKeyId: KEY_ID })
+const production = productionTestEnv({ keyId: KEY_ID, encryptionKey: KEY })
+const envelope = production.envelope
 
 // ---------------------------------------------------------------- synthetic reports
 
@@ -484,8 +485,7 @@ async function measureHttp(db: Db, codes: Codes, openIds: readonly string[]) {
     poolSize: 10,
     logLevel: 'info',
     rateLimitPerMinute: 1000,
-    encryptionKeys: `${KEY_ID}:${KEY.toString('base64')}`,
-    cookieSecret: randomBytes(32).toString('base64url'),
+    productionEnv: production.env,
     clock: NIGHT.toISOString(),
     captureQueries: true,
   })

@@ -5,8 +5,11 @@
 
 /** One line of the ledger; `submission` is the id a reporter planted in its report's text. */
 export type LedgerEntry =
-  /** Written (and fsync'd) before the report's final POST is first sent. */
-  | { kind: 'sent'; submission: string; at: number }
+  /**
+   * Written (and fsync'd) before the report's final POST is first sent; `via` is the way in:
+   * the form, or the platform API.
+   */
+  | { kind: 'sent'; submission: string; via?: 'form' | 'api'; at: number }
   /** The final POST answered 303 to the confirmation page: the service said "received". */
   | { kind: 'acknowledged'; submission: string; at: number }
   /** The reference the confirmation page showed. */

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import type { Db, Queryable } from '../src/db/db.js'
@@ -55,16 +55,12 @@ function capturing(db: Db, current: AsyncLocalStorage<Captured>): Db {
  */
 async function start(message: ServerStart): Promise<void> {
   const config = loadConfig({
-    NODE_ENV: 'production',
+    ...message.productionEnv,
     DATABASE_URL: message.databaseUrl,
     DATABASE_POOL_SIZE: String(message.poolSize),
     REPORT_RATE_LIMIT_PER_MINUTE: String(message.rateLimitPerMinute),
     API_RATE_LIMIT_PER_MINUTE: String(message.rateLimitPerMinute),
     LOG_LEVEL: message.logLevel,
-    ENCRYPTION_KEYS: message.encryptionKeys,
-    IDENTIFIER_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-    COOKIE_SECRET: message.cookieSecret,
-    SERVICE_URL: 'https://safety-centre.example.org',
     // These benchmarks measure capacity, so nothing is shed; bench/spike.ts measures shedding.
     SHED_MAX_IN_PROGRESS: '0',
     SHED_EVENT_LOOP_DELAY_MS: '0',

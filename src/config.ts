@@ -129,8 +129,9 @@ export interface Config {
   /** Failed contact attempts in a row on a case that raise a task for a supervisor. */
   caseFailedContactsBeforeTask: number
   /**
-   * Breaks intake on purpose: reports are acknowledged before they are stored. Only for the
-   * negative control of `npm run bench:crash`, which must catch the loss; refused in production.
+   * Breaks intake on purpose: reports (from the form and the API) are acknowledged before they
+   * are stored. Only for the negative control of `npm run bench:crash`, which must catch the
+   * loss; refused in production.
    */
   unsafeTestAckBeforeCommit: boolean
   delivery: DeliverySettings

@@ -224,6 +224,7 @@ export async function buildDeps(options: DepsOptions) {
     triage,
     hashIdentifiers: links.hashIdentifiers,
     now,
+    unsafeAckBeforeCommit: config.unsafeTestAckBeforeCommit,
   })
   const apiClients = apiClientService({
     db,

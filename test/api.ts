@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { hashApiKey, newApiKey } from '../src/api/keys.js'
 import type { ApiReport } from '../src/api/report-answers.js'
 import { insertClient, insertKey } from '../src/api/repository.js'
+import type { Queryable } from '../src/db/db.js'
 import type { TestApp } from './app.js'
 
 /** An API client registered straight in the database, with one key. */
@@ -10,10 +11,19 @@ export async function addApiClient(
   t: TestApp,
   name = 'Synthetic Chat Ltd',
 ): Promise<{ id: string; key: string }> {
+  return registerApiClient(t.db, name, t.deps.now())
+}
+
+/** The same on any database: the schema several instances share (bench/, scale-out test). */
+export async function registerApiClient(
+  db: Queryable,
+  name: string,
+  at = new Date(),
+): Promise<{ id: string; key: string }> {
   const id = randomUUID()
   const key = newApiKey()
-  await insertClient(t.db, { id, name }, t.deps.now())
-  await insertKey(t.db, { id: randomUUID(), clientId: id, keyHash: hashApiKey(key) }, t.deps.now())
+  await insertClient(db, { id, name }, at)
+  await insertKey(db, { id: randomUUID(), clientId: id, keyHash: hashApiKey(key) }, at)
   return { id, key }
 }
 

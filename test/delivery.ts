@@ -114,6 +114,46 @@ export async function startWebhookReceiver(
   }
 }
 
+/**
+ * A text-message provider as `SMS_PROVIDER=http` reaches one (src/notifications/sms.ts): it
+ * checks the bearer token and counts every text it is given by its reference (the outbox
+ * message id), repeats included, answering after `delayMs` as a real provider takes a while.
+ */
+export async function startSmsProvider(token: string, options: { delayMs?: number } = {}) {
+  const received = new Map<string, number>()
+  let refused = 0
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      if (request.headers.authorization !== `Bearer ${token}`) {
+        refused += 1
+        response.writeHead(401).end()
+        return
+      }
+      const { reference } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        reference: string
+      }
+      received.set(reference, (received.get(reference) ?? 0) + 1)
+      setTimeout(() => response.writeHead(202).end(), options.delayMs ?? 0)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${String(port)}/texts`,
+    /** Texts received by message id, each with how many times it came. */
+    received,
+    refused: () => refused,
+    close: () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve()
+        }),
+      ),
+  }
+}
+
 /** An audit trail for service calls made outside a request. */
 export const testAudit = (now: () => Date, event = 'test.done') =>
   auditTrail({ event, actor: () => 'test', address: '', now })

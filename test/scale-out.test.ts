@@ -2,28 +2,36 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startCluster, type Cluster } from '../bench/instances.js'
+import { startCluster, type Cluster, type ServiceProcess } from '../bench/instances.js'
 import { StaffClient, signIn, type StaffMember } from '../bench/staff-client.js'
+import { payloadContext } from '../src/notifications/reporter-messages.js'
+import { enqueue } from '../src/outbox/repository.js'
 import type { Role } from '../src/staff/permissions.js'
 import { newTotpSecret } from '../src/staff/factors.js'
 import { hashPassword } from '../src/staff/passwords.js'
 import { insertStaff, saveTotp, setPassword } from '../src/staff/repository.js'
 import { paths, staffPaths } from '../src/web/paths.js'
+import { apiReport, registerApiClient } from './api.js'
 import { testDatabases } from './db.js'
+import { startSmsProvider } from './delivery.js'
 import { reportSteps } from './reports.js'
 
 /**
  * Two service instances, each `src/server.ts` in its own process, on one PostgreSQL schema,
  * as behind a load balancer with no sticky sessions: nothing a person does may depend on which
- * instance answers. Only under `npm run test:postgres` (PGlite is one process's database).
+ * instance answers. Two `npm run worker` processes deliver the outbox beside them. Only under
+ * `npm run test:postgres` (PGlite is one process's database).
  */
 const server = testDatabases().find((d) => d.name === 'PostgreSQL')
 /** Enough for one whole report (every POST counts), few enough to reach in a test. */
 const RATE_LIMIT = 30
+/** Outbox jobs for the two workers to share. */
+const JOBS = 200
 
 describe('two instances on one PostgreSQL', { skip: !server && 'needs TEST_DATABASE_URL' }, () => {
   let cluster: Cluster
   let started = false
+  const workers: ServiceProcess[] = []
   let a: string
   let b: string
 
@@ -31,7 +39,15 @@ describe('two instances on one PostgreSQL', { skip: !server && 'needs TEST_DATAB
     cluster = await startCluster({
       instances: 2,
       // Behind a load balancer the client's address comes in X-Forwarded-For.
-      env: { REPORT_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT), TRUST_PROXY: 'true' },
+      // The outbox is the two worker processes' alone, as when an agency runs them apart.
+      env: {
+        REPORT_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
+        TRUST_PROXY: 'true',
+        WORKER_IN_PROCESS: 'false',
+        // Shedding is bench:spike's to prove; on a busy machine an instance's first requests
+        // can find its event loop slow from starting up and be shed.
+        SHED_EVENT_LOOP_DELAY_MS: '0',
+      },
     })
     ;[a, b] = cluster.instances.map((i) => i.origin) as [string, string]
     started = true
@@ -40,9 +56,10 @@ describe('two instances on one PostgreSQL', { skip: !server && 'needs TEST_DATAB
   after(async () => {
     // A failed start has closed what it started already.
     if (!started) return
-    const errors = (await Promise.all(cluster.instances.map((i) => i.errorLines()))).flat()
+    const processes = [...cluster.instances, ...workers]
+    const errors = (await Promise.all(processes.map((p) => p.errorLines()))).flat()
     await cluster.close()
-    assert.deepEqual(errors, [], 'no error-level log lines on either instance')
+    assert.deepEqual(errors, [], 'no error-level log lines on either instance or worker')
   })
 
   it('takes a report page by page from alternate instances and stores it once', async () => {
@@ -151,7 +168,140 @@ describe('two instances on one PostgreSQL', { skip: !server && 'needs TEST_DATAB
     await sleep(2_500)
     assert.equal((await post(a)).status, 429, 'and A has learnt of them')
   })
+  it("answers a platform's retry on the other instance with the report the first stored", async () => {
+    const platform = await addApiClient(cluster)
+    const key = randomUUID()
+    const body = apiReport({ additionalInfo: `Asked for a photo. ${key}` })
+    const first = await sendApiReport(a, platform, key, body)
+    assert.equal(first.status, 201)
+    const again = await sendApiReport(b, platform, key, body)
+    assert.equal(again.status, 201, 'the same Idempotency-Key and body, sent to B')
+    assert.equal(again.headers.get('idempotent-replayed'), 'true')
+    assert.deepEqual(await again.json(), await first.json())
+    const stored = await cluster.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM reports WHERE source = 'api'",
+    )
+    assert.equal(stored[0]?.n, 1, 'one report for one key')
+  })
+
+  it('gives each outbox job to one of two workers only, and delivers it once', async (t) => {
+    // A provider that takes 100 ms a text: one worker alone would need seconds for the batch,
+    // so the other, polling every second, comes in for its share.
+    const token = randomUUID()
+    const provider = await startSmsProvider(token, { delayMs: 100 })
+    try {
+      const env = { SMS_PROVIDER: 'http', SMS_HTTP_URL: provider.url, SMS_HTTP_TOKEN: token }
+      workers.push(
+        ...(await Promise.all([
+          cluster.startProcess('src/worker.ts', env),
+          cluster.startProcess('src/worker.ts', env),
+        ])),
+      )
+      await Promise.all(workers.map((w) => w.logged('outbox worker started')))
+
+      const platform = await addApiClient(cluster)
+      const sent = await sendApiReport(a, platform, randomUUID(), apiReport())
+      const { reference } = (await sent.json()) as { reference: string }
+      const [report] = await cluster.db.query<{ id: string }>(
+        'SELECT id FROM reports WHERE reference = $1',
+        [reference],
+      )
+      assert.ok(report)
+      // Messages to the reporter, written as the staff's message page writes them (the outbox
+      // row sealed with the service's keys), all due at once, in one transaction.
+      const ids = Array.from({ length: JOBS }, () => randomUUID())
+      const at = new Date()
+      await cluster.db.transaction(async (tx) => {
+        for (const id of ids)
+          await enqueue(tx, {
+            id,
+            purpose: 'reporter-message',
+            reportId: report.id,
+            channel: 'sms',
+            maxAttempts: 8,
+            availableAt: at,
+            createdAt: at,
+            createdBy: 'scale-out-test',
+            payload: cluster.envelope.seal(
+              JSON.stringify({ to: '+44 7700 900 123', subject: '', text: 'We read your report.' }),
+              payloadContext(id),
+            ),
+          })
+      })
+
+      const deadline = performance.now() + 120_000
+      let rows: { id: string; status: string; attempts: number }[] = []
+      while (performance.now() < deadline) {
+        rows = await cluster.db.query<{ id: string; status: string; attempts: number }>(
+          'SELECT id, status, attempts FROM outbox_messages WHERE id = ANY($1::uuid[])',
+          [ids],
+        )
+        if (rows.every((r) => r.status === 'delivered')) break
+        await sleep(200)
+      }
+      assert.equal(rows.length, JOBS)
+      assert.deepEqual(
+        rows.filter((r) => r.status !== 'delivered' || r.attempts !== 1),
+        [],
+        'every job delivered, claimed once (each claim counts an attempt)',
+      )
+      assert.deepEqual(
+        ids.filter((id) => provider.received.get(id) !== 1),
+        [],
+        'the provider got every text exactly once',
+      )
+      assert.equal(provider.refused(), 0)
+
+      const deliveredBy = await Promise.all(workers.map((w) => deliveredMessages(w)))
+      const [one = [], two = []] = deliveredBy
+      const twice = one.filter((id) => two.includes(id))
+      assert.deepEqual(twice, [], 'no job delivered by both workers')
+      assert.deepEqual(
+        [...one, ...two].sort(),
+        [...ids].sort(),
+        'every job delivered by one of the two',
+      )
+      t.diagnostic(`worker 1 delivered ${String(one.length)}, worker 2 ${String(two.length)}`)
+      assert.ok(
+        one.length > 0 && two.length > 0,
+        `both workers took jobs (${String(one.length)} and ${String(two.length)})`,
+      )
+    } finally {
+      await provider.close()
+    }
+  })
 })
+
+/** The message ids a worker says it delivered, from its log (the log names ids, never people). */
+async function deliveredMessages(worker: ServiceProcess): Promise<string[]> {
+  return (await worker.logLines()).flatMap((line) => {
+    if (!line.startsWith('{')) return []
+    const entry = JSON.parse(line) as { msg?: string; message?: string }
+    return entry.msg === 'message delivered' && entry.message ? [entry.message] : []
+  })
+}
+
+/** An API client registered straight in the schema, as an administrator's page does. */
+async function addApiClient(cluster: Cluster): Promise<string> {
+  return (await registerApiClient(cluster.db, 'Synthetic Platform')).key
+}
+
+async function sendApiReport(
+  origin: string,
+  apiKey: string,
+  idempotencyKey: string,
+  body: unknown,
+): Promise<Response> {
+  return fetch(`${origin}/api/v1/reports`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      'content-type': 'application/json',
+      'idempotency-key': idempotencyKey,
+    },
+    body: JSON.stringify(body),
+  })
+}
 
 async function addPerson(cluster: Cluster, roles: Role[]): Promise<StaffMember & { id: string }> {
   const id = randomUUID()

@@ -9,7 +9,7 @@ import type { Db } from '../db/db.js'
 import { newReference } from '../reports/reference.js'
 import { toSubmittedReport } from '../reports/report.js'
 import { DuplicateReferenceError } from '../reports/repository.js'
-import type { Triage } from '../reports/service.js'
+import { acknowledgeBeforeCommit, type Triage } from '../reports/service.js'
 import type { FieldErrors, FormBody, Journey } from '../web/journey.js'
 import { bodyHash, hashApiKey, newApiKey } from './keys.js'
 import { answersFrom, formBodies, type ApiReport, type FieldProblem } from './report-answers.js'
@@ -43,6 +43,8 @@ export interface ApiReportServiceDeps {
   now: () => Date
   newReference?: () => string
   batching?: BatchOptions
+  /** UNSAFE: see acknowledgeBeforeCommit. Only the negative control of bench:crash sets it. */
+  unsafeAckBeforeCommit?: boolean
 }
 
 const REFERENCE_ATTEMPTS = 5
@@ -55,10 +57,13 @@ const REFERENCE_ATTEMPTS = 5
 export function apiReportService(deps: ApiReportServiceDeps) {
   const { db, envelope, now } = deps
   const batching = deps.batching ?? { maxBatch: 64, maxInFlight: 2 }
-  const store = naturalBatches(
+  const storeAndCommit = naturalBatches(
     (batch: readonly ApiReportToStore[]) => repository.storeApiReports(db, batch),
     batching,
   )
+  const store = deps.unsafeAckBeforeCommit
+    ? acknowledgeBeforeCommit(storeAndCommit)
+    : storeAndCommit
   // Every call looks its key up; under load the look-ups share statements, as intake's do.
   const clientsFor = naturalBatches(async (keyHashes: readonly string[]) => {
     const found = await repository.clientsForKeys(db, keyHashes, now())

@@ -174,10 +174,11 @@ const UNSAFE_COMMIT_DELAY_MS = 1000
  * UNSAFE, the negative control of `npm run bench:crash` only (config.ts refuses it in
  * production): answers "stored" at once and runs the statement a second later, so a crash in
  * that second loses a report that was already acknowledged. The harness must catch the loss.
+ * The form's intake and the API's (src/api/service.ts) both take it.
  */
-function acknowledgeBeforeCommit(
-  store: (item: ReportToStore) => Promise<boolean>,
-): (item: ReportToStore) => Promise<boolean> {
+export function acknowledgeBeforeCommit<Item>(
+  store: (item: Item) => Promise<boolean>,
+): (item: Item) => Promise<boolean> {
   return (item) => {
     setTimeout(() => {
       store(item).catch(() => undefined)
