@@ -13,7 +13,7 @@ describe('the identifiers a report carries', () => {
   }
 
   it('takes the other person’s email addresses from the page that asks for them', () => {
-    const emails = identifiersOf(identifierSources(answers), 'GB')
+    const emails = identifiersOf(identifierSources(answers, 'form'), 'GB')
       .filter((identifier) => identifier.kind === 'other-email')
       .map((identifier) => identifier.value)
     assert.deepEqual(emails, ['sky.other@example.com', 'two@example.org'])
@@ -24,8 +24,21 @@ describe('the identifiers a report carries', () => {
     const without: ReportAnswers = { ...answers }
     delete without['their-email-addresses']
     assert.deepEqual(
-      identifiersOf(identifierSources(blank), 'GB'),
-      identifiersOf(identifierSources(without), 'GB'),
+      identifiersOf(identifierSources(blank, 'form'), 'GB'),
+      identifiersOf(identifierSources(without, 'form'), 'GB'),
     )
+  })
+
+  it('takes no reporter contact from a platform’s report: it is the platform’s safety team’s', () => {
+    const contact: ReportAnswers = {
+      ...answers,
+      'contact-details': { email: 'safety@chat.example.org', phone: '07700 900 999' },
+    }
+    const reporterKinds = (source: 'form' | 'api') =>
+      identifiersOf(identifierSources(contact, source), 'GB')
+        .map((identifier) => identifier.kind)
+        .filter((kind) => kind.startsWith('reporter-'))
+    assert.deepEqual(reporterKinds('form'), ['reporter-phone', 'reporter-email'])
+    assert.deepEqual(reporterKinds('api'), [])
   })
 })
