@@ -55,6 +55,7 @@ export function syntheticAnswers(
       : {
           'their-profile-links': { profileLinks: [] },
           'their-phone-numbers': { phoneNumbers: '07700 900 000' },
+          'their-email-addresses': { emailAddresses: [] },
         }),
     'their-age': { otherPersonAge: 'adult' },
     'known-in-real-life': { knownOffline: 'no' },
