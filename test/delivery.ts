@@ -99,18 +99,12 @@ export async function startWebhookReceiver(
       response.writeHead(status).end()
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
+  const { port, close } = await listenOnLoopback(server)
   return {
     url: `http://127.0.0.1:${String(port)}/referrals`,
     received,
     transportDuplicates: () => transportDuplicates,
-    close: () =>
-      new Promise<void>((resolve) =>
-        server.close(() => {
-          resolve()
-        }),
-      ),
+    close,
   }
 }
 
@@ -138,13 +132,23 @@ export async function startSmsProvider(token: string, options: { delayMs?: numbe
       setTimeout(() => response.writeHead(202).end(), options.delayMs ?? 0)
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
+  const { port, close } = await listenOnLoopback(server)
   return {
     url: `http://127.0.0.1:${String(port)}/texts`,
     /** Texts received by message id, each with how many times it came. */
     received,
     refused: () => refused,
+    close,
+  }
+}
+
+/** Listens on a free loopback port; gives the port and a close that waits for it. */
+async function listenOnLoopback(
+  server: Server,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise<void>((resolve) =>
         server.close(() => {
