@@ -115,6 +115,8 @@ describe('plain words on the pages a young person sees', () => {
     const [age, ...afterAge] = rest(9)
     await answerAll(nine, [...opening, ...(age ? [age] : [])])
     await walk(nine, afterAge, underEleven)
+    await nine.post('/report/check-your-answers', {})
+    measure('/report/confirmation', (await nine.get('/report/confirmation')).body, underEleven)
   })
   after(() => t.close())
 
