@@ -10,6 +10,15 @@ export interface PurgeUnit {
   reports: string[]
 }
 
+/** When case `c` ended: its last approved closure. */
+const CASE_ENDED_AT = `(SELECT max(cc.decided_at) FROM case_closures cc
+                         WHERE cc.case_id = c.id AND cc.decision = 'approved')`
+
+/** `merged`: every case merged into case $1, at any depth. */
+const MERGED_INTO_CASE = `WITH RECURSIVE merged (id) AS (
+       SELECT id FROM cases WHERE merged_into = $1
+       UNION SELECT c.id FROM cases c JOIN merged m ON c.merged_into = m.id)`
+
 /** Closed cases whose last approved closure is at or before `endedBy`, after `after` (by id). */
 export async function closedCasesEndedBy(
   db: Queryable,
@@ -21,8 +30,7 @@ export async function closedCasesEndedBy(
     `SELECT c.id FROM cases c
       WHERE c.status = 'closed'
         AND ($2::uuid IS NULL OR c.id > $2)
-        AND (SELECT max(cc.decided_at) FROM case_closures cc
-              WHERE cc.case_id = c.id AND cc.decision = 'approved') <= $1
+        AND ${CASE_ENDED_AT} <= $1
       ORDER BY c.id
       LIMIT $3`,
     [endedBy, after, limit],
@@ -57,25 +65,19 @@ export async function lockClosedCase(
   caseId: string,
 ): Promise<{ endedAt: Date; cases: string[] } | null> {
   const [found] = await tx.query<{ ended_at: Date | null }>(
-    `SELECT (SELECT max(cc.decided_at) FROM case_closures cc
-              WHERE cc.case_id = c.id AND cc.decision = 'approved') AS ended_at
+    `SELECT ${CASE_ENDED_AT} AS ended_at
        FROM cases c WHERE c.id = $1 AND c.status = 'closed'
         FOR UPDATE SKIP LOCKED`,
     [caseId],
   )
   if (!found?.ended_at) return null
   const merged = await tx.query<{ id: string }>(
-    `WITH RECURSIVE merged (id) AS (
-       SELECT id FROM cases WHERE merged_into = $1
-       UNION SELECT c.id FROM cases c JOIN merged m ON c.merged_into = m.id)
+    `${MERGED_INTO_CASE}
      SELECT c.id FROM cases c JOIN merged m ON m.id = c.id FOR UPDATE OF c SKIP LOCKED`,
     [caseId],
   )
   const [all] = await tx.query<{ n: number }>(
-    `WITH RECURSIVE merged (id) AS (
-       SELECT id FROM cases WHERE merged_into = $1
-       UNION SELECT c.id FROM cases c JOIN merged m ON c.merged_into = m.id)
-     SELECT count(*)::int AS n FROM merged`,
+    `${MERGED_INTO_CASE} SELECT count(*)::int AS n FROM merged`,
     [caseId],
   )
   if (merged.length !== (all?.n ?? 0)) return null

@@ -12,6 +12,7 @@
  * as a rule text of its own, so only a phrase's own words count towards its run. "*" and numbers
  * ("#") stand for no particular word, so they end a run.
  */
+import { textSpeakMap } from './phrases.js'
 import { readText, SENTENCE_BREAK } from './reading.js'
 import type { TextSpeak } from './reading.js'
 import type { TriageRuleSet } from './rule-set.js'
@@ -97,7 +98,7 @@ export function findCopiedWording(
   ruleSet: TriageRuleSet,
   scenarios: readonly ScenarioText[],
 ): CopiedWording[] {
-  const textSpeak = textSpeakOf(ruleSet)
+  const textSpeak = textSpeakMap(ruleSet.textSpeak)
   const read = scenarios.map(({ source, text }) => ({
     source,
     ...readText(text, textSpeak),
@@ -135,14 +136,6 @@ export function findCopiedWording(
     found.push(...hits)
   }
   return found
-}
-
-function textSpeakOf(ruleSet: TriageRuleSet): TextSpeak {
-  const map = new Map<string, string[]>()
-  for (const [canonical, variants] of Object.entries(ruleSet.textSpeak)) {
-    for (const variant of variants) map.set(variant, canonical.toLowerCase().split(/\s+/))
-  }
-  return map
 }
 
 function readWords(text: string, textSpeak: TextSpeak): string[] {

@@ -275,7 +275,8 @@ function compileRuleSet(ruleSet: TriageRuleSet): CompiledRuleSet {
   return compiled
 }
 
-function textSpeakMap(textSpeak: Record<string, string[]>): Map<string, string[]> {
+/** The text-speak list as reading takes it: each variant to the words it stands for. */
+export function textSpeakMap(textSpeak: Record<string, string[]>): Map<string, string[]> {
   const map = new Map<string, string[]>()
   for (const [canonical, variants] of Object.entries(textSpeak)) {
     const words = canonical.toLowerCase().split(/\s+/).filter(Boolean)
