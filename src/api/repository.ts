@@ -182,6 +182,25 @@ export interface ApiReportToStore extends ReportToStore {
   }
 }
 
+const STORE_API_REPORTS = `WITH input AS (${reportInput(
+  `, client_id uuid, idempotency_key text, body_hash text, response_status smallint,
+           response_body jsonb`,
+)}), keyed AS (
+         INSERT INTO api_idempotency_keys (
+           client_id, idempotency_key, body_hash, report_id, response_status, response_body,
+           created_at)
+         SELECT client_id, idempotency_key, body_hash, id, response_status, response_body,
+                received_at
+           FROM input WHERE idempotency_key IS NOT NULL
+         ON CONFLICT (client_id, idempotency_key) DO NOTHING
+         RETURNING report_id
+       ), claimed AS (
+         SELECT report_id FROM keyed
+         UNION ALL
+         SELECT id FROM input WHERE idempotency_key IS NULL
+       ), ${insertReportsClaimedBy('claimed')}
+       SELECT id FROM report`
+
 /**
  * Intake's one statement (ADR 0006) for the API. Instead of claiming a draft, each report
  * claims its (client, Idempotency-Key) row, inserting it with the response it will give; a
@@ -204,27 +223,9 @@ export async function storeApiReports(
     }
   })
   try {
-    const stored = await db.query<{ id: string }>(
-      `WITH input AS (${reportInput(
-        `, client_id uuid, idempotency_key text, body_hash text, response_status smallint,
-           response_body jsonb`,
-      )}), keyed AS (
-         INSERT INTO api_idempotency_keys (
-           client_id, idempotency_key, body_hash, report_id, response_status, response_body,
-           created_at)
-         SELECT client_id, idempotency_key, body_hash, id, response_status, response_body,
-                received_at
-           FROM input WHERE idempotency_key IS NOT NULL
-         ON CONFLICT (client_id, idempotency_key) DO NOTHING
-         RETURNING report_id
-       ), claimed AS (
-         SELECT report_id FROM keyed
-         UNION ALL
-         SELECT id FROM input WHERE idempotency_key IS NULL
-       ), ${insertReportsClaimedBy('claimed')}
-       SELECT id FROM report`,
-      [JSON.stringify(rows)],
-    )
+    const stored = await db.query<{ id: string }>(STORE_API_REPORTS, [JSON.stringify(rows)], {
+      prepareAs: 'store-api-reports',
+    })
     const ids = new Set(stored.map((row) => row.id))
     return batch.map(({ report }) => ids.has(report.id))
   } catch (error) {

@@ -4,8 +4,22 @@
  */
 export type Row = Record<string, unknown>
 
+/**
+ * `prepareAs` names a statement that is parsed and planned once per connection, its plan kept
+ * for every later run: for hot statements whose planning costs more than running them (intake's,
+ * about 1 ms of PostgreSQL's CPU to plan, docs/benchmarks.md). Only for fixed SQL text whose plan
+ * does not depend on its parameters' values; PGlite has one connection and ignores it.
+ */
+export interface QueryOptions {
+  prepareAs?: string
+}
+
 export interface Queryable {
-  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>
+  query<T extends Row = Row>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<T[]>
   /** Runs a script of several statements without parameters (migrations, imports). */
   exec(sql: string): Promise<void>
 }

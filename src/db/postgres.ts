@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { Db, Queryable, Row } from './db.js'
+import type { Db, Queryable, QueryOptions, Row } from './db.js'
 
 // Return timestamps as Date and bigint/numeric as strings (pg defaults), but int8 counts
 // are small enough here to parse; keep numeric as string to avoid silent rounding.
@@ -29,11 +29,18 @@ export function openPostgres({ connectionString, maxConnections, options }: Post
     client: pg.Pool | pg.PoolClient,
     sql: string,
     params?: readonly unknown[],
-  ): Promise<T[]> => (await client.query<T>(sql, params as unknown[] | undefined)).rows
+    options?: QueryOptions,
+  ): Promise<T[]> => {
+    const values = params as unknown[] | undefined
+    const result = options?.prepareAs
+      ? await client.query<T>({ name: options.prepareAs, text: sql, values })
+      : await client.query<T>(sql, values)
+    return result.rows
+  }
 
   return {
     kind: 'postgres',
-    query: (sql, params) => run(pool, sql, params),
+    query: (sql, params, options) => run(pool, sql, params, options),
     exec: async (sql) => {
       await pool.query(sql)
     },
@@ -42,7 +49,7 @@ export function openPostgres({ connectionString, maxConnections, options }: Post
       try {
         await client.query('BEGIN')
         const scoped: Queryable = {
-          query: (sql, params) => run(client, sql, params),
+          query: (sql, params, options) => run(client, sql, params, options),
           exec: async (sql) => {
             await client.query(sql)
           },

@@ -59,6 +59,7 @@ export function draftRepository(envelope: Envelope) {
       `SELECT id_hash, key_id, wrapped_data_key, answers_ciphertext, expires_at, report_id
          FROM report_drafts WHERE id_hash = ANY($1::text[]) AND expires_at > $2`,
       [idHashes, now],
+      { prepareAs: 'find-drafts' },
     )
     return new Map(rows.map((row) => [row.id_hash, toDraft(row)]))
   }
