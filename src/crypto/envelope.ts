@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { drawRandomBytes } from './random.js'
 import type { KeyRingConfig } from '../config.js'
 
 /**
@@ -25,7 +26,12 @@ const IV_BYTES = 12
 const TAG_BYTES = 16
 const DATA_KEY_BYTES = 32
 
-function encrypt(key: Buffer, plaintext: Buffer, aad: string, iv = randomBytes(IV_BYTES)): Buffer {
+function encrypt(
+  key: Buffer,
+  plaintext: Buffer,
+  aad: string,
+  iv = drawRandomBytes(IV_BYTES),
+): Buffer {
   const cipher = createCipheriv('aes-256-gcm', key, iv)
   cipher.setAAD(Buffer.from(aad, 'utf8'))
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()])
@@ -53,9 +59,8 @@ export function createEnvelope(ring: KeyRingConfig): Envelope {
   return {
     activeKeyId: ring.activeKeyId,
     seal(plaintext, associatedData) {
-      // One draw from the random source for the data key and both IVs: it is the same
-      // source either way, and sealing happens on every page of the form.
-      const random = randomBytes(DATA_KEY_BYTES + 2 * IV_BYTES)
+      // One draw for the data key and both IVs: sealing happens on every page of the form.
+      const random = drawRandomBytes(DATA_KEY_BYTES + 2 * IV_BYTES)
       const dataKey = random.subarray(0, DATA_KEY_BYTES)
       const keyIv = random.subarray(DATA_KEY_BYTES, DATA_KEY_BYTES + IV_BYTES)
       const dataIv = random.subarray(DATA_KEY_BYTES + IV_BYTES)
