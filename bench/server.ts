@@ -29,9 +29,9 @@ function capturing(db: Db, current: AsyncLocalStorage<Captured>): Db {
     current.getStore()?.push({ sql, params: [...(params ?? [])] })
   }
   const scoped = (q: Queryable): Queryable => ({
-    query: (sql, params) => {
+    query: (sql, params, options) => {
       keep(sql, params)
-      return q.query(sql, params)
+      return q.query(sql, params, options)
     },
     exec: (sql) => {
       keep(sql, [])
