@@ -53,9 +53,14 @@ export function foldText(value: string): string {
     .normalize('NFKC')
 }
 
-/** Usernames never hold spaces, and "@name" is how people write "name". */
+/**
+ * Usernames never hold spaces, and "@name" is how people write "name". Normalised again after
+ * the spaces go: a space between two combining marks (left by folding, as U+FE70 gives a space and
+ * a mark) kept them apart, and together they must be put in canonical order, or the stored form
+ * would not normalise to itself.
+ */
 export function normaliseUsername(username: string): string {
-  return foldText(username).replace(/\s+/gu, '').replace(/^@+/u, '')
+  return foldText(username).replace(/\s+/gu, '').replace(/^@+/u, '').normalize('NFKC')
 }
 
 /** Names people use for the same platform, written as normalisePlatform leaves them. */
@@ -72,9 +77,14 @@ const PLATFORM_ALIASES: Readonly<Record<string, string>> = {
   tiktokcom: 'tiktok',
 }
 
-/** "Insta", "Instagram " and "INSTAGRAM" are one platform; punctuation and spaces carry nothing. */
+/**
+ * "Insta", "Instagram " and "INSTAGRAM" are one platform; punctuation and spaces carry nothing.
+ * Normalised again once they go, as usernames are: letters they kept apart may now combine.
+ */
 export function normalisePlatform(platform: string): string {
-  const folded = foldText(platform).replace(/[^\p{L}\p{N}]+/gu, '')
+  const folded = foldText(platform)
+    .replace(/[^\p{L}\p{N}]+/gu, '')
+    .normalize('NFKC')
   return PLATFORM_ALIASES[folded] ?? folded
 }
 
