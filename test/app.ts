@@ -53,23 +53,35 @@ export interface TestAppOptions {
 /** The real app on a fresh PGlite (or a given database), with test secrets and a fixed clock. */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = options.db ?? (await openMigratedPglite())
-  const deps = await buildDeps({
-    config: testConfig(options.config),
-    db,
-    secrets: options.secrets ?? testSecrets(),
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.triage ? { triage: options.triage } : {}),
-  })
-  const app = await buildApp(deps, options.logStream ? { logStream: options.logStream } : {})
-  options.routes?.(app)
-  await app.ready()
+  // An app that fails to start still closes the database it was given here: an open PGlite
+  // copied from an image keeps its test process from ending.
+  const closeOwnDb = () => (options.db ? Promise.resolve() : db.close())
+  let app: FastifyInstance | undefined
+  let deps: Deps
+  try {
+    deps = await buildDeps({
+      config: testConfig(options.config),
+      db,
+      secrets: options.secrets ?? testSecrets(),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.triage ? { triage: options.triage } : {}),
+    })
+    app = await buildApp(deps, options.logStream ? { logStream: options.logStream } : {})
+    options.routes?.(app)
+    await app.ready()
+  } catch (error) {
+    await app?.close().catch(() => undefined)
+    await closeOwnDb()
+    throw error
+  }
+  const started = app
   return {
-    app,
+    app: started,
     deps,
     db,
     async close() {
-      await app.close()
-      if (!options.db) await db.close()
+      await started.close()
+      await closeOwnDb()
     },
   }
 }

@@ -3,11 +3,31 @@ import type { Db, Queryable, Row } from './db.js'
 
 /**
  * The embedded database: PostgreSQL in WebAssembly, in-process. It does not fsync,
- * so it is for trying the service and for tests. `dataDir` undefined keeps it in memory.
+ * so it is for trying the service and for tests. `dataDir` undefined keeps it in memory;
+ * `image` (from `pgliteImage`) starts it as a copy of another database's files.
  */
-export async function openPglite(dataDir?: string): Promise<Db> {
-  const pg = dataDir === undefined ? new PGlite() : new PGlite(dataDir)
+export async function openPglite(dataDir?: string, image?: Blob): Promise<Db> {
+  const pg = new PGlite({ ...(dataDir === undefined ? {} : { dataDir }), loadDataDir: image })
   await pg.waitReady
+  return asDb(pg)
+}
+
+/**
+ * A new in-memory database made ready by `prepare` (migrated, say), as the tarball of its
+ * files. Opening a copy from it skips creating the cluster, most of the time PGlite takes to open.
+ */
+export async function pgliteImage(prepare: (db: Db) => Promise<unknown>): Promise<Blob> {
+  const pg = new PGlite()
+  await pg.waitReady
+  try {
+    await prepare(asDb(pg))
+    return await pg.dumpDataDir('none')
+  } finally {
+    await pg.close()
+  }
+}
+
+function asDb(pg: PGlite): Db {
   const run = async <T extends Row>(
     q: Pick<PGlite, 'query'>,
     sql: string,
