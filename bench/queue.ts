@@ -246,9 +246,9 @@ const COLUMNS = `id, reference, submission_key, received_at, source, source_site
 function capturing(db: Queryable) {
   const seen: { sql: string; params: readonly unknown[] }[] = []
   const wrapped: Queryable = {
-    query: (sql, params) => {
+    query: (sql, params, options) => {
       seen.push({ sql, params: params ?? [] })
-      return db.query(sql, params)
+      return db.query(sql, params, options)
     },
     exec: (sql) => db.exec(sql),
   }
