@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile, rename, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Db } from '../src/db/db.js'
-import { migrate } from '../src/db/migrate.js'
+import { migrate, migrationFiles, readMigration } from '../src/db/migrate.js'
 import { openPglite, pgliteImage } from '../src/db/pglite.js'
 import { openPostgres } from '../src/db/postgres.js'
 
@@ -37,12 +37,11 @@ let image: Promise<Blob> | undefined
  * takes about 3 s here and opening a copy about 1 s, and the suites open hundreds.
  */
 async function migratedImage(): Promise<Blob> {
-  const root = new URL('../', import.meta.url)
-  const migrations = new URL('migrations/', root)
-  const names = (await readdir(migrations)).filter((name) => name.endsWith('.sql')).sort()
   const key = createHash('sha256')
-  key.update(await readFile(new URL('node_modules/@electric-sql/pglite/package.json', root)))
-  for (const name of names) key.update(name).update(await readFile(new URL(name, migrations)))
+  key.update(
+    await readFile(new URL('../node_modules/@electric-sql/pglite/package.json', import.meta.url)),
+  )
+  for (const name of await migrationFiles()) key.update(name).update(await readMigration(name))
   const file = join(tmpdir(), `safety-centre-pglite-${key.digest('hex').slice(0, 16)}.tar`)
   try {
     return new Blob([await readFile(file)])

@@ -5,6 +5,15 @@ import { grantServiceRole } from './privileges.js'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
 
+/** The migration files in `dir`, in the order they apply. */
+export async function migrationFiles(dir: string = MIGRATIONS_DIR): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f)).sort()
+}
+
+/** A migration's SQL. */
+export const readMigration = (file: string, dir: string = MIGRATIONS_DIR): Promise<string> =>
+  readFile(`${dir}/${file}`, 'utf8')
+
 export interface MigrateOptions {
   dir?: string
   /** The role the service runs as, when it is not the tables' owner (src/db/privileges.ts). */
@@ -18,7 +27,7 @@ export interface MigrateOptions {
  */
 export async function migrate(db: Db, options: MigrateOptions = {}): Promise<string[]> {
   const { dir = MIGRATIONS_DIR, serviceRole } = options
-  const files = (await readdir(dir)).filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f)).sort()
+  const files = await migrationFiles(dir)
   const applied: string[] = []
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(4242001)')
@@ -31,7 +40,7 @@ export async function migrate(db: Db, options: MigrateOptions = {}): Promise<str
     )
     for (const file of files) {
       if (done.has(file)) continue
-      const sql = await readFile(`${dir}/${file}`, 'utf8')
+      const sql = await readMigration(file, dir)
       await tx.exec(sql)
       await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file])
       applied.push(file)
