@@ -184,10 +184,13 @@ for (const database of testDatabases()) {
            FROM generate_series(1, 20000) AS n`,
         [id],
       )
-      const lookups = [randomBytes(32).toString('hex'), randomBytes(32).toString('hex')]
+      const [digest, other] = [
+        randomBytes(32).toString('base64'),
+        randomBytes(32).toString('base64'),
+      ]
       const identifiers = [
-        { kind: 'username', key_id: 'a', digest: lookups[0], lookups },
-        { kind: 'other-email', key_id: 'a', digest: lookups[1], lookups: [lookups[1]] },
+        { kind: 'username', key_id: 'a', digest, other_keys: [other] },
+        { kind: 'other-email', key_id: 'a', digest: other },
       ]
       const [plan] = await db.query<{ 'QUERY PLAN': unknown }>(
         `EXPLAIN (FORMAT JSON) WITH ${storeIdentifiersFrom(

@@ -2,21 +2,29 @@ import type { Queryable } from '../db/db.js'
 import type { HashedIdentifier } from './hashing.js'
 import type { IdentifierKind } from './identifiers.js'
 
-/** A hashed identifier as it travels to the intake statement inside its JSON array. */
+/**
+ * A hashed identifier as it travels to the intake statement inside its JSON array, its bytes in
+ * base64. The digest to store is also the first to look for, so it is not sent twice: only the
+ * digests under the other configured keys follow it, and only while there are any.
+ */
 export interface IdentifierRow {
   kind: IdentifierKind
   key_id: string
   digest: string
-  lookups: string[]
+  other_keys?: string[]
 }
 
 export const toIdentifierRows = (identifiers: readonly HashedIdentifier[]): IdentifierRow[] =>
-  identifiers.map((i) => ({
-    kind: i.kind,
-    key_id: i.keyId,
-    digest: i.digest.toString('hex'),
-    lookups: i.lookups.map((d) => d.toString('hex')),
-  }))
+  identifiers.map((i) => {
+    const row: IdentifierRow = {
+      kind: i.kind,
+      key_id: i.keyId,
+      digest: i.digest.toString('base64'),
+    }
+    const others = i.lookups.filter((d) => !d.equals(i.digest))
+    if (others.length > 0) row.other_keys = others.map((d) => d.toString('base64'))
+    return row
+  })
 
 /**
  * The most earlier reports one identifier of a new report is linked to. An identifier many
@@ -43,11 +51,11 @@ export const MAX_LINKS_PER_IDENTIFIER = 100
  */
 export function storeIdentifiersFrom(stored: string): string {
   return `link_found AS (
-         SELECT s.report_id, s.received_at, x.kind, x.key_id, decode(x.digest, 'hex') AS digest,
-                x.lookups
+         SELECT s.report_id, s.received_at, x.kind, x.key_id,
+                decode(x.digest, 'base64') AS digest, array_prepend(x.digest, x.other_keys) AS lookups
            FROM (${stored}) s
           CROSS JOIN LATERAL jsonb_to_recordset(s.identifiers)
-                AS x(kind text, key_id text, digest text, lookups text[])
+                AS x(kind text, key_id text, digest text, other_keys text[])
        ), link_identifiers AS (
          INSERT INTO report_identifiers (digest, report_id, kind, key_id)
          SELECT digest, report_id, kind, key_id FROM link_found
@@ -62,7 +70,7 @@ export function storeIdentifiersFrom(stored: string): string {
                  CROSS JOIN LATERAL (
                        SELECT e.report_id
                          FROM report_identifiers e
-                        WHERE e.digest = decode(l.digest, 'hex')
+                        WHERE e.digest = decode(l.digest, 'base64')
                         ORDER BY e.report_id
                         LIMIT ${MAX_LINKS_PER_IDENTIFIER}
                        ) m
@@ -188,7 +196,7 @@ export async function replaceIdentifiers(
   await tx.query('DELETE FROM report_identifiers WHERE report_id = $1', [reportId])
   await tx.query(
     `INSERT INTO report_identifiers (digest, report_id, kind, key_id)
-     SELECT decode(x.digest, 'hex'), $1, x.kind, x.key_id
+     SELECT decode(x.digest, 'base64'), $1, x.kind, x.key_id
        FROM jsonb_to_recordset($2::jsonb) AS x(kind text, key_id text, digest text)
      ON CONFLICT DO NOTHING`,
     [reportId, JSON.stringify(toIdentifierRows(identifiers))],

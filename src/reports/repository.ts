@@ -72,7 +72,8 @@ export interface ReportToStore {
   acknowledgement?: AcknowledgementRow | undefined
 }
 
-const hex = (bytes: Uint8Array) => `\\x${Buffer.from(bytes).toString('hex')}`
+/** Bytes travel in the statement's JSON as base64: a third shorter than hex, to send and to parse. */
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64')
 
 /**
  * Stores submitted reports in one statement, so each batch commits whole or not at all. For
@@ -102,8 +103,8 @@ export async function storeReports(
       ack_available_at: ack?.availableAt.toISOString() ?? null,
       ack_max_attempts: ack?.maxAttempts ?? null,
       ack_key_id: ack?.payload.keyId ?? null,
-      ack_wrapped_key: ack ? hex(ack.payload.wrappedKey) : null,
-      ack_ciphertext: ack ? hex(ack.payload.ciphertext) : null,
+      ack_wrapped_key: ack ? base64(ack.payload.wrappedKey) : null,
+      ack_ciphertext: ack ? base64(ack.payload.ciphertext) : null,
     }
   })
   try {
@@ -143,8 +144,8 @@ export function reportInputRows(batch: readonly ReportToStore[]): Record<string,
     queues: r.triage.queues,
     jurisdiction: r.triage.jurisdiction,
     key_id: r.personal.keyId,
-    wrapped_data_key: hex(r.personal.wrappedKey),
-    personal_ciphertext: hex(r.personal.ciphertext),
+    wrapped_data_key: base64(r.personal.wrappedKey),
+    personal_ciphertext: base64(r.personal.ciphertext),
     actor: audit.actor,
     details: audit.details,
     identifiers: toIdentifierRows(r.identifiers),
@@ -158,14 +159,14 @@ export function reportInput(extraColumns = ''): string {
            source_site text, audience text, immediate_danger text, concerns text[],
            still_happening text, other_person_age text, child_age smallint, priority text,
            priority_reasons jsonb, rules_version text, deadline_at timestamptz, queues text[],
-           jurisdiction jsonb, key_id text, wrapped_data_key bytea, personal_ciphertext bytea,
+           jurisdiction jsonb, key_id text, wrapped_data_key text, personal_ciphertext text,
            actor text, details jsonb, identifiers jsonb${extraColumns})`
 }
 
 /** The form's input adds the reporter's acknowledgement, written with the report. */
 const FORM_INPUT = reportInput(`, ack_id uuid, ack_channel text, ack_status text,
            ack_available_at timestamptz, ack_max_attempts integer, ack_key_id text,
-           ack_wrapped_key bytea, ack_ciphertext bytea`)
+           ack_wrapped_key text, ack_ciphertext text`)
 
 /**
  * The draft is claimed through its primary key whatever the table's size: the input's rows,
@@ -185,7 +186,7 @@ const STORE_REPORTS = `WITH input AS (${FORM_INPUT}), claimed AS (
            available_at, created_at, created_by, key_id, wrapped_data_key, payload_ciphertext)
          SELECT i.ack_id, 'reporter-acknowledgement', i.id, i.ack_channel, i.ack_status,
                 i.ack_max_attempts, i.ack_available_at, i.received_at, i.actor, i.ack_key_id,
-                i.ack_wrapped_key, i.ack_ciphertext
+                decode(i.ack_wrapped_key, 'base64'), decode(i.ack_ciphertext, 'base64')
            FROM input i JOIN report r ON r.id = i.id
           WHERE i.ack_id IS NOT NULL
        )
@@ -203,7 +204,7 @@ export function insertReportsClaimedBy(claimed: string): string {
                 i.audience, i.immediate_danger, i.concerns, i.still_happening,
                 i.other_person_age, i.child_age, i.priority, i.priority_reasons,
                 i.rules_version, i.deadline_at, i.queues, i.jurisdiction, i.key_id,
-                i.wrapped_data_key, i.personal_ciphertext
+                decode(i.wrapped_data_key, 'base64'), decode(i.personal_ciphertext, 'base64')
            FROM input i JOIN ${claimed} c ON c.report_id = i.id
          RETURNING id
        ), audit AS (
