@@ -12,9 +12,10 @@ import type { Db } from './db/db.js'
 import { jurisdictionDirectory } from './jurisdictions/directory.js'
 import { emailSender } from './notifications/email.js'
 import {
-  acknowledgementMessage,
+  acknowledgementDelivery,
   reporterMessage,
   reporterMessageDelivery,
+  reporterSchedule,
 } from './notifications/reporter-messages.js'
 import { enqueue as enqueueMessage } from './outbox/repository.js'
 import type { ReportAnswers } from './reports/answers.js'
@@ -84,9 +85,9 @@ export async function buildDeps(options: DepsOptions) {
     triage,
     hashIdentifiers: links.hashIdentifiers,
     unsafeAckBeforeCommit: config.unsafeTestAckBeforeCommit,
-    acknowledgement: (answers, reference, at) => {
-      const message = acknowledgementMessage(reporterMessages, answers, reference, at)
-      return message && { ...message, maxAttempts: delivery.maxAttempts }
+    acknowledgement: (answers, at) => {
+      const schedule = reporterSchedule(reporterMessages, answers, at)
+      return schedule && { ...schedule, maxAttempts: delivery.maxAttempts }
     },
   })
   const staff = staffService({
@@ -183,6 +184,13 @@ export async function buildDeps(options: DepsOptions) {
     const sms =
       delivery.sms.provider === 'http' ? httpSmsProvider(delivery.sms) : loggingSmsProvider(log)
     const reporter = reporterMessageDelivery({ envelope, email, sms })
+    const acknowledgement = acknowledgementDelivery({
+      envelope,
+      email,
+      sms,
+      settings: reporterMessages,
+      reportAnswers: (id) => reports.answersOf(id),
+    })
     const worker = outboxWorker({
       db,
       now,
@@ -204,7 +212,7 @@ export async function buildDeps(options: DepsOptions) {
           timeZone: config.office.timeZone,
           now,
         }),
-        'reporter-acknowledgement': reporter,
+        'reporter-acknowledgement': acknowledgement,
         'reporter-message': reporter,
       },
     })

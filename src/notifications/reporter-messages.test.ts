@@ -10,7 +10,10 @@ import { canaries, parseSteps, reportSteps } from '../../test/reports.js'
 import { addPerson, signIn, testClock } from '../../test/staff.js'
 import type { ReportAnswers } from '../reports/answers.js'
 import { paths, staffPaths } from '../web/paths.js'
-import { reporterRoute } from './reporter-messages.js'
+import { randomUUID } from 'node:crypto'
+import { enqueue, type ClaimedMessage } from '../outbox/repository.js'
+import { PermanentDeliveryError } from '../outbox/worker.js'
+import { acknowledgementDelivery, payloadContext, reporterRoute } from './reporter-messages.js'
 
 const ignore = (): void => undefined
 const silent = { info: ignore, warn: ignore, error: ignore }
@@ -109,6 +112,12 @@ describe('messages to reporters', () => {
     )
     assert.ok(queued, 'written with the report')
     assert.equal(queued.channel, 'email')
+    const [sealed] = await t.db.query<{ payload: boolean }>(
+      `SELECT payload_ciphertext IS NOT NULL AS payload FROM outbox_messages
+        WHERE report_id = $1`,
+      [report.id],
+    )
+    assert.equal(sealed?.payload, false, 'the address is sealed once, in the report')
     // "after school": 15:30 in London, which is UTC in January.
     assert.equal(new Date(queued.available_at).toISOString(), '2027-01-13T15:30:00.000Z')
 
@@ -128,6 +137,36 @@ describe('messages to reporters', () => {
     for (const canary of canaries['young-person'])
       assert.ok(!body.includes(canary), `the message does not mention ${canary}`)
     assert.match(body, /What happens next/)
+  })
+
+  it('sends an acknowledgement queued with its sealed words, as earlier versions wrote them, as written', async () => {
+    // Received a minute ago, so the tests that look for the newest report find their own.
+    const receivedAt = new Date(clock.now().getTime() - 60_000)
+    const report = await insertQueuedReport(t.db, t.deps.envelope, { receivedAt })
+    const id = randomUUID()
+    const words = {
+      to: 'earlier.version@example.org',
+      subject: 'Written before',
+      text: 'As written.',
+    }
+    await enqueue(t.db, {
+      id,
+      purpose: 'reporter-acknowledgement',
+      reportId: report.id,
+      channel: 'email',
+      maxAttempts: 8,
+      availableAt: clock.now(),
+      createdAt: clock.now(),
+      createdBy: 'public:form',
+      payload: t.deps.envelope.seal(JSON.stringify(words), payloadContext(id)),
+    })
+    const worker = t.deps.buildOutboxWorker(silent)
+    assert.equal(await worker.runOnce(), 1)
+    await worker.stop()
+    const mail = smtp.received.at(-1)
+    assert.ok(mail)
+    assert.deepEqual(mail.to, ['earlier.version@example.org'])
+    assert.match(mail.raw, /Subject: Written before/)
   })
 
   it('sends no automatic message when only a phone call is safe', async () => {
@@ -192,5 +231,39 @@ describe('messages to reporters', () => {
     assert.ok(mail)
     assert.deepEqual(mail.to, ['canary.adult@example.net'])
     assert.match(mail.raw, /Subject: Block, report and keep talking/)
+  })
+})
+
+describe('an acknowledgement composed when it is sent', () => {
+  const message: ClaimedMessage = {
+    id: randomUUID(),
+    purpose: 'reporter-acknowledgement',
+    reportId: randomUUID(),
+    referralId: null,
+    channel: 'email',
+    attempt: 1,
+    maxAttempts: 8,
+    payload: null,
+  }
+  const unused = () => Promise.reject(new Error('nothing may be sent'))
+  const handler = (answers: ReportAnswers | undefined) =>
+    acknowledgementDelivery({
+      envelope: undefined as never,
+      settings: undefined as never,
+      email: { send: unused, close: () => undefined },
+      sms: { send: unused } as never,
+      reportAnswers: () => Promise.resolve(answers && { reference: 'SC-TEST', answers }),
+    })
+
+  it('fails for good, spending no retries, when the report is gone', async () => {
+    await assert.rejects(handler(undefined).send(message), PermanentDeliveryError)
+  })
+
+  it('fails for good when the answers name no safe way to write', async () => {
+    const phoneOnly = {
+      'contact-details': { email: 'a@example.org', phone: null },
+      'safe-ways-to-contact': { contactWays: ['phone'] },
+    } as unknown as ReportAnswers
+    await assert.rejects(handler(phoneOnly).send(message), PermanentDeliveryError)
   })
 })

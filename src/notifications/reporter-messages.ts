@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Envelope, Sealed } from '../crypto/envelope.js'
 import type { Channel, ClaimedMessage } from '../outbox/repository.js'
-import { PermanentDeliveryError, type PurposeHandler } from '../outbox/worker.js'
+import { PermanentDeliveryError, type Delivered, type PurposeHandler } from '../outbox/worker.js'
 import type { ReportAnswers } from '../reports/answers.js'
 import { fill, type ReferralContent } from '../referrals/content.js'
 import type { EmailSender } from './email.js'
@@ -37,12 +37,16 @@ export function reporterRoute(answers: ReportAnswers): ReporterRoute | undefined
   return undefined
 }
 
-export interface QueuedReporterMessage {
+/** When and how a message to the reporter goes: the outbox row without its words. */
+export interface ReporterSchedule {
   id: string
   channel: ReporterRoute['channel']
   availableAt: Date
   /** Held for a person when the safe times could not be read. */
   status: 'pending' | 'held'
+}
+
+export interface QueuedReporterMessage extends ReporterSchedule {
   payload: Sealed
 }
 
@@ -55,6 +59,23 @@ export interface ReporterMessageSettings {
 
 export const payloadContext = (messageId: string) => `outbox:${messageId}`
 
+/** The way and the safe time to write to the reporter, or undefined when no way is safe. */
+export function reporterSchedule(
+  settings: Pick<ReporterMessageSettings, 'timeZone'>,
+  answers: ReportAnswers,
+  at: Date,
+): ReporterSchedule | undefined {
+  const route = reporterRoute(answers)
+  if (!route) return undefined
+  const windows = readSafeTimes(answers['safe-times']?.safeTimes)
+  return {
+    id: randomUUID(),
+    channel: route.channel,
+    availableAt: windows ? nextSafeMoment(windows, at, settings.timeZone) : at,
+    status: windows ? 'pending' : 'held',
+  }
+}
+
 /** A message to the reporter ready for the outbox, or undefined when no way is safe. */
 export function reporterMessage(
   settings: ReporterMessageSettings,
@@ -63,57 +84,105 @@ export function reporterMessage(
   words: (channel: ReporterRoute['channel']) => { subject: string; text: string },
 ): QueuedReporterMessage | undefined {
   const route = reporterRoute(answers)
-  if (!route) return undefined
-  const id = randomUUID()
-  const windows = readSafeTimes(answers['safe-times']?.safeTimes)
+  const schedule = reporterSchedule(settings, answers, at)
+  if (!route || !schedule) return undefined
   const payload: ReporterPayload = { to: route.to, ...words(route.channel) }
   return {
-    id,
-    channel: route.channel,
-    availableAt: windows ? nextSafeMoment(windows, at, settings.timeZone) : at,
-    status: windows ? 'pending' : 'held',
-    payload: settings.envelope.seal(JSON.stringify(payload), payloadContext(id)),
+    ...schedule,
+    payload: settings.envelope.seal(JSON.stringify(payload), payloadContext(schedule.id)),
   }
 }
 
-/** The acknowledgement a report gets when it is sent: the reference and what happens next. */
-export function acknowledgementMessage(
-  settings: ReporterMessageSettings,
-  answers: ReportAnswers,
+/** The acknowledgement's words: the reference and what happens next. */
+export function acknowledgementWords(
+  settings: Pick<ReporterMessageSettings, 'content' | 'serviceName'>,
   reference: string,
-  at: Date,
-): QueuedReporterMessage | undefined {
+  channel: ReporterRoute['channel'],
+): { subject: string; text: string } {
   const ack = settings.content.reporter.acknowledgement
   const values = { reference, serviceName: settings.serviceName }
-  return reporterMessage(settings, answers, at, (channel) => ({
+  return {
     subject: fill(ack.subject, values),
     text: fill(channel === 'sms' ? ack.sms : ack.body, values),
-  }))
+  }
 }
 
-/** The outbox's handler for messages to reporters. */
-export function reporterMessageDelivery(deps: {
-  envelope: Envelope
+interface ReporterTransports {
   email: EmailSender
   sms: SmsProvider
-}): PurposeHandler {
+}
+
+async function sendToReporter(
+  transports: ReporterTransports,
+  messageId: string,
+  channel: Channel,
+  payload: ReporterPayload,
+): Promise<Delivered> {
+  if (channel === 'email') {
+    await transports.email.send({
+      messageId,
+      to: payload.to,
+      subject: payload.subject,
+      text: payload.text,
+    })
+    return { channel: 'email', acknowledged: false }
+  }
+  if (channel !== 'sms') throw new PermanentDeliveryError('NOT_A_REPORTER_CHANNEL')
+  await transports.sms.send({ messageId, to: payload.to, text: payload.text })
+  return { channel: 'sms', acknowledged: false }
+}
+
+const openPayload = (envelope: Envelope, message: ClaimedMessage, payload: Sealed) =>
+  JSON.parse(envelope.open(payload, payloadContext(message.id))) as ReporterPayload
+
+/** The outbox's handler for messages staff write to reporters: the words are sealed in the row. */
+export function reporterMessageDelivery(
+  deps: { envelope: Envelope } & ReporterTransports,
+): PurposeHandler {
   return {
     async send(message: ClaimedMessage) {
       if (!message.payload || !message.channel) throw new PermanentDeliveryError('NO_PAYLOAD')
-      const payload = JSON.parse(
-        deps.envelope.open(message.payload, payloadContext(message.id)),
-      ) as ReporterPayload
-      if (message.channel === 'email') {
-        await deps.email.send({
-          messageId: message.id,
-          to: payload.to,
-          subject: payload.subject,
-          text: payload.text,
-        })
-        return { channel: 'email', acknowledged: false }
-      }
-      await deps.sms.send({ messageId: message.id, to: payload.to, text: payload.text })
-      return { channel: 'sms', acknowledged: false }
+      return sendToReporter(
+        deps,
+        message.id,
+        message.channel,
+        openPayload(deps.envelope, message, message.payload),
+      )
+    },
+  }
+}
+
+/**
+ * The outbox's handler for the acknowledgement intake queues with every report. The row holds
+ * no copy of the reporter's address or the words: they are read from the report when it is
+ * sent, so the contact details are sealed once, in the report, and intake seals nothing more.
+ * A row sealed by an earlier version, words and all, is sent as it was written.
+ */
+export function acknowledgementDelivery(
+  deps: {
+    envelope: Envelope
+    settings: Pick<ReporterMessageSettings, 'content' | 'serviceName'>
+    reportAnswers: (
+      reportId: string,
+    ) => Promise<{ reference: string; answers: ReportAnswers } | undefined>
+  } & ReporterTransports,
+): PurposeHandler {
+  return {
+    async send(message: ClaimedMessage) {
+      if (message.payload && message.channel)
+        return sendToReporter(
+          deps,
+          message.id,
+          message.channel,
+          openPayload(deps.envelope, message, message.payload),
+        )
+      const report = await deps.reportAnswers(message.reportId)
+      if (!report) throw new PermanentDeliveryError('NO_REPORT')
+      // A report's answers never change, so this is the way intake chose.
+      const route = reporterRoute(report.answers)
+      if (!route) throw new PermanentDeliveryError('NO_SAFE_WAY')
+      const words = acknowledgementWords(deps.settings, report.reference, route.channel)
+      return sendToReporter(deps, message.id, route.channel, { to: route.to, ...words })
     },
   }
 }

@@ -55,7 +55,8 @@ export interface ReceivedAudit {
 
 /**
  * The acknowledgement to the reporter, written to the outbox by the same statement as the
- * report: both commit, or neither (ADR 12).
+ * report: both commit, or neither (ADR 12). It holds when and how, not the words or the
+ * address: the outbox worker reads those from the report when it sends.
  */
 export interface AcknowledgementRow {
   id: string
@@ -63,7 +64,6 @@ export interface AcknowledgementRow {
   status: 'pending' | 'held'
   availableAt: Date
   maxAttempts: number
-  payload: Sealed
 }
 
 export interface ReportToStore {
@@ -102,9 +102,6 @@ export async function storeReports(
       ack_status: ack?.status ?? null,
       ack_available_at: ack?.availableAt.toISOString() ?? null,
       ack_max_attempts: ack?.maxAttempts ?? null,
-      ack_key_id: ack?.payload.keyId ?? null,
-      ack_wrapped_key: ack ? base64(ack.payload.wrappedKey) : null,
-      ack_ciphertext: ack ? base64(ack.payload.ciphertext) : null,
     }
   })
   try {
@@ -165,8 +162,7 @@ export function reportInput(extraColumns = ''): string {
 
 /** The form's input adds the reporter's acknowledgement, written with the report. */
 const FORM_INPUT = reportInput(`, ack_id uuid, ack_channel text, ack_status text,
-           ack_available_at timestamptz, ack_max_attempts integer, ack_key_id text,
-           ack_wrapped_key text, ack_ciphertext text`)
+           ack_available_at timestamptz, ack_max_attempts integer`)
 
 /**
  * The draft is claimed through its primary key whatever the table's size: the input's rows,
@@ -183,10 +179,9 @@ const STORE_REPORTS = `WITH input AS (${FORM_INPUT}), claimed AS (
          RETURNING d.report_id
        ), ${insertReportsClaimedBy('claimed')}, acknowledgement AS (
          INSERT INTO outbox_messages (id, purpose, report_id, channel, status, max_attempts,
-           available_at, created_at, created_by, key_id, wrapped_data_key, payload_ciphertext)
+           available_at, created_at, created_by)
          SELECT i.ack_id, 'reporter-acknowledgement', i.id, i.ack_channel, i.ack_status,
-                i.ack_max_attempts, i.ack_available_at, i.received_at, i.actor, i.ack_key_id,
-                decode(i.ack_wrapped_key, 'base64'), decode(i.ack_ciphertext, 'base64')
+                i.ack_max_attempts, i.ack_available_at, i.received_at, i.actor
            FROM input i JOIN report r ON r.id = i.id
           WHERE i.ack_id IS NOT NULL
        )
@@ -241,19 +236,23 @@ export async function referenceForSubmission(
 export async function findSealedAnswers(
   db: Queryable,
   id: string,
-): Promise<(Sealed & { source: Source }) | undefined> {
+): Promise<(Sealed & { source: Source; reference: string }) | undefined> {
   const rows = await db.query<{
     key_id: string
     wrapped_data_key: Uint8Array
     personal_ciphertext: Uint8Array
     source: Source
-  }>('SELECT key_id, wrapped_data_key, personal_ciphertext, source FROM reports WHERE id = $1', [
-    id,
-  ])
+    reference: string
+  }>(
+    `SELECT key_id, wrapped_data_key, personal_ciphertext, source, reference
+       FROM reports WHERE id = $1`,
+    [id],
+  )
   const row = rows[0]
   if (!row) return undefined
   return {
     source: row.source,
+    reference: row.reference,
     keyId: row.key_id,
     wrappedKey: Buffer.from(row.wrapped_data_key),
     ciphertext: Buffer.from(row.personal_ciphertext),

@@ -44,11 +44,7 @@ export interface ReportServiceDeps {
    */
   batching?: BatchOptions
   /** The reporter's acknowledgement for the outbox, if any way of writing to them is safe. */
-  acknowledgement?: (
-    answers: ReportAnswers,
-    reference: string,
-    at: Date,
-  ) => AcknowledgementRow | undefined
+  acknowledgement?: (answers: ReportAnswers, at: Date) => AcknowledgementRow | undefined
   /** UNSAFE: see acknowledgeBeforeCommit. Only the negative control of bench:crash sets it. */
   unsafeAckBeforeCommit?: boolean
 }
@@ -91,11 +87,12 @@ export function reportService(deps: ReportServiceDeps) {
      * again under a new key (links/service.ts rehashOtherKeys). No person sees them.
      */
     async identifierSourcesOf(reportId: string) {
-      const sealed = await findSealedAnswers(db, reportId)
-      if (!sealed) return undefined
-      const answers = JSON.parse(envelope.open(sealed, `report:${reportId}`)) as ReportAnswers
-      return identifierSources(answers, sealed.source)
+      const report = await answersOf(reportId)
+      return report && identifierSources(report.answers, report.source)
     },
+
+    /** A stored report's answers, for its acknowledgement; only the outbox worker reads them. */
+    answersOf,
 
     /** Unsent answers past their expiry are deleted: nothing in them was acknowledged. */
     purgeExpiredDrafts: () => drafts.deleteExpired(db, now()),
@@ -145,10 +142,10 @@ export function reportService(deps: ReportServiceDeps) {
         actor: `public:${source}`,
         details: { source, audience: report.audience, priority: triage.priority },
       }
+      const acknowledgement = deps.acknowledgement?.(report.personal, receivedAt)
       for (let attempt = 1; ; attempt++) {
         const reference = (deps.newReference ?? newReference)()
         try {
-          const acknowledgement = deps.acknowledgement?.(report.personal, reference, receivedAt)
           const stored = await store({ report: { ...row, reference }, audit, acknowledgement })
           return stored ? { kind: 'submitted', reference } : await alreadySubmitted(idHash)
         } catch (error) {
@@ -157,6 +154,13 @@ export function reportService(deps: ReportServiceDeps) {
         }
       }
     },
+  }
+
+  async function answersOf(reportId: string) {
+    const sealed = await findSealedAnswers(db, reportId)
+    if (!sealed) return undefined
+    const answers = JSON.parse(envelope.open(sealed, `report:${reportId}`)) as ReportAnswers
+    return { reference: sealed.reference, source: sealed.source, answers }
   }
 
   /** A draft that was sent before (or raced this one) answers with its report; else it expired. */
