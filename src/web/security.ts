@@ -1,10 +1,10 @@
 import fastifyCookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
 import formbody from '@fastify/formbody'
-import helmet from '@fastify/helmet'
 import type { ServerResponse } from 'node:http'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
+import helmet from 'helmet'
 import { drawRandomBytes } from '../crypto/random.js'
 
 export interface SecurityOptions {
@@ -38,14 +38,48 @@ const PERMISSIONS_POLICY = [
   .map((feature) => `${feature}=()`)
   .join(', ')
 
+declare module 'fastify' {
+  interface FastifyReply {
+    /** This response's CSP nonces, for the inline script and styles a page may carry. */
+    cspNonce: { script: string; style: string }
+  }
+}
+
 /**
  * Each response's CSP nonces, drawn by an onRequest hook and read by the policy's directives.
- * helmet's own `enableCSPNonces` rebuilt the whole middleware on every request and made two
- * system calls for its random bytes; this builds it once and draws from the pool.
+ * The headers middleware is built once: `@fastify/helmet` built it again on every request
+ * (parsing the whole policy each time) and, with its `enableCSPNonces`, made two system calls
+ * for its random bytes; these are drawn from the pool.
  */
 const nonces = new WeakMap<ServerResponse, { script: string; style: string }>()
+const NO_NONCES = { script: '', style: '' }
 const nonceOf = (kind: 'script' | 'style') => (_request: unknown, response: ServerResponse) =>
   `'nonce-${nonces.get(response)?.[kind] ?? ''}'`
+
+const securityHeaders = (secureCookies: boolean) =>
+  helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", nonceOf('script')],
+        styleSrc: ["'self'", nonceOf('style')],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: secureCookies ? [] : null,
+      },
+    },
+    // The same rule as the CSP's frame-ancestors 'none', for browsers that only know this.
+    xFrameOptions: { action: 'deny' },
+    // Reporters must not leak which page they were on to the neutral exit site.
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
+  })
 
 /**
  * Headers, cookies, form parsing and CSRF for every surface. The CSP allows only our own
@@ -57,38 +91,21 @@ const nonceOf = (kind: 'script' | 'style') => (_request: unknown, response: Serv
  */
 export const securityPlugin = fp<SecurityOptions>(
   async (app: FastifyInstance, options) => {
-    // Before helmet's own hooks, which write the policy with these nonces in it.
-    app.addHook('onRequest', (_request, reply, done) => {
-      const random = drawRandomBytes(32)
-      const nonce = { script: random.toString('hex', 0, 16), style: random.toString('hex', 16) }
-      nonces.set(reply.raw, nonce)
-      reply.cspNonce = nonce
-      done()
-    })
-    await app.register(helmet, {
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'", nonceOf('script')],
-          styleSrc: ["'self'", nonceOf('style')],
-          imgSrc: ["'self'", 'data:'],
-          fontSrc: ["'self'"],
-          connectSrc: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'none'"],
-          objectSrc: ["'none'"],
-          upgradeInsecureRequests: options.secureCookies ? [] : null,
-        },
+    const applyHeaders = securityHeaders(options.secureCookies)
+    app.decorateReply('cspNonce', {
+      getter(this: FastifyReply) {
+        return nonces.get(this.raw) ?? NO_NONCES
       },
-      // The same rule as the CSP's frame-ancestors 'none', for browsers that only know this.
-      xFrameOptions: { action: 'deny' },
-      // Reporters must not leak which page they were on to the neutral exit site.
-      referrerPolicy: { policy: 'no-referrer' },
-      strictTransportSecurity: options.secureCookies
-        ? { maxAge: 31536000, includeSubDomains: true }
-        : false,
+    })
+    app.addHook('onRequest', (request, reply, done) => {
+      const random = drawRandomBytes(32)
+      nonces.set(reply.raw, {
+        script: random.toString('hex', 0, 16),
+        style: random.toString('hex', 16),
+      })
+      applyHeaders(request.raw, reply.raw, (error) => {
+        done(error as Error | undefined)
+      })
     })
     app.addHook('onSend', async (request, reply) => {
       void reply.header('permissions-policy', PERMISSIONS_POLICY)
