@@ -246,7 +246,8 @@ async function main(): Promise<number> {
   const cluster = await startCluster({
     instances: settings.instances,
     env: {
-      TRUST_PROXY: 'true',
+      // The load generator stands where the proxy would, so its X-Forwarded-For is believed.
+      TRUST_PROXY: '127.0.0.1',
       LOG_LEVEL: 'warn',
       ...settings.shedding,
     },

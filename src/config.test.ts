@@ -86,6 +86,28 @@ describe('configuration', () => {
     assert.equal(config.databaseMigrationUrl, 'postgresql://owner@db.internal:5432/safety')
   })
 
+  it('believes X-Forwarded-For only from the proxies it names, and never from anyone in production', () => {
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.5, 10.1.0.0/16, ::1' }).trustProxy, [
+      '10.0.0.5',
+      '10.1.0.0/16',
+      '::1',
+    ])
+    assert.equal(loadConfig({ TRUST_PROXY: 'false' }).trustProxy, false)
+    for (const wrong of ['10.0.0.300', '10.0.0.0/33', 'proxy.internal', '10.0.0.5,', 'yes'])
+      assert.throws(() => loadConfig({ TRUST_PROXY: wrong }), /TRUST_PROXY/, wrong)
+    const production = problemsOf({ NODE_ENV: 'production', TRUST_PROXY: 'true' })
+    assert.ok(
+      production.some((p) => p.startsWith('TRUST_PROXY:')),
+      production.join('; '),
+    )
+    assert.equal(
+      problemsOf({ NODE_ENV: 'production', TRUST_PROXY: '10.0.0.0/8' }).some((p) =>
+        p.startsWith('TRUST_PROXY:'),
+      ),
+      false,
+    )
+  })
+
   it('reports every problem at once, each naming its variable', () => {
     const problems = problemsOf({
       PORT: 'eighty',

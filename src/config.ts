@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js'
 import { z } from 'zod'
 import {
@@ -17,6 +18,33 @@ import { defaultDeadlinePolicy, type DeadlinePolicy } from './triage/deadlines.j
  */
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
 const positiveInt = z.coerce.number().int().positive()
+
+const isAddressOrRange = (entry: string): boolean => {
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const version = isIP(address)
+  if (version === 0 || rest.length > 0) return false
+  if (prefix === undefined) return true
+  const bits = Number(prefix)
+  return /^\d+$/.test(prefix) && bits <= (version === 4 ? 32 : 128)
+}
+
+/**
+ * Who may tell us a client's address in X-Forwarded-For: nobody ('false'), the proxies at these
+ * addresses or ranges (only their entries are believed, so a client cannot name an address by
+ * writing the header itself), or, outside production, anyone ('true').
+ */
+const trustedProxies = z.string().transform((value, context): boolean | string[] => {
+  const flag = bool.safeParse(value)
+  if (flag.success) return flag.data
+  const entries = value.split(',').map((entry) => entry.trim())
+  if (entries.length > 0 && entries.every(isAddressOrRange)) return entries
+  context.addIssue({
+    code: 'custom',
+    message:
+      "must be 'false', or the proxies' addresses or ranges (10.0.0.5, 10.0.0.0/8), comma-separated",
+  })
+  return z.NEVER
+})
 const offOrCount = z.coerce.number().int().min(0)
 
 const schema = z.object({
@@ -51,7 +79,7 @@ const schema = z.object({
   SHED_RETRY_AFTER_SECONDS: positiveInt.default(5),
   CONTENT_DIR: z.string().min(1).default('./content'),
   EXIT_PAGE_URL: z.url({ protocol: /^https?$/ }).default('https://www.bbc.co.uk/weather'),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: trustedProxies.default(false),
   OFFICE_TIME_ZONE: z.string().min(1).default('Europe/London'),
   OFFICE_HOURS: z.string().min(1).default('09:00-17:00'),
   OFFICE_DAYS: z.string().min(1).default('Mon-Fri'),
@@ -116,7 +144,8 @@ export interface Config {
   shedding: SheddingSettings
   contentDir: string
   exitPageUrl: string
-  trustProxy: boolean
+  /** Whose X-Forwarded-For entries are believed: nobody, the proxies at these addresses, or (not in production) anyone. */
+  trustProxy: boolean | string[]
   logLevel: string
   secureCookies: boolean
   office: OfficeCalendarSettings
@@ -232,6 +261,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (bool.safeParse(env.UNSAFE_TEST_ENQUEUE_AFTER_COMMIT).data === true)
       problems.push(
         'UNSAFE_TEST_ENQUEUE_AFTER_COMMIT: loses referrals; never allowed in production',
+      )
+    if (bool.safeParse(env.TRUST_PROXY).data === true)
+      problems.push(
+        "TRUST_PROXY: name the proxies' addresses or ranges in production; 'true' believes any address a client writes in X-Forwarded-For",
       )
     if (bool.safeParse(env.SMTP_TLS_REJECT_UNAUTHORIZED).data === false)
       problems.push('SMTP_TLS_REJECT_UNAUTHORIZED: must not be false in production')
