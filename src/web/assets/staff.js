@@ -5,8 +5,10 @@ import { FilterToggleButton, initAll as initMojFrontend } from '@ministryofjusti
 initAll()
 // MoJ components, such as the queue's sortable table, and the filter's "Show filter" button on
 // small screens (not in MoJ's initAll): bundled here, as the policy runs only our own scripts.
+// The filter starts open where there is room for it: MoJ's default (startHidden) folds it away
+// at every width until the window is resized.
 initMojFrontend()
-createAll(FilterToggleButton)
+createAll(FilterToggleButton, { startHidden: false })
 
 // The queue reads itself again every minute, so new reports appear without anyone asking.
 // Not while someone is choosing filters or has changed one: their choice would be lost.
