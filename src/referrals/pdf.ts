@@ -1,11 +1,15 @@
-import PDFDocument from 'pdfkit'
+import type PDFKit from 'pdfkit'
 import type { ReferralPackage } from './package.js'
+
+/** pdfkit, loaded when a PDF is first built: most processes that import the app never build one. */
+let pdfkit: Promise<{ default: typeof PDFKit }> | undefined
 
 /**
  * The package as a PDF (pdfkit, its built-in Helvetica): the same words as the HTML, laid out
  * to print. The creation date is the referral's, so building it again gives the same words.
  */
-export function packagePdf(p: ReferralPackage, createdAt: Date): Promise<Buffer> {
+export async function packagePdf(p: ReferralPackage, createdAt: Date): Promise<Buffer> {
+  const { default: PDFDocument } = await (pdfkit ??= import('pdfkit'))
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,

@@ -1,13 +1,10 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server'
+import type * as WebAuthn from '@simplewebauthn/server'
 import { Secret, TOTP } from 'otpauth'
 import { renderSVG } from 'uqr'
 import type { StoredPasskey } from './repository.js'
@@ -71,14 +68,23 @@ export function totpCode(secret: string, now: Date): string {
   return TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: now.getTime() })
 }
 
+/**
+ * The WebAuthn library, loaded when a passkey is first used: importing it takes longer than
+ * the rest of the app's start-up together, which every process paid (each test file, each
+ * worker, each instance restarting), most of which never meet a passkey.
+ */
+let webAuthnLibrary: Promise<typeof WebAuthn> | undefined
+const webAuthn = () => (webAuthnLibrary ??= import('@simplewebauthn/server'))
+
 const rpId = (settings: FactorSettings) => new URL(settings.serviceUrl).hostname
 const origin = (settings: FactorSettings) => new URL(settings.serviceUrl).origin
 
-export function passkeyRegistrationOptions(
+export async function passkeyRegistrationOptions(
   settings: FactorSettings,
   person: { id: string; email: string; name: string },
   existing: readonly StoredPasskey[],
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const { generateRegistrationOptions } = await webAuthn()
   return generateRegistrationOptions({
     rpName: settings.serviceName,
     rpID: rpId(settings),
@@ -101,6 +107,7 @@ export async function verifyPasskeyRegistration(
   signCount: number
   transports: string[]
 }> {
+  const { verifyRegistrationResponse } = await webAuthn()
   const result = await verifyRegistrationResponse({
     response,
     expectedChallenge,
@@ -118,10 +125,11 @@ export async function verifyPasskeyRegistration(
   }
 }
 
-export function passkeyAuthenticationOptions(
+export async function passkeyAuthenticationOptions(
   settings: FactorSettings,
   passkeys: readonly StoredPasskey[],
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const { generateAuthenticationOptions } = await webAuthn()
   return generateAuthenticationOptions({
     rpID: rpId(settings),
     allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: p.transports })),
@@ -136,6 +144,7 @@ export async function verifyPasskeyAuthentication(
   expectedChallenge: string,
   passkey: StoredPasskey,
 ): Promise<number> {
+  const { verifyAuthenticationResponse } = await webAuthn()
   const result = await verifyAuthenticationResponse({
     response,
     expectedChallenge,
