@@ -24,8 +24,18 @@ import { buildTestApp, type TestApp } from '../../test/app.js'
 
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url))
-/** Screenshots are for people to look at; CI, where nobody does, turns them off to save time. */
-const TAKE_SCREENSHOTS = process.env.E2E_SCREENSHOTS !== 'off'
+/**
+ * Which pages are photographed (E2E_SCREENSHOTS): `all` (the default), every page each walk
+ * reaches; `distinct`, a page only the first time it looks that way in this process (see LOOK),
+ * so a second walk through the same pages adds no identical pictures (CI); `off`, none.
+ */
+const SCREENSHOT_MODE = parseScreenshotMode(process.env.E2E_SCREENSHOTS)
+
+function parseScreenshotMode(value: string | undefined): 'all' | 'distinct' | 'off' {
+  if (value === undefined || value === '' || value === 'all') return 'all'
+  if (value === 'distinct' || value === 'off') return value
+  throw new Error(`E2E_SCREENSHOTS is all, distinct or off, not ${value}`)
+}
 
 /** Debian's Chromium, headless, with nothing that phones home. */
 export function launchBrowser(): Promise<Browser> {
@@ -187,14 +197,15 @@ const slugOf = (url: string): string =>
  * which holds tokens), and whether it holds text of its own, but not the text. Two pages with the
  * same structure differ only in their words (another audience's wording of the same question, another
  * reference), and every WCAG rule axe runs here reads the structure, the attributes and the
- * styles they select, and whether there is text, not what the text says.
+ * styles they select, and whether there is text, not what the text says. An empty style
+ * attribute, which a screenshot leaves behind, changes nothing and is left out.
  */
 const SKELETON = `(() => {
   const parts = []
   const walk = (element) => {
     parts.push('<' + element.tagName)
     for (const { name, value } of [...element.attributes].sort((a, b) => (a.name < b.name ? -1 : 1)))
-      if (name !== 'value' && name !== 'nonce') parts.push(name + '=' + value)
+      if (name !== 'value' && name !== 'nonce' && !(name === 'style' && value === '')) parts.push(name + '=' + value)
     if ([...element.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== '')) parts.push('#text')
     for (const child of element.children) walk(child)
     parts.push('>')
@@ -202,6 +213,42 @@ const SKELETON = `(() => {
   walk(document.documentElement)
   return parts.join(' ')
 })()`
+
+/**
+ * What a full-page picture of the page shows, as far as the DOM decides it: the viewport and
+ * pixel ratio, every element with its attributes and its own text, what is typed or ticked in
+ * each field, and which element has focus. Hidden fields' values (tokens) and nonces are left
+ * out: they never show. Two pages with the same look give the same picture.
+ */
+const LOOK = `(() => {
+  const parts = [innerWidth + 'x' + innerHeight + '@' + devicePixelRatio]
+  const walk = (element) => {
+    parts.push('<' + element.tagName)
+    const hidden = element.tagName === 'INPUT' && element.type === 'hidden'
+    for (const { name, value } of [...element.attributes].sort((a, b) => (a.name < b.name ? -1 : 1)))
+      if (name !== 'nonce' && !(hidden && name === 'value') && !(name === 'style' && value === ''))
+        parts.push(name + '=' + value)
+    if (!hidden && 'value' in element && typeof element.value === 'string')
+      parts.push('value:' + element.value + ('checked' in element ? ':' + element.checked : ''))
+    if (element === document.activeElement) parts.push('focus')
+    for (const node of element.childNodes)
+      if (node.nodeType === 3 && node.textContent.trim() !== '') parts.push('#' + node.textContent.trim())
+    for (const child of element.children) walk(child)
+    parts.push('>')
+  }
+  walk(document.documentElement)
+  return parts.join(' ')
+})()`
+
+/** Looks already photographed in this process, when E2E_SCREENSHOTS is `distinct`. */
+const photographed = new Set<string>()
+const screenshotCounts = { taken: 0, skipped: 0 }
+process.on('exit', () => {
+  if (screenshotCounts.taken + screenshotCounts.skipped > 0)
+    process.stdout.write(
+      `screenshots: ${String(screenshotCounts.taken)} taken, ${String(screenshotCounts.skipped)} not again (a look already photographed)\n`,
+    )
+})
 
 /** Structures axe has passed, per JavaScript on or off and viewport width, in this process. */
 const checkedSkeletons = new Set<string>()
@@ -303,7 +350,18 @@ export class Journey {
 
   async screenshot(state: string): Promise<void> {
     this.count += 1
-    if (!TAKE_SCREENSHOTS) return
+    if (SCREENSHOT_MODE === 'off') return
+    if (SCREENSHOT_MODE === 'distinct') {
+      const look = createHash('sha256')
+        .update(await this.page.evaluate<string>(LOOK))
+        .digest('hex')
+      if (photographed.has(look)) {
+        screenshotCounts.skipped += 1
+        return
+      }
+      photographed.add(look)
+    }
+    screenshotCounts.taken += 1
     const slug = slugOf(this.page.url()) + (state ? `-${state}` : '')
     const file = `${SCREENSHOTS}${this.name}/${String(this.count).padStart(2, '0')}-${slug}.png`
     // "Exit this page" is sticky: a full-page picture draws it where the tab is scrolled to,
