@@ -1,28 +1,41 @@
 import type { Db, Queryable } from '../db/db.js'
 import type { Envelope } from './envelope.js'
 
+export interface SealedColumns {
+  table: string
+  keyId: string
+  wrappedKey: string
+}
+
 /**
  * Every column pair that holds a wrapped data key and the id of the key that wrapped it. A test
  * (rewrap.test.ts) reads the schema and fails when a sealed column is missing from this list,
  * so a table added later cannot keep an old key alive unnoticed.
  */
-export const SEALED_COLUMNS = [
-  { table: 'reports', keyId: 'key_id', wrappedKey: 'wrapped_data_key' },
-  { table: 'report_drafts', keyId: 'key_id', wrappedKey: 'wrapped_data_key' },
-  { table: 'staff_totp', keyId: 'key_id', wrappedKey: 'wrapped_data_key' },
-  { table: 'risk_assessments', keyId: 'key_id', wrappedKey: 'wrapped_data_key' },
-  { table: 'report_changes', keyId: 'key_id', wrappedKey: 'wrapped_data_key' },
-  { table: 'case_contacts', keyId: 'key_id', wrappedKey: 'wrapped_data_key' },
-  { table: 'case_plan_versions', keyId: 'key_id', wrappedKey: 'wrapped_data_key' },
-  { table: 'case_tasks', keyId: 'key_id', wrappedKey: 'wrapped_data_key' },
-  { table: 'case_closures', keyId: 'key_id', wrappedKey: 'wrapped_data_key' },
-  { table: 'case_events', keyId: 'key_id', wrappedKey: 'wrapped_data_key' },
-  { table: 'outbox_messages', keyId: 'key_id', wrappedKey: 'wrapped_data_key' },
+export const SEALED_COLUMNS: readonly SealedColumns[] = [
+  ...[
+    'reports',
+    'report_drafts',
+    'staff_totp',
+    'risk_assessments',
+    'report_changes',
+    'case_contacts',
+    'case_plan_versions',
+    'case_tasks',
+    'case_closures',
+    'case_events',
+    'outbox_messages',
+  ].map((table) => ({ table, keyId: 'key_id', wrappedKey: 'wrapped_data_key' })),
   { table: 'partner_agencies', keyId: 'webhook_key_id', wrappedKey: 'webhook_wrapped_key' },
   { table: 'referrals', keyId: 'reason_key_id', wrappedKey: 'reason_wrapped_key' },
-] as const
+]
 
-export type SealedColumns = (typeof SEALED_COLUMNS)[number]
+/**
+ * Records sealed under another key than `$1`. A sent draft keeps its key's id but holds nothing
+ * sealed (an empty wrapped key): it needs no key.
+ */
+const underAnotherKey = (c: SealedColumns) =>
+  `${c.keyId} <> $1 AND octet_length(${c.wrappedKey}) > 0`
 
 const BATCH = 200
 
@@ -56,7 +69,7 @@ async function rewrapBatch(tx: Queryable, envelope: Envelope, c: SealedColumns):
   const rows = await tx.query<{ row: string; key_id: string; wrapped: Uint8Array }>(
     `SELECT ctid::text AS row, ${c.keyId} AS key_id, ${c.wrappedKey} AS wrapped
        FROM ${c.table}
-      WHERE ${c.keyId} <> $1 AND octet_length(${c.wrappedKey}) > 0
+      WHERE ${underAnotherKey(c)}
       LIMIT ${String(BATCH)}
       FOR UPDATE`,
     [envelope.activeKeyId],
@@ -75,10 +88,7 @@ async function rewrapBatch(tx: Queryable, envelope: Envelope, c: SealedColumns):
   return rows.length
 }
 
-/**
- * How many records each table still holds under keys other than `keyId`. A sent draft keeps its
- * key's id but holds nothing sealed (an empty wrapped key): it needs no key and is not counted.
- */
+/** How many records each table still holds under keys other than `keyId`. */
 export async function recordsUnderOtherKeys(
   db: Queryable,
   keyId: string,
@@ -87,8 +97,7 @@ export async function recordsUnderOtherKeys(
   const counts = new Map<string, number>()
   for (const c of columns) {
     const [row] = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM ${c.table}
-        WHERE ${c.keyId} <> $1 AND octet_length(${c.wrappedKey}) > 0`,
+      `SELECT count(*)::int AS n FROM ${c.table} WHERE ${underAnotherKey(c)}`,
       [keyId],
     )
     counts.set(c.table, row?.n ?? 0)

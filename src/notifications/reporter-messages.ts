@@ -66,7 +66,15 @@ export function reporterSchedule(
   at: Date,
 ): ReporterSchedule | undefined {
   const route = reporterRoute(answers)
-  if (!route) return undefined
+  return route && scheduleOn(route, settings, answers, at)
+}
+
+function scheduleOn(
+  route: ReporterRoute,
+  settings: Pick<ReporterMessageSettings, 'timeZone'>,
+  answers: ReportAnswers,
+  at: Date,
+): ReporterSchedule {
   const windows = readSafeTimes(answers['safe-times']?.safeTimes)
   return {
     id: randomUUID(),
@@ -84,8 +92,8 @@ export function reporterMessage(
   words: (channel: ReporterRoute['channel']) => { subject: string; text: string },
 ): QueuedReporterMessage | undefined {
   const route = reporterRoute(answers)
-  const schedule = reporterSchedule(settings, answers, at)
-  if (!route || !schedule) return undefined
+  if (!route) return undefined
+  const schedule = scheduleOn(route, settings, answers, at)
   const payload: ReporterPayload = { to: route.to, ...words(route.channel) }
   return {
     ...schedule,
@@ -132,9 +140,6 @@ async function sendToReporter(
   return { channel: 'sms', acknowledged: false }
 }
 
-const openPayload = (envelope: Envelope, message: ClaimedMessage, payload: Sealed) =>
-  JSON.parse(envelope.open(payload, payloadContext(message.id))) as ReporterPayload
-
 /** The outbox's handler for messages staff write to reporters: the words are sealed in the row. */
 export function reporterMessageDelivery(
   deps: { envelope: Envelope } & ReporterTransports,
@@ -142,12 +147,10 @@ export function reporterMessageDelivery(
   return {
     async send(message: ClaimedMessage) {
       if (!message.payload || !message.channel) throw new PermanentDeliveryError('NO_PAYLOAD')
-      return sendToReporter(
-        deps,
-        message.id,
-        message.channel,
-        openPayload(deps.envelope, message, message.payload),
-      )
+      const payload = JSON.parse(
+        deps.envelope.open(message.payload, payloadContext(message.id)),
+      ) as ReporterPayload
+      return sendToReporter(deps, message.id, message.channel, payload)
     },
   }
 }
@@ -167,15 +170,10 @@ export function acknowledgementDelivery(
     ) => Promise<{ reference: string; answers: ReportAnswers } | undefined>
   } & ReporterTransports,
 ): PurposeHandler {
+  const sealedWords = reporterMessageDelivery(deps)
   return {
     async send(message: ClaimedMessage) {
-      if (message.payload && message.channel)
-        return sendToReporter(
-          deps,
-          message.id,
-          message.channel,
-          openPayload(deps.envelope, message, message.payload),
-        )
+      if (message.payload) return sealedWords.send(message)
       const report = await deps.reportAnswers(message.reportId)
       if (!report) throw new PermanentDeliveryError('NO_REPORT')
       // A report's answers never change, so this is the way intake chose.

@@ -54,7 +54,7 @@ declare module 'fastify' {
 const nonces = new WeakMap<ServerResponse, { script: string; style: string }>()
 const NO_NONCES = { script: '', style: '' }
 const nonceOf = (kind: 'script' | 'style') => (_request: unknown, response: ServerResponse) =>
-  `'nonce-${nonces.get(response)?.[kind] ?? ''}'`
+  `'nonce-${(nonces.get(response) ?? NO_NONCES)[kind]}'`
 
 const securityHeaders = (secureCookies: boolean) =>
   helmet({
