@@ -153,6 +153,8 @@ export interface CaseReport {
   policeForce: string | null
   localAuthority: string | null
   addedAt: Date
+  /** Since when a legal hold keeps the report, and so this case, past its retention period. */
+  legalHoldSince: Date | null
 }
 
 export async function reportsOf(db: Queryable, caseId: string): Promise<CaseReport[]> {
@@ -165,8 +167,9 @@ export async function reportsOf(db: Queryable, caseId: string): Promise<CaseRepo
     police_force: string | null
     local_authority: string | null
     added_at: When
+    legal_hold_since: When | null
   }>(
-    `SELECT r.id, r.reference, r.priority, r.status, r.received_at,
+    `SELECT r.id, r.reference, r.priority, r.status, r.received_at, r.legal_hold_since,
             r.jurisdiction #>> '{candidates,0,policeForce,name}' AS police_force,
             r.jurisdiction #>> '{candidates,0,localAuthority,name}' AS local_authority,
             cr.added_at
@@ -183,6 +186,7 @@ export async function reportsOf(db: Queryable, caseId: string): Promise<CaseRepo
     policeForce: r.police_force,
     localAuthority: r.local_authority,
     addedAt: new Date(r.added_at),
+    legalHoldSince: r.legal_hold_since === null ? null : new Date(r.legal_hold_since),
   }))
 }
 

@@ -63,6 +63,19 @@ describe('cases over HTTP', () => {
     assert.equal(missing.statusCode, 404)
   })
 
+  it('says when a legal hold on one of its reports keeps the case', async () => {
+    const held = await newCase(advisor)
+    const browser = await as(advisor)
+    assert.doesNotMatch((await browser.get(staffPaths.case(held.caseId))).body, /Legal hold/)
+    await t.db.query('UPDATE reports SET legal_hold_since = $2 WHERE reference = $1', [
+      held.reference,
+      clock.now(),
+    ])
+    const page = await browser.get(staffPaths.case(held.caseId))
+    assert.match(page.body, new RegExp(`Legal hold on report ${held.reference}\\.`))
+    assert.match(page.body, /govuk-tag--grey">\s*Legal hold/)
+  })
+
   it('shows reports in other cases that name the same person, and offers to link the cases', async () => {
     const earlier = await newCase(supervisor)
     clock.advance(60_000)

@@ -11,6 +11,7 @@ import { decisionsFor } from '../assessments/service.js'
 import { linkGroups } from '../links/presenters.js'
 import type { LinkRow } from '../links/repository.js'
 import type { QueuedReport } from './membership.js'
+import type { ChangeKind } from './report-changes.js'
 import { caseTitle, STATUS_LABELS as CASE_STATUS_LABELS } from '../cases/presenters.js'
 import { messageRow } from '../referrals/presenters.js'
 import { COUNT_CAP, type QueueRow } from './repository.js'
@@ -350,6 +351,7 @@ export function reportPageView(input: {
     can: {
       reassign: allows(viewer.roles, 'report.reassign'),
       reopen: allows(viewer.roles, 'report.reopen'),
+      legalHold: allows(viewer.roles, 'report.legal-hold'),
       refer: allows(viewer.roles, 'referral.create'),
       message: allows(viewer.roles, 'reporter-message.send'),
     },
@@ -376,12 +378,7 @@ export function reportPageView(input: {
     changes: opened.changes.map((c) => ({
       at: c.changedAt,
       by: nameOf(people, c.changedBy),
-      what:
-        c.kind === 'priority'
-          ? `Priority changed from ${PRIORITY_LABELS[c.from as Priority]} to ${PRIORITY_LABELS[c.to as Priority]}`
-          : c.kind === 'jurisdiction'
-            ? `Where the child lives changed from ${areaText(c.from)} to ${areaText(c.to)}`
-            : 'Reopened',
+      what: changeText(c),
       reason: c.reason,
     })),
     assessments: history.assessments.map((a) => ({
@@ -418,6 +415,8 @@ export function reportPageView(input: {
       jurisdiction: staffPaths.reportAction(report.id, 'jurisdiction'),
       assessment: staffPaths.reportAction(report.id, 'assessment'),
       reopen: staffPaths.reportAction(report.id, 'reopen'),
+      legalHold: staffPaths.reportAction(report.id, 'legal-hold'),
+      liftLegalHold: staffPaths.reportAction(report.id, 'lift-legal-hold'),
       refer: staffPaths.newReferral(report.id),
       message: staffPaths.newReporterMessage(report.id),
     },
@@ -449,6 +448,22 @@ export function linkedReportsView(
     ...group,
     reports: group.reports.map((r) => ({ ...r, status: STATUS_LABELS[r.status] ?? r.status })),
   }))
+}
+
+/** What a change did, in the words the report's "Changes" list uses. */
+function changeText(c: { kind: ChangeKind; from: unknown; to: unknown }): string {
+  switch (c.kind) {
+    case 'priority':
+      return `Priority changed from ${PRIORITY_LABELS[c.from as Priority]} to ${PRIORITY_LABELS[c.to as Priority]}`
+    case 'jurisdiction':
+      return `Where the child lives changed from ${areaText(c.from)} to ${areaText(c.to)}`
+    case 'reopened':
+      return 'Reopened'
+    case 'legal-hold':
+      return 'Legal hold placed'
+    case 'legal-hold-lifted':
+      return 'Legal hold lifted'
+  }
 }
 
 function areaText(value: unknown): string {

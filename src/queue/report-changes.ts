@@ -6,10 +6,12 @@ import type { ReportStatus } from './repository.js'
 
 /**
  * SQL for the changes staff make to a report by hand: a corrected priority (with the deadline
- * and queues that follow it), a corrected jurisdiction, a decision's new status, reopening.
+ * and queues that follow it), a corrected jurisdiction, a decision's new status, reopening,
+ * placing and lifting a legal hold.
  * Each change is kept in `report_changes` with its reason sealed, and shown on the report.
  */
-export type ChangeKind = 'priority' | 'jurisdiction' | 'reopened'
+export type ChangeKind =
+  'priority' | 'jurisdiction' | 'reopened' | 'legal-hold' | 'legal-hold-lifted'
 
 export interface NewChange {
   id: string
@@ -139,4 +141,13 @@ export async function setStatus(
       WHERE id = $1`,
     [reportId, status],
   )
+}
+
+/** Places a legal hold from `since`, or lifts it (null): see migrations/025-legal-holds.sql. */
+export async function setLegalHold(
+  db: Queryable,
+  reportId: string,
+  since: Date | null,
+): Promise<void> {
+  await db.query('UPDATE reports SET legal_hold_since = $2 WHERE id = $1', [reportId, since])
 }

@@ -243,6 +243,8 @@ export interface StoredReport extends QueueRow {
   rulesVersion: string
   queues: string[]
   jurisdiction: unknown
+  /** Since when a legal hold keeps it beyond its retention period; null when none does. */
+  legalHoldSince: Date | null
   sealed: { keyId: string; wrappedKey: Buffer; ciphertext: Buffer }
 }
 
@@ -256,6 +258,7 @@ type StoredRecord = QueueRecord & {
   rules_version: string
   queues: string[]
   jurisdiction: unknown
+  legal_hold_since: Date | string | null
   key_id: string
   wrapped_data_key: Uint8Array
   personal_ciphertext: Uint8Array
@@ -270,8 +273,8 @@ export async function findReport(
   if (!isUuid(id)) return undefined
   const rows = await db.query<StoredRecord & Record<string, unknown>>(
     `SELECT ${QUEUE_COLUMNS}, source, source_site, immediate_danger, still_happening,
-            other_person_age, priority_reasons, rules_version, queues, jurisdiction, key_id,
-            wrapped_data_key, personal_ciphertext
+            other_person_age, priority_reasons, rules_version, queues, jurisdiction,
+            legal_hold_since, key_id, wrapped_data_key, personal_ciphertext
        FROM reports WHERE id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
   )
@@ -288,6 +291,7 @@ export async function findReport(
     rulesVersion: r.rules_version,
     queues: r.queues,
     jurisdiction: r.jurisdiction,
+    legalHoldSince: r.legal_hold_since === null ? null : toDate(r.legal_hold_since),
     sealed: {
       keyId: r.key_id,
       wrappedKey: Buffer.from(r.wrapped_data_key),

@@ -344,6 +344,65 @@ describe('the triage queue and the report, over HTTP', () => {
     assert.equal(advisorTries.statusCode, 403)
   })
 
+  it('lets a supervisor place a legal hold on a report and lift it, each with a reason', async () => {
+    const { id } = await report({ priority: 'P3', status: 'closed' })
+    const browser = await as(supervisor)
+    const page = async () => (await browser.get(staffPaths.report(id))).body
+    const heldSince = async () =>
+      (
+        await t.db.query<{ legal_hold_since: Date | null }>(
+          'SELECT legal_hold_since FROM reports WHERE id = $1',
+          [id],
+        )
+      )[0]?.legal_hold_since ?? null
+    assert.match(await page(), /Place a legal hold/)
+
+    const missing = await browser.post(staffPaths.reportAction(id, 'legal-hold'), { reason: ' ' })
+    assert.equal(missing.statusCode, 400)
+    assert.match(missing.body, /There is a problem/)
+    assert.match(missing.body, /Enter why you are placing a legal hold/)
+    assert.equal(await heldSince(), null)
+
+    const placed = await audited(async () => {
+      const done = await browser.post(staffPaths.reportAction(id, 'legal-hold'), {
+        reason: 'The police asked us to keep it for a trial',
+      })
+      assert.equal(done.statusCode, 303)
+    })
+    assert.deepEqual(placed, ['report.legal-hold-placed'])
+    assert.deepEqual(await heldSince(), clock.now())
+    const held = await page()
+    assert.match(held, /Legal hold since/)
+    assert.match(held, /Legal hold placed/)
+    assert.match(held, /The police asked us to keep it for a trial/)
+    assert.match(held, /Lift the legal hold/)
+    // A second hold on a held report (a form opened before the first) changes nothing.
+    const again = await browser.post(staffPaths.reportAction(id, 'legal-hold'), {
+      reason: 'Again',
+    })
+    assert.equal(again.statusCode, 400)
+    assert.match(again.body, /A legal hold was placed on this report since you opened this page/)
+
+    const advisorTries = await (
+      await as(advisor)
+    ).post(staffPaths.reportAction(id, 'lift-legal-hold'), { reason: 'Not mine to lift' })
+    assert.equal(advisorTries.statusCode, 403)
+    assert.notEqual(await heldSince(), null)
+
+    const lifted = await audited(async () => {
+      const done = await browser.post(staffPaths.reportAction(id, 'lift-legal-hold'), {
+        reason: 'The trial has ended',
+      })
+      assert.equal(done.statusCode, 303)
+    })
+    assert.deepEqual(lifted, ['report.legal-hold-lifted'])
+    assert.equal(await heldSince(), null)
+    const after = await page()
+    assert.doesNotMatch(after, /Legal hold since/)
+    assert.match(after, /Legal hold lifted/)
+    assert.match(after, /Place a legal hold/)
+  })
+
   it('alerts every page of those who can act to a P1 nobody opened in time', async () => {
     const { reference } = await report({
       priority: 'P1',

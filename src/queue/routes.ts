@@ -174,7 +174,7 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
    */
   function formAction(spec: {
     action: ReportAction
-    permission: 'report.reassign' | 'report.correct' | 'report.reopen'
+    permission: 'report.reassign' | 'report.correct' | 'report.reopen' | 'report.legal-hold'
     audit: string
     template: string
     form(report: ActionReport, values: FormBody): Promise<Record<string, unknown>>
@@ -294,6 +294,19 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
       queue.reopenReport(ctx.audit, request.params.id, viewerOf(ctx), body),
   })
 
+  for (const hold of [true, false]) {
+    formAction({
+      action: hold ? 'legal-hold' : 'lift-legal-hold',
+      permission: 'report.legal-hold',
+      audit: hold ? 'report.legal-hold-placed' : 'report.legal-hold-lifted',
+      template: hold ? 'report-legal-hold.njk' : 'report-lift-legal-hold.njk',
+      done: hold ? 'held' : 'hold-lifted',
+      form: () => Promise.resolve({}),
+      submit: (request, ctx, body) =>
+        queue.setLegalHold(ctx.audit, request.params.id, viewerOf(ctx), body, hold),
+    })
+  }
+
   /**
    * Who a supervisor may give the report to: active staff who work a queue the report is in now,
    * other than the person who has it open already.
@@ -318,6 +331,8 @@ const FLASHES: Record<string, string> = {
   priority: 'Priority changed. The deadline now follows the new priority.',
   jurisdiction: 'Where the child lives changed',
   reopened: 'Report reopened. It is waiting for a decision again.',
+  held: 'Legal hold placed. The report will be kept until the hold is lifted.',
+  'hold-lifted': 'Legal hold lifted. The report will be deleted when its retention period ends.',
   assessed: 'Risk assessment and decision recorded',
 }
 

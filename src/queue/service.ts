@@ -19,6 +19,7 @@ import {
   parseJurisdictionCorrection,
   parsePriorityCorrection,
   parseReassignment,
+  parseReason,
   parseReopening,
 } from './validation.js'
 
@@ -376,8 +377,52 @@ export function queueService(deps: QueueServiceDeps) {
         return { ok: true }
       })
     },
+
+    /**
+     * A supervisor places a legal hold (`hold`) or lifts it, with a reason, whatever the report's
+     * status or who has it open: while it holds, the retention purge keeps the report and
+     * everything that would go with it (src/retention/repository.ts holdOn).
+     */
+    async setLegalHold(
+      audit: AuditTrail,
+      reportId: string,
+      viewer: Viewer,
+      body: FormBody,
+      hold: boolean,
+    ): Promise<Outcome> {
+      const parsed = parseReason(body, hold ? 'placing a legal hold' : 'lifting the legal hold')
+      return db.transaction(async (tx) => {
+        const locked = await lockForChange(tx, audit, reportId, viewer, {
+          statuses: repository.REPORT_STATUSES,
+          anyClaim: true,
+        })
+        if (!locked.ok) return locked
+        const report = locked.report
+        if ((report.legalHoldSince !== null) === hold)
+          return { ok: false, code: 'INVALID', errors: { reason: legalHoldAlready(hold) } }
+        if (!parsed.ok) return { ok: false, code: 'INVALID', errors: parsed.errors }
+        const at = now()
+        await changes.setLegalHold(tx, reportId, hold ? at : null)
+        await recordChange(tx, report, viewer, {
+          kind: hold ? 'legal-hold' : 'legal-hold-lifted',
+          from: report.legalHoldSince,
+          to: hold ? at : null,
+          reason: parsed.value.reason,
+        })
+        await audit.record(tx, reportSubject(reportId), {
+          details: { reference: report.reference },
+        })
+        return { ok: true }
+      })
+    },
   }
 }
+
+/** A hold placed or lifted by someone else since the form was opened. */
+const legalHoldAlready = (hold: boolean) =>
+  hold
+    ? 'A legal hold was placed on this report since you opened this page'
+    : 'The legal hold on this report was lifted since you opened this page'
 
 /** The names a jurisdiction change is shown by: the leading candidate's areas, or none. */
 function summariseJurisdiction(value: unknown): {

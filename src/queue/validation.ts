@@ -52,11 +52,14 @@ export function parseJurisdictionCorrection(
   return done(errors, councilAreaCode ? { councilAreaCode, reason } : undefined)
 }
 
-export function parseReopening(body: FormBody): Parsed<{ reason: string }> {
+/** A form whose only field is the reason; `what` words its error ("Enter why you are ..."). */
+export function parseReason(body: FormBody, what: string): Parsed<{ reason: string }> {
   const errors: FieldErrors = {}
-  const reason = reasonOf(body, errors, 'reopening the report')
+  const reason = reasonOf(body, errors, what)
   return done(errors, { reason })
 }
+
+export const parseReopening = (body: FormBody) => parseReason(body, 'reopening the report')
 
 export function parseReassignment(
   body: FormBody,

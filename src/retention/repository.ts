@@ -113,20 +113,25 @@ export async function lockReportWithoutCase(
   return found ? { receivedAt: found.received_at } : null
 }
 
-export type HoldReason = 'undelivered-referral' | 'message-sending' | 'needed-elsewhere'
+export type HoldReason =
+  'legal-hold' | 'undelivered-referral' | 'message-sending' | 'needed-elsewhere'
 
 /**
- * Why the unit must stay for now, if it must: a referral not yet delivered (awaiting approval,
- * sending, or failed and waiting to be sent again); a message a worker is sending this moment;
- * or a case or referral outside the unit built from one of its reports.
+ * Why the unit must stay for now, if it must: a legal hold on one of its reports, until a
+ * supervisor lifts it (migrations/025-legal-holds.sql); a referral not yet delivered (awaiting
+ * approval, sending, or failed and waiting to be sent again); a message a worker is sending
+ * this moment; or a case or referral outside the unit built from one of its reports.
  */
 export async function holdOn(tx: Queryable, unit: PurgeUnit): Promise<HoldReason | null> {
   const [row] = await tx.query<{
+    legal: boolean
     undelivered: boolean
     sending: boolean
     elsewhere: boolean
   }>(
     `SELECT
+       EXISTS (SELECT 1 FROM reports
+                WHERE id = ANY($1::uuid[]) AND legal_hold_since IS NOT NULL) AS legal,
        EXISTS (SELECT 1 FROM referrals
                 WHERE (report_id = ANY($1::uuid[]) OR case_id = ANY($2::uuid[]))
                   AND status IN ('awaiting-approval', 'sending', 'failed')) AS undelivered,
@@ -143,6 +148,7 @@ export async function holdOn(tx: Queryable, unit: PurgeUnit): Promise<HoldReason
                      AND case_id IS NOT NULL AND NOT case_id = ANY($2::uuid[])) AS elsewhere`,
     [unit.reports, unit.cases],
   )
+  if (row?.legal) return 'legal-hold'
   if (row?.undelivered) return 'undelivered-referral'
   if (row?.sending) return 'message-sending'
   if (row?.elsewhere) return 'needed-elsewhere'

@@ -400,6 +400,38 @@ for (const database of testDatabases()) {
       )
     })
 
+    it('keeps a report under a legal hold, and the whole case it is in, until the hold is lifted', async () => {
+      const held = await insertFullReport(db, at('2020-01-01T00:00:00Z'))
+      const inCase = await insertFullReport(db, at('2020-01-01T00:00:00Z'))
+      const other = await insertFullReport(db, at('2020-01-01T00:00:00Z'))
+      const caseId = await insertFullCase(db, [inCase, other], at('2020-01-02T00:00:00Z'), null)
+      await closeCase(db, caseId, at('2021-01-01T00:00:00Z'))
+      const hold = (id: string, since: Date | null) =>
+        db.query('UPDATE reports SET legal_hold_since = $2 WHERE id = $1', [id, since])
+      await hold(held.id, at('2021-06-01T00:00:00Z'))
+      await hold(inCase.id, at('2021-06-01T00:00:00Z'))
+
+      const kept = await run()
+      assert.deepEqual(kept.reports, [])
+      assert.deepEqual(kept.cases, [])
+      assert.deepEqual(kept.held, [{ 'legal-hold': 1 }, { 'legal-hold': 1 }])
+      assert.equal(
+        await count(db, 'reports WHERE id = ANY($1::uuid[])', [[held.id, inCase.id, other.id]]),
+        3,
+      )
+      assert.equal(await count(db, 'cases WHERE id = $1', [caseId]), 1)
+
+      await hold(held.id, null)
+      await hold(inCase.id, null)
+      const purged = await run()
+      assert.deepEqual(purged.held, [])
+      assert.equal(
+        await count(db, 'reports WHERE id = ANY($1::uuid[])', [[held.id, inCase.id, other.id]]),
+        0,
+      )
+      assert.equal(await count(db, 'cases WHERE id = $1', [caseId]), 0)
+    })
+
     it('leaves the audit chain whole, and does nothing the second time', async () => {
       const keys = secrets.encryptionKeys
       await insertFullReport(db, at('2029-01-01T00:00:00Z'))

@@ -43,6 +43,8 @@ export const GRANTS = {
   /** Record a risk assessment; which decisions each role may record is below. */
   'report.assess': ['advisor', 'operator', 'supervisor'],
   'report.reopen': ['supervisor'],
+  /** Keep a report (and the case holding it) beyond its retention period, or stop keeping it. */
+  'report.legal-hold': ['supervisor'],
   /** Out of hours the Control Centre refers urgent reports; the rest wait for the advisors. */
   'decision.urgent-referral': ['advisor', 'operator', 'supervisor'],
   'decision.open-case': ['advisor', 'supervisor'],

@@ -23,7 +23,14 @@ export const paths = {
 
 /** What can be done to a report, each a page (GET shows the form) and a POST. */
 export type ReportAction =
-  'release' | 'reassign' | 'priority' | 'jurisdiction' | 'assessment' | 'reopen'
+  | 'release'
+  | 'reassign'
+  | 'priority'
+  | 'jurisdiction'
+  | 'assessment'
+  | 'reopen'
+  | 'legal-hold'
+  | 'lift-legal-hold'
 
 /** What can be done to a case: each a page, most with a form. */
 export type CaseAction =
