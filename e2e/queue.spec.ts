@@ -386,7 +386,7 @@ describe('the triage queue and the report in Chromium', () => {
     assertQuiet(journey.watched)
   })
 
-  it('a supervisor gives a report to another advisor and reopens a closed one', async () => {
+  it('a supervisor gives a report to another advisor, reopens a closed one and holds it', async () => {
     await seed('held', {
       priority: 'P3',
       audience: 'parent-carer',
@@ -425,6 +425,27 @@ describe('the triage queue and the report in Chromium', () => {
     await pages.follow(pages.button('Reopen report'))
     await pages.arrive(`Report ${reports.standard?.reference ?? ''}`, 'reopened')
     assert.equal(await pages.page.getByText('Report reopened').count(), 1)
+
+    // The police ask for it to be kept for a trial: a legal hold, then lifted when it ends.
+    await pages.follow(pages.link('Place a legal hold'))
+    await pages.arrive('Place a legal hold')
+    await pages.follow(pages.button('Place legal hold'))
+    await pages.arrive('Place a legal hold', 'error')
+    await pages.page
+      .getByLabel('Why must the report be kept?')
+      .fill('The police asked us to keep it until the trial ends.')
+    await pages.follow(pages.button('Place legal hold'))
+    await pages.arrive(`Report ${reports.standard?.reference ?? ''}`, 'held')
+    assert.equal(await pages.page.getByText(/Legal hold since/).count(), 1)
+    await pages.follow(pages.link('Lift the legal hold'))
+    await pages.arrive('Lift the legal hold')
+    await pages.page
+      .getByLabel('Why does the report no longer need to be kept?')
+      .fill('The trial has ended.')
+    await pages.follow(pages.button('Lift legal hold'))
+    await pages.arrive(`Report ${reports.standard?.reference ?? ''}`, 'hold-lifted')
+    assert.equal(await pages.page.getByText('Legal hold lifted. The report will be').count(), 1)
+    assert.equal(await pages.page.getByText(/Legal hold since/).count(), 0)
     assertQuiet(journey.watched)
   })
 
