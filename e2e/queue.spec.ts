@@ -66,6 +66,28 @@ class QueuePages extends StaffPages {
     await this.arrive(`Report ${reference}`)
   }
 
+  /**
+   * A change whose form asks only for a reason: the report's link and the form's title are both
+   * `page`; sent empty first (the error state) if asked, then with the reason; back on the
+   * report in state `done`.
+   */
+  async changeWithReason(
+    reference: string,
+    change: { page: string; button: string; label: string; done: string },
+    reason: string,
+    options: { tryEmptyFirst?: boolean } = {},
+  ): Promise<void> {
+    await this.follow(this.link(change.page))
+    await this.arrive(change.page)
+    if (options.tryEmptyFirst) {
+      await this.follow(this.button(change.button))
+      await this.arrive(change.page, 'error')
+    }
+    await this.page.getByLabel(change.label).fill(reason)
+    await this.follow(this.button(change.button))
+    await this.arrive(`Report ${reference}`, change.done)
+  }
+
   /** The assessment form: its error state first, then the answers given. */
   async recordDecision(
     reference: string,
@@ -414,36 +436,44 @@ describe('the triage queue and the report in Chromium', () => {
     // The report the advisor closed with signposting, reopened with a reason.
     await pages.page.goto('/staff/queue?status=closed')
     await pages.arrive(/queue/, 'closed')
-    await pages.openReport(reports.standard?.reference ?? '')
-    await pages.follow(pages.link('Reopen this report'))
-    await pages.arrive('Reopen this report')
-    await pages.follow(pages.button('Reopen report'))
-    await pages.arrive('Reopen this report', 'error')
-    await pages.page
-      .getByLabel('Why are you reopening it?')
-      .fill('The parent called back: the person has a new account.')
-    await pages.follow(pages.button('Reopen report'))
-    await pages.arrive(`Report ${reports.standard?.reference ?? ''}`, 'reopened')
+    const standard = reports.standard?.reference ?? ''
+    await pages.openReport(standard)
+    await pages.changeWithReason(
+      standard,
+      {
+        page: 'Reopen this report',
+        button: 'Reopen report',
+        label: 'Why are you reopening it?',
+        done: 'reopened',
+      },
+      'The parent called back: the person has a new account.',
+      { tryEmptyFirst: true },
+    )
     assert.equal(await pages.page.getByText('Report reopened').count(), 1)
 
     // The police ask for it to be kept for a trial: a legal hold, then lifted when it ends.
-    await pages.follow(pages.link('Place a legal hold'))
-    await pages.arrive('Place a legal hold')
-    await pages.follow(pages.button('Place legal hold'))
-    await pages.arrive('Place a legal hold', 'error')
-    await pages.page
-      .getByLabel('Why must the report be kept?')
-      .fill('The police asked us to keep it until the trial ends.')
-    await pages.follow(pages.button('Place legal hold'))
-    await pages.arrive(`Report ${reports.standard?.reference ?? ''}`, 'held')
+    await pages.changeWithReason(
+      standard,
+      {
+        page: 'Place a legal hold',
+        button: 'Place legal hold',
+        label: 'Why must the report be kept?',
+        done: 'held',
+      },
+      'The police asked us to keep it until the trial ends.',
+      { tryEmptyFirst: true },
+    )
     assert.equal(await pages.page.getByText(/Legal hold since/).count(), 1)
-    await pages.follow(pages.link('Lift the legal hold'))
-    await pages.arrive('Lift the legal hold')
-    await pages.page
-      .getByLabel('Why does the report no longer need to be kept?')
-      .fill('The trial has ended.')
-    await pages.follow(pages.button('Lift legal hold'))
-    await pages.arrive(`Report ${reports.standard?.reference ?? ''}`, 'hold-lifted')
+    await pages.changeWithReason(
+      standard,
+      {
+        page: 'Lift the legal hold',
+        button: 'Lift legal hold',
+        label: 'Why does the report no longer need to be kept?',
+        done: 'hold-lifted',
+      },
+      'The trial has ended.',
+    )
     assert.equal(await pages.page.getByText('Legal hold lifted. The report will be').count(), 1)
     assert.equal(await pages.page.getByText(/Legal hold since/).count(), 0)
     assertQuiet(journey.watched)

@@ -177,7 +177,8 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
     permission: 'report.reassign' | 'report.correct' | 'report.reopen' | 'report.legal-hold'
     audit: string
     template: string
-    form(report: ActionReport, values: FormBody): Promise<Record<string, unknown>>
+    /** What the form shows beyond the reason, if anything. */
+    form?(report: ActionReport, values: FormBody): Promise<Record<string, unknown>>
     submit(request: IdRequest, ctx: StaffContext, body: FormBody): Promise<Outcome>
     done: string
   }) {
@@ -201,7 +202,7 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
           values,
           errors: extra.errors ?? {},
           errorList: errorList(extra.errors ?? {}),
-          ...(await spec.form(report, values)),
+          ...(await spec.form?.(report, values)),
         },
         status,
       )
@@ -289,7 +290,6 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
     audit: 'report.reopened',
     template: 'report-reopen.njk',
     done: 'reopened',
-    form: () => Promise.resolve({}),
     submit: (request, ctx, body) =>
       queue.reopenReport(ctx.audit, request.params.id, viewerOf(ctx), body),
   })
@@ -301,7 +301,6 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
       audit: hold ? 'report.legal-hold-placed' : 'report.legal-hold-lifted',
       template: hold ? 'report-legal-hold.njk' : 'report-lift-legal-hold.njk',
       done: hold ? 'held' : 'hold-lifted',
-      form: () => Promise.resolve({}),
       submit: (request, ctx, body) =>
         queue.setLegalHold(ctx.audit, request.params.id, viewerOf(ctx), body, hold),
     })
