@@ -270,6 +270,17 @@ describe("reading numbers by the default country's own plan", () => {
     assert.equal(normalisePhone('721 2345', 'CA'), '+17212345')
   })
 
+  it("reads a number written with a shared code by that code's own plan, wherever the agency is", () => {
+    // Britain's plan drops the 0 kept after +44; Jersey's alone would keep it (fast-check found
+    // +440000000000 read from Jersey).
+    for (const defaultCountry of ['GB', 'JE', 'IM'] as const) {
+      assert.equal(normalisePhone('+44 0800 123456', defaultCountry), '+44800123456')
+      assert.deepEqual(phonesIn('call +44 0800 123456', defaultCountry), ['+44800123456'])
+      assert.equal(normalisePhone('+440000000000', defaultCountry), '+44000000000')
+    }
+    assert.equal(normalisePhone('01534 123456', 'JE'), '+441534123456')
+  })
+
   it('finds in free text the numbers that reading with every country finds', () => {
     fc.assert(
       fc.property(fc.array(mobile, { minLength: 1, maxLength: 3 }), country, (numbers, c) => {

@@ -1,5 +1,6 @@
 import {
   findPhoneNumbersInText,
+  getCountryCallingCode,
   parsePhoneNumberFromString,
   type CountryCode,
   type MetadataJson,
@@ -157,7 +158,7 @@ export function emailsIn(text: string): string[] {
 export function normalisePhone(text: string, defaultCountry: CountryCode): string | undefined {
   const folded = foldText(text)
   if ((folded.match(/\d/g) ?? []).length < 7) return undefined
-  for (const plan of [defaultCountryOwnsItsCodeFor(defaultCountry), metadata]) {
+  for (const plan of plansFor(defaultCountry)) {
     const parsed = parsePhoneNumberFromString(folded, { defaultCountry }, plan)
     if (parsed?.isPossible()) return parsed.number
   }
@@ -165,31 +166,46 @@ export function normalisePhone(text: string, defaultCountry: CountryCode): strin
 }
 
 /**
- * The library's metadata with the default country's calling code given to the default country
- * alone (+44 to GB in Britain, not also to Guernsey, the Isle of Man and Jersey), so that numbers
- * written the way the agency's own country writes them are read by its own numbering plan.
- * Working out which of several countries sharing a code a number belongs to runs each one's full
- * number patterns, seven times the cost of the rest of reading the number, and changes nothing
- * here: the E.164 form is the calling code and the national number either way. Other codes keep
- * every country. identifiers.test.ts checks that both readings agree.
+ * The plans to read a number by, in turn, until one takes it as a possible number.
+ *
+ * The first is the library's metadata with the default country's calling code given to the
+ * default country alone (+44 to GB in Britain, not also to Guernsey, the Isle of Man and Jersey),
+ * so that numbers written the way the agency's own country writes them are read by its own
+ * numbering plan. Working out which of several countries sharing a code a number belongs to runs
+ * each one's full number patterns, seven times the cost of the rest of reading the number, and
+ * changes nothing when the default country is the one whose plan its code's numbers are read by
+ * (GB for +44): the E.164 form is the calling code and the national number either way.
+ *
+ * Where the default country shares a code it is not the first of (Jersey, Canada), a number
+ * written with the code is read by the first country's plan, which can differ: a 0 written after
+ * +44, as in "+44 0800 123456", is dropped by Britain's plan and kept by Jersey's. Those agencies
+ * read by every country first, and by their own plan only what every country leaves, such as the
+ * seven-digit local numbers Canada's plan allows. identifiers.test.ts checks the readings agree.
  */
-const defaultCountryOwnsItsCode = new Map<CountryCode, MetadataJson>()
-
-function defaultCountryOwnsItsCodeFor(defaultCountry: CountryCode): MetadataJson {
-  let plan = defaultCountryOwnsItsCode.get(defaultCountry)
-  if (!plan) {
-    plan = {
-      ...metadata,
-      country_calling_codes: Object.fromEntries(
-        Object.entries(metadata.country_calling_codes).map(([code, countries]) => [
-          code,
-          countries.includes(defaultCountry) ? [defaultCountry] : countries,
-        ]),
-      ),
-    }
-    defaultCountryOwnsItsCode.set(defaultCountry, plan)
+function plansFor(defaultCountry: CountryCode): readonly [MetadataJson, MetadataJson] {
+  let plans = plansByDefaultCountry.get(defaultCountry)
+  if (!plans) {
+    const own = defaultCountryOwnsItsCode(defaultCountry)
+    const code = getCountryCallingCode(defaultCountry, metadata)
+    const first = metadata.country_calling_codes[code]?.[0] === defaultCountry
+    plans = first ? [own, metadata] : [metadata, own]
+    plansByDefaultCountry.set(defaultCountry, plans)
   }
-  return plan
+  return plans
+}
+
+const plansByDefaultCountry = new Map<CountryCode, readonly [MetadataJson, MetadataJson]>()
+
+function defaultCountryOwnsItsCode(defaultCountry: CountryCode): MetadataJson {
+  return {
+    ...metadata,
+    country_calling_codes: Object.fromEntries(
+      Object.entries(metadata.country_calling_codes).map(([code, countries]) => [
+        code,
+        countries.includes(defaultCountry) ? [defaultCountry] : countries,
+      ]),
+    ),
+  }
 }
 
 /**
@@ -197,7 +213,7 @@ function defaultCountryOwnsItsCodeFor(defaultCountry: CountryCode): MetadataJson
  * could be real are taken, not only those in use today: a reporter copies what they were sent.
  */
 export function phonesIn(text: string, defaultCountry: CountryCode): string[] {
-  const plan = defaultCountryOwnsItsCodeFor(defaultCountry)
+  const [plan] = plansFor(defaultCountry)
   return foldText(text)
     .split(/[\n,;/]|\bor\b|\band\b/u)
     .flatMap((part) =>
