@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core'
 import {
   Journey,
   PageObject,
+  assertNoAxeViolations,
   assertQuiet,
   closeContext,
   launchBrowser,
@@ -87,6 +88,33 @@ describe('the public site in Chromium', () => {
         const site = new PublicPage(await Journey.start(context, `public-site-${mode}`))
         for (const [path, h1, status] of PAGES) await site.open(path, h1, status)
         assertQuiet(site.journey.watched)
+      } finally {
+        await closeContext(context)
+      }
+    })
+  }
+
+  // The check every page passes must be able to fail: a page made with two faults a screen
+  // reader user meets (a picture with no words, a box with no label) is refused, both named.
+  for (const javaScript of [true, false]) {
+    const mode = javaScript ? 'js-on' : 'js-off'
+    it(`finds the faults of a page made to have them (${mode})`, async () => {
+      const context = await newContext(browser, app, { javaScriptEnabled: javaScript })
+      try {
+        const page = await context.newPage()
+        await page.route('**/faulty-page', (route) =>
+          route.fulfill({
+            contentType: 'text/html; charset=utf-8',
+            body: `<!doctype html><html lang="en"><title>Faulty (${mode})</title><main><h1>Faulty</h1>
+              <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text"></main>`,
+          }),
+        )
+        await page.goto('/faulty-page')
+        await assert.rejects(assertNoAxeViolations(page), (error: Error) => {
+          assert.match(error.message, /image-alt/)
+          assert.match(error.message, /\blabel\b/)
+          return true
+        })
       } finally {
         await closeContext(context)
       }
