@@ -1,11 +1,12 @@
+import type { Sealed } from '../crypto/envelope.js'
 import type { MessageSummary } from '../outbox/repository.js'
 import type { Referral } from '../referrals/repository.js'
 import type { EventDetails } from './repository.js'
 
 /**
- * Referrals and messages to the reporter, as timeline events. They are read from the
- * referrals and the outbox rather than copied into `case_events`, so the timeline always
- * agrees with what was sent, and shows what went before the case was opened (the reporter's
+ * Referrals and messages to the reporter, and legal holds on the case's reports, as timeline
+ * events. They are read from the referrals, the outbox and the reports' changes rather than
+ * copied into `case_events`, so the timeline always agrees with what was sent, and shows what went before the case was opened (the reporter's
  * acknowledgement, an urgent referral from triage) and what a report brings when it joins.
  * Details hold references and codes only; the reason stays sealed on the referral.
  */
@@ -32,6 +33,31 @@ export const REFERRAL_EVENTS = [
 ] as const
 
 export const MESSAGE_EVENTS = ['message-delivered', 'message-failed', 'message-held'] as const
+
+export const LEGAL_HOLD_EVENTS = ['legal-hold-placed', 'legal-hold-lifted'] as const
+
+/**
+ * A legal hold placed on or lifted from one of the case's reports, from the report's own
+ * changes: a hold on one report keeps the whole case past its retention period. The reason
+ * stays sealed here, under the report change's own context.
+ */
+export function legalHoldEvent(change: {
+  id: string
+  changedAt: Date
+  changedBy: string
+  kind: string
+  reference: string
+  reason: Sealed
+}): DerivedEvent & { reason: Sealed } {
+  return {
+    id: change.id,
+    at: change.changedAt,
+    actor: change.changedBy,
+    kind: change.kind === 'legal-hold' ? 'legal-hold-placed' : 'legal-hold-lifted',
+    details: { reference: change.reference },
+    reason: change.reason,
+  }
+}
 
 export function deliveryEvents(
   referrals: readonly Referral[],

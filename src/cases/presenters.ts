@@ -341,6 +341,10 @@ export function timelineEntries(
         return { ...base, title: `Case ${other} merged into this one`, lines: [] }
       case 'merged-into':
         return { ...base, title: `Merged into case ${other}`, lines: [] }
+      case 'legal-hold-placed':
+        return { ...base, title: `Legal hold placed on report ${str(d.reference)}`, lines: [] }
+      case 'legal-hold-lifted':
+        return { ...base, title: `Legal hold lifted from report ${str(d.reference)}`, lines: [] }
       default:
         return deliveryEntry(e, base) ?? { ...base, title: e.kind, lines: [] }
     }

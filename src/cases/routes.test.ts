@@ -63,17 +63,35 @@ describe('cases over HTTP', () => {
     assert.equal(missing.statusCode, 404)
   })
 
-  it('says when a legal hold on one of its reports keeps the case', async () => {
+  it('says when a legal hold on one of its reports keeps the case, and shows it on the timeline', async () => {
     const held = await newCase(advisor)
     const browser = await as(advisor)
     assert.doesNotMatch((await browser.get(staffPaths.case(held.caseId))).body, /Legal hold/)
-    await t.db.query('UPDATE reports SET legal_hold_since = $2 WHERE reference = $1', [
-      held.reference,
-      clock.now(),
-    ])
+    const supervisorBrowser = await as(supervisor)
+    const change = async (action: 'legal-hold' | 'lift-legal-hold', reason: string) => {
+      const posted = await supervisorBrowser.post(staffPaths.reportAction(held.reportId, action), {
+        reason,
+      })
+      assert.equal(posted.statusCode, 303)
+    }
+    await change('legal-hold', 'The police asked us to keep it for a trial')
     const page = await browser.get(staffPaths.case(held.caseId))
     assert.match(page.body, new RegExp(`Legal hold on report ${held.reference}\\.`))
     assert.match(page.body, /govuk-tag--grey">\s*Legal hold/)
+    clock.advance(60_000)
+    await change('lift-legal-hold', 'The trial has ended')
+    assert.doesNotMatch((await browser.get(staffPaths.case(held.caseId))).body, /Legal hold on/)
+
+    const timeline = (
+      await browser.get(`${staffPaths.caseAction(held.caseId, 'timeline')}?kind=reports`)
+    ).body
+    const placed = timeline.indexOf(`Legal hold placed on report ${held.reference}`)
+    const lifted = timeline.indexOf(`Legal hold lifted from report ${held.reference}`)
+    assert.ok(lifted !== -1 && placed > lifted, 'both, newest first')
+    assert.match(timeline, /The police asked us to keep it for a trial/)
+    assert.match(timeline, /The trial has ended/)
+    const notes = await browser.get(`${staffPaths.caseAction(held.caseId, 'timeline')}?kind=notes`)
+    assert.doesNotMatch(notes.body, /Legal hold/)
   })
 
   it('shows reports in other cases that name the same person, and offers to link the cases', async () => {

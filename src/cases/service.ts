@@ -7,7 +7,14 @@ import type { Viewer } from '../queue/service.js'
 import type { FieldErrors, FormBody } from '../web/journey.js'
 import { messagesOfCase } from '../outbox/repository.js'
 import { referralsOfCase } from '../referrals/repository.js'
-import { deliveryEvents, MESSAGE_EVENTS, REFERRAL_EVENTS } from './deliveries.js'
+import { legalHoldsOfCase } from '../queue/report-changes.js'
+import {
+  deliveryEvents,
+  legalHoldEvent,
+  LEGAL_HOLD_EVENTS,
+  MESSAGE_EVENTS,
+  REFERRAL_EVENTS,
+} from './deliveries.js'
 import * as repository from './repository.js'
 import type { EventDetails, StoredCase } from './repository.js'
 import {
@@ -79,6 +86,7 @@ export const TIMELINE_EVENTS: Record<TimelineKind, readonly string[]> = {
     'linked',
     'merged-in',
     'merged-into',
+    ...LEGAL_HOLD_EVENTS,
   ],
   referrals: REFERRAL_EVENTS,
   messages: MESSAGE_EVENTS,
@@ -299,30 +307,35 @@ export function caseService(deps: CaseServiceDeps) {
         const found = await repository.findCase(tx, caseId)
         if (!found) return undefined
         const kinds = kind ? TIMELINE_EVENTS[kind] : undefined
-        const [stored, contacts, tasks, referrals, messages] = await Promise.all([
+        const [stored, contacts, tasks, referrals, messages, holds] = await Promise.all([
           repository.eventsOf(tx, caseId, kinds),
           repository.contactsOf(tx, caseId),
           repository.tasksOf(tx, caseId),
           referralsOfCase(tx, caseId),
           messagesOfCase(tx, caseId),
+          legalHoldsOfCase(tx, caseId),
         ])
-        const derived = deliveryEvents(referrals, messages).filter(
-          (e) => !kinds || kinds.includes(e.kind),
-        )
+        const shown = (e: { kind: string }) => !kinds || kinds.includes(e.kind)
         // Newest first; at the same instant, what was stored before what was derived.
-        const events: repository.StoredEvent[] = [
-          ...stored,
-          ...derived.map((e) => ({ ...e, caseId })),
+        const events = [
+          ...stored.map(({ text, ...e }) => ({
+            ...e,
+            text: text ? open(text, 'case-event', e.id) : null,
+          })),
+          ...deliveryEvents(referrals, messages)
+            .filter(shown)
+            .map((e) => ({ ...e, caseId, text: null })),
+          ...holds
+            .map((h) => ({ ...legalHoldEvent(h), caseId }))
+            .filter(shown)
+            .map(({ reason, ...e }) => ({ ...e, text: open(reason, 'report-change', e.id) })),
         ].sort((a, b) => b.at.getTime() - a.at.getTime())
         await audit.record(tx, caseSubject(caseId), {
           details: { number: found.number, kind: kind ?? 'all' },
         })
         return {
           found,
-          events: events.map(({ text, ...e }) => ({
-            ...e,
-            text: text ? open(text, 'case-event', e.id) : null,
-          })),
+          events,
           contacts: new Map(contacts.map((c) => [c.id, openContact(c)])),
           tasks: new Map(tasks.map((t) => [t.id, openTask(t)])),
         }

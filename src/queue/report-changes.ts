@@ -54,24 +54,51 @@ export interface StoredChange {
   reason: Sealed
 }
 
+interface ChangeRow {
+  id: string
+  changed_at: Date | string
+  changed_by: string
+  kind: ChangeKind
+  from_value: unknown
+  to_value: unknown
+  key_id: string
+  wrapped_data_key: Uint8Array
+  reason_ciphertext: Uint8Array
+}
+
+const CHANGE_COLUMNS = `c.id, c.changed_at, c.changed_by, c.kind, c.from_value, c.to_value,
+  c.key_id, c.wrapped_data_key, c.reason_ciphertext`
+
 export async function changesOf(db: Queryable, reportId: string): Promise<StoredChange[]> {
-  const rows = await db.query<{
-    id: string
-    changed_at: Date | string
-    changed_by: string
-    kind: ChangeKind
-    from_value: unknown
-    to_value: unknown
-    key_id: string
-    wrapped_data_key: Uint8Array
-    reason_ciphertext: Uint8Array
-  }>(
-    `SELECT id, changed_at, changed_by, kind, from_value, to_value, key_id, wrapped_data_key,
-            reason_ciphertext
-       FROM report_changes WHERE report_id = $1 ORDER BY changed_at, id`,
+  const rows = await db.query<ChangeRow & Record<string, unknown>>(
+    `SELECT ${CHANGE_COLUMNS} FROM report_changes c WHERE c.report_id = $1
+      ORDER BY c.changed_at, c.id`,
     [reportId],
   )
-  return rows.map((r) => ({
+  return rows.map(toChange)
+}
+
+/**
+ * Legal holds placed on and lifted from the reports a case holds now, with each report's
+ * reference: the case's timeline shows them, as a hold on one report keeps the whole case.
+ */
+export async function legalHoldsOfCase(
+  db: Queryable,
+  caseId: string,
+): Promise<(StoredChange & { reference: string })[]> {
+  const rows = await db.query<ChangeRow & { reference: string } & Record<string, unknown>>(
+    `SELECT ${CHANGE_COLUMNS}, r.reference
+       FROM report_changes c JOIN reports r ON r.id = c.report_id
+      WHERE c.kind IN ('legal-hold', 'legal-hold-lifted')
+        AND c.report_id IN (SELECT report_id FROM case_reports WHERE case_id = $1)
+      ORDER BY c.changed_at, c.id`,
+    [caseId],
+  )
+  return rows.map((r) => ({ ...toChange(r), reference: r.reference }))
+}
+
+function toChange(r: ChangeRow): StoredChange {
+  return {
     id: r.id,
     changedAt: new Date(r.changed_at),
     changedBy: r.changed_by,
@@ -83,7 +110,7 @@ export async function changesOf(db: Queryable, reportId: string): Promise<Stored
       wrappedKey: Buffer.from(r.wrapped_data_key),
       ciphertext: Buffer.from(r.reason_ciphertext),
     },
-  }))
+  }
 }
 
 /** The priority triage gave the report, before anyone corrected it. */
