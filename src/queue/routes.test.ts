@@ -329,7 +329,7 @@ describe('the triage queue and the report, over HTTP', () => {
     assert.equal(claim?.claimed_by, otherAdvisor.id)
 
     const closed = await report({ priority: 'P3', status: 'closed' })
-    await browser.get(staffPaths.reportAction(closed.id, 'reopen'))
+    assert.equal((await browser.get(staffPaths.reportAction(closed.id, 'reopen'))).statusCode, 200)
     const missing = await browser.post(staffPaths.reportAction(closed.id, 'reopen'), {})
     assert.equal(missing.statusCode, 400)
     const reopened = await audited(async () => {
@@ -340,6 +340,10 @@ describe('the triage queue and the report, over HTTP', () => {
     })
     assert.deepEqual(reopened, ['report.reopened'])
     assert.equal(await statusOf(closed.id), 'new')
+    // Reopened: the form, opened again from an old link, shows the report instead.
+    const stale = await browser.get(staffPaths.reportAction(closed.id, 'reopen'))
+    assert.equal(stale.statusCode, 303)
+    assert.equal(stale.headers.location, staffPaths.report(closed.id))
     const advisorTries = await (await as(advisor)).get(staffPaths.reportAction(closed.id, 'reopen'))
     assert.equal(advisorTries.statusCode, 403)
   })
@@ -356,6 +360,14 @@ describe('the triage queue and the report, over HTTP', () => {
         )
       )[0]?.legal_hold_since ?? null
     assert.match(await page(), /Place a legal hold/)
+    /** A form for the state the report is not in, opened from an old link: its page instead. */
+    const goesToReport = async (action: 'legal-hold' | 'lift-legal-hold') => {
+      const form = await browser.get(staffPaths.reportAction(id, action))
+      assert.equal(form.statusCode, 303)
+      assert.equal(form.headers.location, staffPaths.report(id))
+    }
+    await goesToReport('lift-legal-hold')
+    assert.equal((await browser.get(staffPaths.reportAction(id, 'legal-hold'))).statusCode, 200)
 
     const missing = await browser.post(staffPaths.reportAction(id, 'legal-hold'), { reason: ' ' })
     assert.equal(missing.statusCode, 400)
@@ -377,6 +389,7 @@ describe('the triage queue and the report, over HTTP', () => {
     assert.match(held, /Legal hold placed/)
     assert.match(held, /The police asked us to keep it for a trial/)
     assert.match(held, /Lift the legal hold/)
+    await goesToReport('legal-hold')
     // A second hold on a held report (a form opened before the first) changes nothing.
     const again = await browser.post(staffPaths.reportAction(id, 'legal-hold'), {
       reason: 'Again',

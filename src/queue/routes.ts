@@ -177,22 +177,27 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
     permission: 'report.reassign' | 'report.correct' | 'report.reopen' | 'report.legal-hold'
     audit: string
     template: string
+    /**
+     * Whether the action can be taken on the report as it stands (reopening a closed report).
+     * Its form, opened from an old link, goes to the report's page, which shows how it stands.
+     */
+    appliesTo?(report: ActionReport): boolean
     /** What the form shows beyond the reason, if anything. */
     form?(report: ActionReport, values: FormBody): Promise<Record<string, unknown>>
     submit(request: IdRequest, ctx: StaffContext, body: FormBody): Promise<Outcome>
     done: string
   }) {
     const url = staffPaths.reportAction(':id', spec.action)
+    const load = (request: IdRequest, ctx: StaffContext) =>
+      queue.reportForAction(request.params.id, viewerOf(ctx))
     const show = async (
-      request: IdRequest,
       ctx: StaffContext,
+      report: ActionReport | undefined,
       extra: { values?: FormBody; errors?: Record<string, string> },
       status = 200,
     ) => {
-      const values = extra.values ?? {}
-      const viewer = viewerOf(ctx)
-      const report = await queue.reportForAction(request.params.id, viewer)
       if (!report) return ctx.view('staff-error.njk', { title: 'Page not found' }, 404)
+      const values = extra.values ?? {}
       return ctx.view(
         spec.template,
         {
@@ -212,7 +217,12 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
       url,
       access: { permission: spec.permission },
       audit: { notAudited: "the report's reference and triage only, no personal data" },
-      handler: (request: IdRequest, reply, ctx) => show(request, ctx, {}),
+      handler: async (request: IdRequest, reply, ctx) => {
+        const report = await load(request, ctx)
+        if (report && spec.appliesTo?.(report) === false)
+          return reply.redirect(staffPaths.report(report.id), 303)
+        return show(ctx, report, {})
+      },
     })
     router.add({
       method: 'POST',
@@ -225,7 +235,7 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
         if (done.ok)
           return reply.redirect(`${staffPaths.report(request.params.id)}?done=${spec.done}`, 303)
         if (done.code === 'INVALID')
-          return show(request, ctx, { values: body, errors: done.errors }, 400)
+          return show(ctx, await load(request, ctx), { values: body, errors: done.errors }, 400)
         return refusalPage(ctx, done, request.params.id, await names())
       },
     })
@@ -290,6 +300,7 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
     audit: 'report.reopened',
     template: 'report-reopen.njk',
     done: 'reopened',
+    appliesTo: (report) => report.status === 'closed',
     submit: (request, ctx, body) =>
       queue.reopenReport(ctx.audit, request.params.id, viewerOf(ctx), body),
   })
@@ -301,6 +312,7 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
       audit: hold ? 'report.legal-hold-placed' : 'report.legal-hold-lifted',
       template: hold ? 'report-legal-hold.njk' : 'report-lift-legal-hold.njk',
       done: hold ? 'held' : 'hold-lifted',
+      appliesTo: (report) => (report.legalHoldSince === null) === hold,
       submit: (request, ctx, body) =>
         queue.setLegalHold(ctx.audit, request.params.id, viewerOf(ctx), body, hold),
     })
