@@ -6,9 +6,10 @@ import type { EventDetails } from './repository.js'
 /**
  * Referrals and messages to the reporter, and legal holds on the case's reports, as timeline
  * events. They are read from the referrals, the outbox and the reports' changes rather than
- * copied into `case_events`, so the timeline always agrees with what was sent, and shows what went before the case was opened (the reporter's
- * acknowledgement, an urgent referral from triage) and what a report brings when it joins.
- * Details hold references and codes only; the reason stays sealed on the referral.
+ * copied into `case_events`, so the timeline always agrees with what was done, and shows what
+ * went before the case was opened (the reporter's acknowledgement, an urgent referral from
+ * triage) and what a report brings when it joins. Details hold references and codes only; a
+ * referral's reason stays sealed on the referral.
  */
 export interface DerivedEvent {
   id: string
