@@ -256,7 +256,7 @@ describe('two instances on one PostgreSQL', { skip: !server && 'needs TEST_DATAB
       // This test's jobs only: the workers also deliver what the earlier tests' reports sent,
       // such as an acknowledgement held until the time the reporter said is safe. A worker
       // logs a delivery after its commit, so the last lines can still be on their way.
-      const ours = new Set(ids)
+      const ours = new Set<string>(ids)
       let deliveredBy: string[][] = []
       const logged = performance.now() + 10_000
       do {
