@@ -230,16 +230,15 @@ describe('two instances on one PostgreSQL', { skip: !server && 'needs TEST_DATAB
           })
       })
 
-      const deadline = performance.now() + 120_000
-      let rows: { id: string; status: string; attempts: number }[] = []
-      while (performance.now() < deadline) {
-        rows = await cluster.db.query<{ id: string; status: string; attempts: number }>(
-          'SELECT id, status, attempts FROM outbox_messages WHERE id = ANY($1::uuid[])',
-          [ids],
-        )
-        if (rows.every((r) => r.status === 'delivered')) break
-        await sleep(200)
-      }
+      const rows = await pollUntil(
+        () =>
+          cluster.db.query<{ id: string; status: string; attempts: number }>(
+            'SELECT id, status, attempts FROM outbox_messages WHERE id = ANY($1::uuid[])',
+            [ids],
+          ),
+        (found) => found.every((r) => r.status === 'delivered'),
+        120_000,
+      )
       assert.equal(rows.length, JOBS)
       assert.deepEqual(
         rows.filter((r) => r.status !== 'delivered' || r.attempts !== 1),
@@ -257,16 +256,14 @@ describe('two instances on one PostgreSQL', { skip: !server && 'needs TEST_DATAB
       // such as an acknowledgement held until the time the reporter said is safe. A worker
       // logs a delivery after its commit, so the last lines can still be on their way.
       const ours = new Set<string>(ids)
-      let deliveredBy: string[][] = []
-      const logged = performance.now() + 10_000
-      do {
-        deliveredBy = (await Promise.all(workers.map((w) => deliveredMessages(w)))).map((list) =>
-          list.filter((id) => ours.has(id)),
-        )
-        if (new Set(deliveredBy.flat()).size === JOBS) break
-        await sleep(100)
-      } while (performance.now() < logged)
-      const [one = [], two = []] = deliveredBy
+      const [one = [], two = []] = await pollUntil(
+        async () =>
+          (await Promise.all(workers.map((w) => deliveredMessages(w)))).map((list) =>
+            list.filter((id) => ours.has(id)),
+          ),
+        (deliveredBy) => new Set(deliveredBy.flat()).size === JOBS,
+        10_000,
+      )
       const twice = one.filter((id) => two.includes(id))
       assert.deepEqual(twice, [], 'no job delivered by both workers')
       assert.deepEqual(
@@ -284,6 +281,21 @@ describe('two instances on one PostgreSQL', { skip: !server && 'needs TEST_DATAB
     }
   })
 })
+
+/** Reads until what it reads is `done`, or `ms` have passed: the last reading either way. */
+async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  ms: number,
+): Promise<T> {
+  const deadline = performance.now() + ms
+  let value = await read()
+  while (!done(value) && performance.now() < deadline) {
+    await sleep(200)
+    value = await read()
+  }
+  return value
+}
 
 /** The message ids a worker says it delivered, from its log (the log names ids, never people). */
 async function deliveredMessages(worker: ServiceProcess): Promise<string[]> {
