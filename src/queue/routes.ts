@@ -18,7 +18,14 @@ import {
   type People,
 } from './presenters.js'
 import { InvalidCursorError, isUuid, PRIORITIES } from './repository.js'
-import type { Outcome, QueueService, Refusal, Viewer } from './service.js'
+import {
+  legalHoldChanges,
+  REOPENABLE,
+  type Outcome,
+  type QueueService,
+  type Refusal,
+  type Viewer,
+} from './service.js'
 import { parseQueueQuery } from './validation.js'
 
 export interface QueueRouteDeps {
@@ -300,7 +307,7 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
     audit: 'report.reopened',
     template: 'report-reopen.njk',
     done: 'reopened',
-    appliesTo: (report) => report.status === 'closed',
+    appliesTo: (report) => REOPENABLE.includes(report.status),
     submit: (request, ctx, body) =>
       queue.reopenReport(ctx.audit, request.params.id, viewerOf(ctx), body),
   })
@@ -312,7 +319,7 @@ export function queueRoutes(router: StaffRouter, deps: QueueRouteDeps): void {
       audit: hold ? 'report.legal-hold-placed' : 'report.legal-hold-lifted',
       template: hold ? 'report-legal-hold.njk' : 'report-lift-legal-hold.njk',
       done: hold ? 'held' : 'hold-lifted',
-      appliesTo: (report) => (report.legalHoldSince === null) === hold,
+      appliesTo: (report) => legalHoldChanges(report, hold),
       submit: (request, ctx, body) =>
         queue.setLegalHold(ctx.audit, request.params.id, viewerOf(ctx), body, hold),
     })

@@ -357,7 +357,7 @@ export function queueService(deps: QueueServiceDeps) {
       const parsed = parseReopening(body)
       return db.transaction(async (tx) => {
         const locked = await lockForChange(tx, audit, reportId, viewer, {
-          statuses: ['closed'],
+          statuses: REOPENABLE,
           anyClaim: true,
         })
         if (!locked.ok) return locked
@@ -398,7 +398,7 @@ export function queueService(deps: QueueServiceDeps) {
         })
         if (!locked.ok) return locked
         const report = locked.report
-        if ((report.legalHoldSince !== null) === hold)
+        if (!legalHoldChanges(report, hold))
           return { ok: false, code: 'INVALID', errors: { reason: legalHoldAlready(hold) } }
         if (!parsed.ok) return { ok: false, code: 'INVALID', errors: parsed.errors }
         const at = now()
@@ -417,6 +417,13 @@ export function queueService(deps: QueueServiceDeps) {
     },
   }
 }
+
+/** The statuses a supervisor can reopen a report from. */
+export const REOPENABLE: readonly ReportStatus[] = ['closed']
+
+/** Whether placing (`hold`) or lifting a legal hold changes the report as it stands. */
+export const legalHoldChanges = (report: { legalHoldSince: Date | null }, hold: boolean) =>
+  (report.legalHoldSince === null) === hold
 
 /** A hold placed or lifted by someone else since the form was opened. */
 const legalHoldAlready = (hold: boolean) =>
